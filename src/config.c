@@ -1,0 +1,110 @@
+/* config.c: defaults and the fields derived once from the options and the caller. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+#include "util.h"
+
+extern char **environ;
+
+void
+config_init (struct config *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cfg->caller_uid = getuid ();
+  cfg->caller_gid = getgid ();
+}
+
+static void
+env_apply (char ***envp, const struct env_op *op)
+{
+  size_t len = op->name ? strlen (op->name) : 0;
+  char **v = *envp, **w;
+
+  if (op->name == NULL)
+    {
+      strv_free (v);
+      *envp = xcalloc (1, sizeof (char *));
+      return;
+    }
+  /* drop every NAME=... entry, then append the new one */
+  for (w = v; *v != NULL; v++)
+    {
+      if (strncmp (*v, op->name, len) == 0 && (*v)[len] == '=')
+        free (*v);
+      else
+        *w++ = *v;
+    }
+  *w = NULL;
+  if (op->value != NULL)
+    {
+      char *s;
+
+      if (asprintf (&s, "%s=%s", op->name, op->value) < 0)
+        oom ();
+      strv_push (envp, s);
+    }
+}
+
+int
+config_finish (struct config *cfg, struct sb_error **err)
+{
+  struct passwd *pw;
+  char **envp = NULL;
+
+  pw = getpwuid (cfg->caller_uid);
+  if (pw != NULL)
+    cfg->caller_name = xstrdup (pw->pw_name);
+  if (!cfg->uid_set)
+    cfg->uid = cfg->caller_uid;
+  if (!cfg->gid_set)
+    cfg->gid = cfg->caller_gid;
+
+  cfg->cwd = getcwd (NULL, 0);
+  if (cfg->cwd == NULL && errno != ENOENT)
+    return sb_error_set (err, errno, "working directory");
+  if (cfg->cwd == NULL && cfg->chdir == NULL)
+    return sb_error_set (err, 0, "working directory: it was deleted; use --chdir DIR");
+
+  envp = xcalloc (1, sizeof (char *));
+  for (char **e = environ; *e != NULL; e++)
+    strv_push (&envp, xstrdup (*e));
+  for (size_t i = 0; i < cfg->n_env_ops; i++)
+    env_apply (&envp, &cfg->env_ops[i]);
+  cfg->envp = envp;
+
+  if (cfg->argv == NULL)
+    {
+      const char *shell = getenv ("SHELL");
+
+      if (shell == NULL || *shell == '\0')
+        shell = pw != NULL && pw->pw_shell != NULL && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
+      cfg->argv = xcalloc (2, sizeof (char *));
+      cfg->argv[0] = xstrdup (shell);
+    }
+  return 0;
+}
+
+void
+config_free (struct config *cfg)
+{
+  strv_free (cfg->argv);
+  free (cfg->hostname);
+  free (cfg->chdir);
+  for (size_t i = 0; i < cfg->n_env_ops; i++)
+    {
+      free (cfg->env_ops[i].name);
+      free (cfg->env_ops[i].value);
+    }
+  free (cfg->env_ops);
+  free (cfg->caller_name);
+  free (cfg->cwd);
+  strv_free (cfg->envp);
+  memset (cfg, 0, sizeof *cfg);
+}

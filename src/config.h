@@ -1,0 +1,43 @@
+/* config.h: struct config, the one description of a sandbox.  It is settled before the
+   first namespace is made, and every stage takes it const.  */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct env_op
+{
+  char *name;  /* NULL: clear the whole environment */
+  char *value; /* NULL: unset NAME */
+};
+
+struct config
+{
+  char **argv; /* the command; NULL: the user's shell */
+
+  bool uid_set, gid_set;
+  unsigned uid, gid; /* ids inside; default: the caller's own */
+
+  char *hostname;
+  char *chdir;
+
+  struct env_op *env_ops;
+  size_t n_env_ops;
+
+  bool verbose;
+  bool help, version; /* actions: print and exit */
+
+  /* derived by config_finish (), not set by options */
+  uid_t caller_uid;
+  gid_t caller_gid;
+  char *caller_name;
+  char *cwd;   /* the launcher's working directory, NULL when it has none */
+  char **envp; /* the command's environment */
+};
+
+struct sb_error;
+
+void config_init (struct config *cfg);
+/* Fills the derived fields; the last step before a sandbox is made.  */
+int config_finish (struct config *cfg, struct sb_error **err);
+void config_free (struct config *cfg);

@@ -1,0 +1,267 @@
+/* idmap.c: subuid/subgid lookup, newuidmap/newgidmap, single-id fallback. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+#include "idmap.h"
+#include "log.h"
+#include "util.h"
+
+extern char **environ;
+
+#define MAX_MAP_LINES 340 /* the kernel's limit since 4.15 */
+
+size_t
+idmap_parse_subid (const char *text, const char *name, unsigned uid, struct idmap_range **ret)
+{
+  struct idmap_range *v = NULL;
+  size_t n = 0;
+  char uidstr[16];
+
+  snprintf (uidstr, sizeof uidstr, "%u", uid);
+  for (const char *line = text; line != NULL && *line != '\0';)
+    {
+      const char *end = strchrnul (line, '\n');
+      char owner[256];
+      unsigned long long start, count;
+      int used = 0;
+
+      /* "owner:start:count"; anything else (comments, junk) is skipped, as shadow does */
+      if (end - line < (long) sizeof owner
+          && sscanf (line, "%255[^:\n]:%llu:%llu%n", owner, &start, &count, &used) == 3
+          && line + used == end && count > 0 && start < UINT32_MAX && count < UINT32_MAX
+          && start + count <= UINT32_MAX
+          && ((name != NULL && strcmp (owner, name) == 0) || strcmp (owner, uidstr) == 0))
+        {
+          v = xreallocarray (v, n + 1, sizeof *v);
+          v[n].start = (unsigned) start;
+          v[n].count = (unsigned) count;
+          n++;
+        }
+      line = *end ? end + 1 : end;
+    }
+  *ret = v;
+  return n;
+}
+
+char *
+idmap_build (unsigned inside, unsigned outside, const struct idmap_range *ranges, size_t n)
+{
+  char *text = NULL;
+  size_t size = 0, lines = 1;
+  FILE *f = open_memstream (&text, &size);
+  uint64_t next = 0; /* next free id inside */
+
+  if (f == NULL)
+    oom ();
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t start = ranges[i].start, count = ranges[i].count;
+
+      while (count > 0 && lines < MAX_MAP_LINES)
+        {
+          uint64_t len = count;
+
+          if (next == inside)
+            next++;
+          if (next < inside && len > inside - next)
+            len = inside - next;
+          if (next + len > UINT32_MAX - 1) /* id 4294967295 is never mapped */
+            len = UINT32_MAX - 1 - next;
+          if (len == 0)
+            break;
+          fprintf (f, "%llu %llu %llu\n", (unsigned long long) next,
+                   (unsigned long long) start, (unsigned long long) len);
+          lines++;
+          next += len;
+          start += len;
+          count -= len;
+        }
+    }
+  fprintf (f, "%u %u 1\n", inside, outside);
+  if (fclose (f) != 0)
+    oom ();
+  return text;
+}
+
+static char *
+find_in_path (const char *prog)
+{
+  const char *path = getenv ("PATH");
+
+  if (path == NULL || *path == '\0')
+    path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+  for (const char *p = path; *p != '\0';)
+    {
+      size_t len = strcspn (p, ":");
+      char *full;
+
+      if (len > 0)
+        {
+          if (asprintf (&full, "%.*s/%s", (int) len, p, prog) < 0)
+            oom ();
+          if (access (full, X_OK) == 0)
+            return full;
+          free (full);
+        }
+      p += len;
+      if (*p == ':')
+        p++;
+    }
+  return NULL;
+}
+
+static size_t
+read_ranges (const char *file, const struct config *cfg, struct idmap_range **ret)
+{
+  cleanup_free char *text = read_file_at (AT_FDCWD, file, NULL);
+
+  *ret = NULL;
+  if (text == NULL)
+    return 0;
+  return idmap_parse_subid (text, cfg->caller_name, (unsigned) cfg->caller_uid, ret);
+}
+
+int
+idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
+{
+  /* SANDBOX_SUBUID/SANDBOX_SUBGID name other files to read ranges from (tests, odd setups);
+     newuidmap still checks every range against /etc/subuid, so this grants nothing */
+  const char *subuid = getenv ("SANDBOX_SUBUID") ?: "/etc/subuid";
+  const char *subgid = getenv ("SANDBOX_SUBGID") ?: "/etc/subgid";
+  cleanup_free struct idmap_range *ur = NULL;
+  cleanup_free struct idmap_range *gr = NULL;
+  size_t nu, ng;
+  const char *who = cfg->caller_name ? cfg->caller_name : "you";
+
+  (void) err;
+  memset (m, 0, sizeof *m);
+  nu = read_ranges (subuid, cfg, &ur);
+  ng = read_ranges (subgid, cfg, &gr);
+  if (nu > 0 && ng > 0)
+    {
+      m->newuidmap = find_in_path ("newuidmap");
+      m->newgidmap = find_in_path ("newgidmap");
+      m->helpers = m->newuidmap != NULL && m->newgidmap != NULL;
+    }
+  if (m->helpers)
+    {
+      m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, ur, nu);
+      m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, gr, ng);
+      return 0;
+    }
+  if (nu == 0 || ng == 0)
+    log_notice ("no %s range for '%s' in %s, mapping uid %u and gid %u only", nu == 0 ? "subuid" : "subgid",
+                who, nu == 0 ? subuid : subgid, (unsigned) cfg->caller_uid, (unsigned) cfg->caller_gid);
+  else
+    log_notice ("%s not found (install the uidmap package), mapping uid %u and gid %u only",
+                m->newuidmap == NULL ? "newuidmap" : "newgidmap", (unsigned) cfg->caller_uid,
+                (unsigned) cfg->caller_gid);
+  free (m->newuidmap);
+  free (m->newgidmap);
+  m->newuidmap = m->newgidmap = NULL;
+  m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, NULL, 0);
+  m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, NULL, 0);
+  return 0;
+}
+
+/* argv for newuidmap: PID then the map's numbers */
+static char **
+helper_argv (const char *prog, const char *pidstr, const char *map)
+{
+  char **argv = NULL;
+  cleanup_free char *copy = xstrdup (map);
+  char *save = NULL;
+
+  strv_push (&argv, xstrdup (prog));
+  strv_push (&argv, xstrdup (pidstr));
+  for (char *tok = strtok_r (copy, " \n", &save); tok; tok = strtok_r (NULL, " \n", &save))
+    strv_push (&argv, xstrdup (tok));
+  return argv;
+}
+
+static int
+write_with_helpers (const struct idmap *m, pid_t pid, struct sb_error **err)
+{
+  char pidstr[16];
+  cleanup_strv char **uargv = NULL;
+  cleanup_strv char **gargv = NULL;
+  posix_spawn_file_actions_t fa;
+  cleanup_close int rfd = -1;
+  int pipefd[2], status[2] = { 0, 0 }, r;
+  pid_t kids[2] = { -1, -1 };
+
+  snprintf (pidstr, sizeof pidstr, "%d", (int) pid);
+  uargv = helper_argv (m->newuidmap, pidstr, m->uid_map);
+  gargv = helper_argv (m->newgidmap, pidstr, m->gid_map);
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return sb_error_set (err, errno, "pipe");
+  rfd = pipefd[0];
+  /* both helpers run at once; their stderr is kept for the one error line */
+  posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], STDERR_FILENO);
+  r = posix_spawn (&kids[0], m->newuidmap, &fa, NULL, uargv, environ);
+  if (r == 0)
+    r = posix_spawn (&kids[1], m->newgidmap, &fa, NULL, gargv, environ);
+  posix_spawn_file_actions_destroy (&fa);
+  (void) close (pipefd[1]);
+  for (int i = 0; i < 2; i++)
+    if (kids[i] > 0 && TEMP_FAILURE_RETRY (waitpid (kids[i], &status[i], 0)) < 0)
+      status[i] = -1;
+  if (r != 0)
+    return sb_error_set (err, r, "run '%s'", kids[0] > 0 ? m->newgidmap : m->newuidmap);
+  for (int i = 0; i < 2; i++)
+    if (!WIFEXITED (status[i]) || WEXITSTATUS (status[i]) != 0)
+      {
+        char text[512];
+        ssize_t n = TEMP_FAILURE_RETRY (read (rfd, text, sizeof text - 1));
+
+        text[n > 0 ? n : 0] = '\0';
+        text[strcspn (text, "\n")] = '\0';
+        if (text[0] != '\0')
+          return sb_error_set (err, 0, "%s", text);
+        return sb_error_set (err, 0, "%s failed", i == 0 ? "newuidmap" : "newgidmap");
+      }
+  return 0;
+}
+
+int
+idmap_write (const struct idmap *m, pid_t pid, struct sb_error **err)
+{
+  char dir[64];
+  cleanup_close int dfd = -1;
+
+  if (m->helpers)
+    return write_with_helpers (m, pid, err);
+  snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return sb_error_set (err, errno, "open '%s'", dir);
+  /* an unprivileged writer may map its own id only, and gid_map only after setgroups deny */
+  if (write_file_at (dfd, "setgroups", "deny") < 0 && errno != ENOENT)
+    return sb_error_set (err, errno, "write '%s/setgroups'", dir);
+  if (write_file_at (dfd, "uid_map", m->uid_map) < 0)
+    return sb_error_set (err, errno, "write '%s/uid_map'", dir);
+  if (write_file_at (dfd, "gid_map", m->gid_map) < 0)
+    return sb_error_set (err, errno, "write '%s/gid_map'", dir);
+  return 0;
+}
+
+void
+idmap_free (struct idmap *m)
+{
+  free (m->uid_map);
+  free (m->gid_map);
+  free (m->newuidmap);
+  free (m->newgidmap);
+  memset (m, 0, sizeof *m);
+}

@@ -1,0 +1,37 @@
+/* idmap.h: the id maps of the user namespace: the caller's own id inside at --uid/--gid,
+   the other ids from /etc/subuid and /etc/subgid through newuidmap/newgidmap, or a one-id
+   map written directly when there is no range or no helper.  */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct config;
+struct sb_error;
+
+struct idmap_range
+{
+  unsigned start, count;
+};
+
+struct idmap
+{
+  bool helpers;  /* write through newuidmap/newgidmap */
+  char *uid_map; /* "inside outside count\n" lines */
+  char *gid_map;
+  char *newuidmap, *newgidmap; /* their paths, when helpers */
+};
+
+/* Decides the maps before anything is created; prints the one notice when it falls back.  */
+int idmap_plan (const struct config *cfg, struct idmap *ret, struct sb_error **err);
+/* Writes the maps of PID's user namespace.  */
+int idmap_write (const struct idmap *m, pid_t pid, struct sb_error **err);
+void idmap_free (struct idmap *m);
+
+/* Exported for the unit tests.  The ranges of NAME (or of the decimal UID) in a subuid file's
+   TEXT, in file order.  */
+size_t idmap_parse_subid (const char *text, const char *name, unsigned uid,
+                          struct idmap_range **ret);
+/* Map lines: INSIDE -> OUTSIDE, and the other ids 0, 1, ... from the RANGES.  */
+char *idmap_build (unsigned inside, unsigned outside, const struct idmap_range *ranges, size_t n);

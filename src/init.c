@@ -1,0 +1,160 @@
+/* init.c: pid 1 of the sandbox: setup, then the command's reaper and signal relay. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+#include "init.h"
+#include "net.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "util.h"
+
+extern char **environ;
+
+const int init_forwarded_signals[]
+    = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0 };
+
+_Noreturn static void
+fail (int sock, struct sb_error *e, int status)
+{
+  sync_send_error (sock, e, status);
+  _exit (status);
+}
+
+static int
+enter_workdir (const struct config *cfg, struct sb_error **err)
+{
+  /* the launcher's directory when the sandbox has it, else / */
+  if (cfg->cwd == NULL || chdir (cfg->cwd) < 0)
+    if (chdir ("/") < 0)
+      return sb_error_set (err, errno, "chdir '/'");
+  if (cfg->chdir != NULL && chdir (cfg->chdir) < 0)
+    return sb_error_set (err, errno, "--chdir '%s'", cfg->chdir);
+  return 0;
+}
+
+_Noreturn static void
+exec_command (const struct config *cfg, int sock)
+{
+  struct sb_error *err = NULL;
+  sigset_t none;
+  int e;
+
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  if (setresgid (cfg->gid, cfg->gid, cfg->gid) < 0)
+    fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
+  if (setresuid (cfg->uid, cfg->uid, cfg->uid) < 0)
+    fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
+  /* a setuid binary inside gains nothing */
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
+  if (enter_workdir (cfg, &err) < 0)
+    fail (sock, err, 125);
+  environ = cfg->envp;
+  execvp (cfg->argv[0], cfg->argv);
+  e = errno;
+  if (e == ENOENT && strchr (cfg->argv[0], '/') == NULL)
+    sb_error_set (&err, 0, "'%s': command not found", cfg->argv[0]);
+  else
+    sb_error_set (&err, e, "'%s'", cfg->argv[0]);
+  fail (sock, err, e == ENOENT ? 127 : 126);
+}
+
+/* Reaps every child; the command's end is reported and ends the sandbox.  */
+_Noreturn static void
+reap_loop (int sock, pid_t cmd, int sfd)
+{
+  for (;;)
+    {
+      struct signalfd_siginfo si;
+      ssize_t n = TEMP_FAILURE_RETRY (read (sfd, &si, sizeof si));
+
+      if (n != (ssize_t) sizeof si)
+        _exit (125);
+      if (si.ssi_signo == SIGCHLD)
+        {
+          int status;
+          pid_t p;
+
+          while ((p = waitpid (-1, &status, WNOHANG)) > 0)
+            if (p == cmd)
+              {
+                struct sb_error *err = NULL;
+
+                (void) sync_send (sock, SYNC_EXITED, status, &err);
+                /* our exit kills whatever the command left running */
+                _exit (0);
+              }
+          continue;
+        }
+      /* Signals the kernel sent (a terminal's ^C, a resize) reached the command's process
+         group already; pass on only those that a process sent: the launcher relays them.  */
+      if (si.ssi_code <= 0)
+        (void) kill (cmd, (int) si.ssi_signo);
+    }
+}
+
+_Noreturn void
+init_main (const struct config *cfg, int sock)
+{
+  struct sb_error *err = NULL;
+  sigset_t set;
+  int sfd, devnull;
+  pid_t cmd;
+
+  /* the launcher's death kills us, and with us every process of the sandbox; if it died
+     before this line, the wait for the maps below sees the end of the socket */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    _exit (125);
+  if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
+    _exit (125);
+
+  if (rootfs_setup (cfg, &err) < 0)
+    fail (sock, err, 125);
+  {
+    const char *name = cfg->hostname ? cfg->hostname : "sandbox";
+
+    if (sethostname (name, strlen (name)) < 0)
+      fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
+  }
+  if (net_loopback_up (&err) < 0)
+    fail (sock, err, 125);
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  for (const int *s = init_forwarded_signals; *s; s++)
+    sigaddset (&set, *s);
+  /* the launcher blocked these before clone; they queue until signalfd reads them */
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    fail (sock, (sb_error_set (&err, errno, "signalfd"), err), 125);
+
+  cmd = fork ();
+  if (cmd < 0)
+    fail (sock, (sb_error_set (&err, errno, "fork"), err), 125);
+  if (cmd == 0)
+    exec_command (cfg, sock);
+
+  /* the command owns the terminal; we keep nothing it could wait on */
+  devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull >= 0)
+    {
+      (void) dup2 (devnull, STDIN_FILENO);
+      (void) dup2 (devnull, STDOUT_FILENO);
+      (void) close (devnull);
+    }
+  /* /proc/1 is not the command's to read: it holds every capability of the namespace */
+  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  reap_loop (sock, cmd, sfd);
+}

@@ -1,0 +1,198 @@
+/* launch.c: the launcher's side: namespaces, id maps, signal relay, the wait. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+#include "idmap.h"
+#include "init.h"
+#include "launch.h"
+#include "log.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define NS_FLAGS                                                                              \
+  (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET      \
+   | CLONE_NEWCGROUP)
+
+/* Why the kernel refused a user namespace, and what fixes it.  */
+static int
+clone_error (int e, struct sb_error **err)
+{
+  cleanup_free char *v = NULL;
+
+  v = read_file_at (AT_FDCWD, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", NULL);
+  if (v != NULL && v[0] == '1')
+    return sb_error_set (err, e, "create a user namespace: AppArmor restricts them; install "
+                                 "sandbox's AppArmor profile (make install) or set "
+                                 "kernel.apparmor_restrict_unprivileged_userns=0");
+  free (v);
+  v = read_file_at (AT_FDCWD, "/proc/sys/kernel/unprivileged_userns_clone", NULL);
+  if (v != NULL && v[0] == '0')
+    return sb_error_set (err, e, "create a user namespace: disabled by the administrator "
+                                 "(kernel.unprivileged_userns_clone=0)");
+  free (v);
+  v = read_file_at (AT_FDCWD, "/proc/sys/user/max_user_namespaces", NULL);
+  if (v != NULL && v[0] == '0')
+    return sb_error_set (err, e, "create a user namespace: user.max_user_namespaces is 0");
+  return sb_error_set (err, e, "create the namespaces");
+}
+
+struct waitstate
+{
+  pid_t pid;
+  bool reaped, eof, exited;
+  int pid_status; /* pid 1's wait status */
+  int cmd_status; /* the command's, from SYNC_EXITED */
+};
+
+static int
+on_message (int sock, struct waitstate *w, struct sb_error **err)
+{
+  struct sync_msg m;
+  int r = sync_recv (sock, &m, err);
+
+  if (r <= 0)
+    {
+      w->eof = true;
+      return r;
+    }
+  if (m.step == SYNC_ERROR)
+    {
+      sb_error_set (err, m.errnum, "%s", m.text);
+      (*err)->status = m.status;
+      return -1;
+    }
+  if (m.step == SYNC_EXITED)
+    {
+      w->exited = true;
+      w->cmd_status = m.status;
+    }
+  return 0;
+}
+
+static void
+on_signal (int sfd, struct waitstate *w)
+{
+  struct signalfd_siginfo si;
+
+  if (TEMP_FAILURE_RETRY (read (sfd, &si, sizeof si)) != (ssize_t) sizeof si)
+    return;
+  if (si.ssi_signo == SIGCHLD)
+    {
+      if (!w->reaped && TEMP_FAILURE_RETRY (waitpid (w->pid, &w->pid_status, WNOHANG)) == w->pid)
+        w->reaped = true;
+      return;
+    }
+  /* a terminal's signals reached pid 1's process group already (see init.c) */
+  if (si.ssi_code <= 0 && !w->reaped)
+    (void) kill (w->pid, (int) si.ssi_signo);
+}
+
+/* Relays signals and collects messages until pid 1 is gone and the socket closed: then no
+   process of the sandbox is left.  */
+static int
+wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
+{
+  while (!w->reaped || !w->eof)
+    {
+      struct pollfd fds[2] = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 } };
+
+      if (poll (fds, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return sb_error_set (err, errno, "poll");
+        }
+      if (fds[0].revents)
+        on_signal (sfd, w);
+      /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
+      if (fds[1].revents && on_message (sock, w, err) < 0 && *err == NULL)
+        return -1;
+    }
+  return *err != NULL ? -1 : 0;
+}
+
+int
+launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
+{
+  struct idmap map;
+  struct waitstate w = { 0 };
+  cleanup_close int sock = -1;
+  cleanup_close int sfd = -1;
+  sigset_t set, old;
+  int sv[2], r = -1;
+
+  if (idmap_plan (cfg, &map, err) < 0)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      idmap_free (&map);
+      return sb_error_set (err, errno, "socketpair");
+    }
+  sock = sv[0];
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  for (const int *s = init_forwarded_signals; *s; s++)
+    sigaddset (&set, *s);
+  sigprocmask (SIG_BLOCK, &set, &old);
+
+  w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
+  if (w.pid == 0)
+    {
+      (void) close (sv[0]);
+      init_main (cfg, sv[1]);
+    }
+  (void) close (sv[1]);
+  if (w.pid < 0)
+    {
+      clone_error (errno, err);
+      goto out;
+    }
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    {
+      sb_error_set (err, errno, "signalfd");
+      goto kill;
+    }
+  if (idmap_write (&map, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+    goto kill;
+  r = wait_sandbox (sock, sfd, &w, err);
+  if (r < 0 && !w.reaped)
+    goto kill;
+  if (r == 0)
+    {
+      if (w.exited && WIFEXITED (w.cmd_status))
+        *ret_status = WEXITSTATUS (w.cmd_status);
+      else if (w.exited && WIFSIGNALED (w.cmd_status))
+        *ret_status = 128 + WTERMSIG (w.cmd_status);
+      else if (WIFSIGNALED (w.pid_status))
+        r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
+                          WTERMSIG (w.pid_status));
+      else
+        r = sb_error_set (err, 0, "the sandbox's init ended before the command");
+    }
+  goto out;
+
+kill:
+  (void) kill (w.pid, SIGKILL);
+  (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
+  r = -1;
+out:
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  idmap_free (&map);
+  return r;
+}

@@ -1,0 +1,61 @@
+/* main.c: the order of the stages and the exit status. */
+#include "build-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "error.h"
+#include "launch.h"
+#include "log.h"
+#include "options.h"
+#include "util.h"
+
+static int
+report (struct sb_error *err)
+{
+  cleanup_free char *text = sb_error_text (err);
+  int status = err->status ? err->status : 125;
+
+  log_error ("%s", text);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct config cfg;
+  struct sb_error *err = NULL;
+  int status = 125;
+
+  config_init (&cfg);
+  if (options_parse_argv (&cfg, argc, argv, &err) < 0)
+    goto fail;
+  if (cfg.help)
+    {
+      options_print_help (stdout);
+      status = 0;
+      goto out;
+    }
+  if (cfg.version)
+    {
+      puts ("sandbox " PACKAGE_VERSION);
+      status = 0;
+      goto out;
+    }
+  if (cfg.verbose)
+    log_level = LOG_LEVEL_DEBUG;
+  if (config_finish (&cfg, &err) < 0)
+    goto fail;
+  fflush (stdout);
+  if (launch_run (&cfg, &status, &err) < 0)
+    goto fail;
+  goto out;
+
+fail:
+  status = report (err);
+  sb_error_free (&err);
+out:
+  config_free (&cfg);
+  return status;
+}

@@ -1,0 +1,31 @@
+/* sync.h: messages between the launcher and the setup process (pid 1 of the sandbox) over
+   one SOCK_SEQPACKET socketpair: each message is one packet, so a short read is an error.  */
+#pragma once
+
+#include <stdint.h>
+
+struct sb_error;
+
+enum sync_step
+{
+  SYNC_MAPS_DONE = 1, /* launcher -> child: id maps written, go on */
+  SYNC_ERROR,         /* child -> launcher: setup or exec failed; text says why */
+  SYNC_EXITED,        /* child -> launcher: the command ended with wait status */
+};
+
+struct sync_msg
+{
+  uint32_t step;
+  int32_t errnum;
+  int32_t status; /* SYNC_ERROR: exit status (125, 126, 127); SYNC_EXITED: wait status */
+  char text[500];
+};
+
+int sync_send (int sock, enum sync_step step, int status, struct sb_error **err);
+/* Sends ERR (or TEXT) as SYNC_ERROR with exit status STATUS.  Best effort: the child is about
+   to _exit anyway.  */
+void sync_send_error (int sock, const struct sb_error *e, int status);
+/* Waits for WANT; the peer's SYNC_ERROR, or its death, becomes *err.  */
+int sync_expect (int sock, enum sync_step want, struct sb_error **err);
+/* Reads one message of any kind; 0 at end of stream, 1 when *ret holds one.  */
+int sync_recv (int sock, struct sync_msg *ret, struct sb_error **err);

@@ -1,0 +1,193 @@
+/* util.c: helpers shared by two modules or more. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void
+freep (void *p)
+{
+  free (*(void **) p);
+}
+
+void
+closep (int *fd)
+{
+  int saved = errno;
+
+  /* never retried: on Linux the fd is gone even after EINTR */
+  if (*fd >= 0)
+    (void) close (*fd);
+  *fd = -1;
+  errno = saved;
+}
+
+void
+strv_free (char **v)
+{
+  if (v == NULL)
+    return;
+  for (char **p = v; *p != NULL; p++)
+    free (*p);
+  free (v);
+}
+
+void
+strv_freep (char ***v)
+{
+  strv_free (*v);
+  *v = NULL;
+}
+
+_Noreturn void
+oom (void)
+{
+  static const char msg[] = "sandbox: out of memory\n";
+
+  (void) !write (STDERR_FILENO, msg, sizeof msg - 1);
+  _exit (125);
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *r;
+
+  if (s == NULL)
+    return NULL;
+  r = strdup (s);
+  if (r == NULL)
+    oom ();
+  return r;
+}
+
+void *
+xcalloc (size_t n, size_t size)
+{
+  void *r = calloc (n ? n : 1, size ? size : 1);
+
+  if (r == NULL)
+    oom ();
+  return r;
+}
+
+void *
+xreallocarray (void *p, size_t n, size_t size)
+{
+  void *r = reallocarray (p, n ? n : 1, size ? size : 1);
+
+  if (r == NULL)
+    oom ();
+  return r;
+}
+
+size_t
+strv_len (char *const *v)
+{
+  size_t n = 0;
+
+  while (v != NULL && v[n] != NULL)
+    n++;
+  return n;
+}
+
+void
+strv_push (char ***v, char *s)
+{
+  size_t n = strv_len (*v);
+
+  *v = xreallocarray (*v, n + 2, sizeof **v);
+  (*v)[n] = s;
+  (*v)[n + 1] = NULL;
+}
+
+int
+write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = TEMP_FAILURE_RETRY (write (fd, p, len));
+      if (n < 0)
+        return -1;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+int
+write_file_at (int dirfd, const char *path, const char *s)
+{
+  int fd, r, saved;
+
+  fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return -1;
+  r = write_all (fd, s, strlen (s));
+  saved = errno;
+  if (close (fd) < 0 && r == 0)
+    return -1;
+  errno = saved;
+  return r;
+}
+
+char *
+read_file_at (int dirfd, const char *path, size_t *ret_len)
+{
+  cleanup_close int fd = -1;
+  cleanup_free char *buf = NULL;
+  size_t len = 0, size = 0;
+
+  fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return NULL;
+  for (;;)
+    {
+      ssize_t n;
+
+      if (size - len < 4096)
+        {
+          size = size ? size * 2 : 8192;
+          buf = xreallocarray (buf, size, 1);
+        }
+      n = TEMP_FAILURE_RETRY (read (fd, buf + len, size - len - 1));
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  buf[len] = '\0';
+  if (ret_len != NULL)
+    *ret_len = len;
+  return steal_ptr (&buf);
+}
+
+int
+parse_id (const char *s, unsigned *ret)
+{
+  unsigned long long v = 0;
+
+  if (s == NULL || *s == '\0' || strlen (s) > 10)
+    return -1;
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      if (*p < '0' || *p > '9')
+        return -1;
+      v = v * 10 + (unsigned) (*p - '0');
+    }
+  /* (uid_t) -1 means "unchanged" to setresuid: never a valid id */
+  if (v >= UINT32_MAX)
+    return -1;
+  *ret = (unsigned) v;
+  return 0;
+}

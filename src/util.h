@@ -1,0 +1,52 @@
+/* util.h: cleanup attributes, ownership transfer, and the few helpers two modules need. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#define cleanup_free __attribute__ ((cleanup (freep)))
+#define cleanup_close __attribute__ ((cleanup (closep)))
+#define cleanup_strv __attribute__ ((cleanup (strv_freep)))
+
+void freep (void *p);
+void closep (int *fd);
+void strv_freep (char ***v);
+void strv_free (char **v);
+
+static inline void *
+steal_ptr_impl (void **p)
+{
+  void *v = *p;
+  *p = NULL;
+  return v;
+}
+#define steal_ptr(pp) steal_ptr_impl ((void **) (pp))
+
+static inline int
+steal_fd (int *fd)
+{
+  int v = *fd;
+  *fd = -1;
+  return v;
+}
+
+_Noreturn void oom (void);
+char *xstrdup (const char *s);
+void *xcalloc (size_t n, size_t size);
+void *xreallocarray (void *p, size_t n, size_t size);
+
+/* A growing NULL-terminated vector of strings.  */
+size_t strv_len (char *const *v);
+void strv_push (char ***v, char *s); /* takes s */
+
+/* Writes all of BUF to FD; -1 and errno on failure.  */
+int write_all (int fd, const void *buf, size_t len);
+/* Writes S to the file at PATH (O_WRONLY, no create).  */
+int write_file_at (int dirfd, const char *path, const char *s);
+/* Reads a whole small file; NULL and errno on failure.  */
+char *read_file_at (int dirfd, const char *path, size_t *ret_len);
+
+/* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
+int parse_id (const char *s, unsigned *ret);

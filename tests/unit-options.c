@@ -1,0 +1,92 @@
+/* unit-options.c: the option table and the command-line parser. */
+#include "build-config.h"
+
+#include <string.h>
+
+#include "../src/config.h"
+#include "../src/error.h"
+#include "../src/options.h"
+#include "../src/util.h"
+#include "tap.h"
+
+struct row
+{
+  const char *args[6];
+  const char *error; /* NULL: parses */
+};
+
+static const struct row rows[] = {
+  { { "--uid", "0" }, NULL },
+  { { "--uid", "4294967294" }, NULL },
+  { { "--uid", "4294967295" }, "--uid '4294967295': expected a number from 0 to 4294967294" },
+  { { "--uid", "-1" }, "--uid '-1': expected a number from 0 to 4294967294" },
+  { { "--gid", "root" }, "--gid 'root': expected a number from 0 to 4294967294" },
+  { { "--hostname", "box" }, NULL },
+  { { "--hostname", "a/b" }, "--hostname 'a/b': not a valid host name" },
+  { { "--hostname", "" }, "--hostname '': not a valid host name" },
+  { { "--hostname" }, "--hostname: missing value NAME" },
+  { { "--frobnicate" }, "--frobnicate: unknown option" },
+  { { "--frobnicate=3" }, "--frobnicate: unknown option" },
+  { { "-Z" }, "-Z: unknown option" },
+  { { "--setenv", "A" }, "--setenv: missing value NAME VALUE" },
+  { { "--setenv", "A=B", "c" }, "--setenv 'A=B': not a valid variable name" },
+  { { "--setenv", "A", "b" }, NULL },
+  { { "--unsetenv", "" }, "--unsetenv '': not a valid variable name" },
+  { { "--chdir", "" }, "--chdir '': must not be empty" },
+  { { "--clearenv", "--", "true" }, NULL },
+};
+
+int
+main (void)
+{
+  size_t n = sizeof rows / sizeof *rows;
+
+  tap_plan ((int) n + 4);
+  for (size_t i = 0; i < n; i++)
+    {
+      struct config cfg;
+      struct sb_error *err = NULL;
+      char *argv[8] = { (char *) "sandbox" };
+      int argc = 1, r;
+
+      for (; rows[i].args[argc - 1] != NULL; argc++)
+        argv[argc] = (char *) rows[i].args[argc - 1];
+      config_init (&cfg);
+      r = options_parse_argv (&cfg, argc, argv, &err);
+      if (rows[i].error == NULL)
+        tap_ok (r == 0, "%s %s parses", rows[i].args[0], rows[i].args[1] ? rows[i].args[1] : "");
+      else
+        tap_ok (r < 0 && err != NULL && strcmp (err->msg, rows[i].error) == 0,
+                "%s is refused with \"%s\" (got \"%s\")", rows[i].args[0], rows[i].error,
+                err ? err->msg : "no error");
+      sb_error_free (&err);
+      config_free (&cfg);
+    }
+
+  {
+    struct config cfg;
+    struct sb_error *err = NULL;
+    char *argv[] = { (char *) "sandbox", (char *) "--uid", (char *) "0", (char *) "ls",
+                     (char *) "--uid", (char *) "-l", NULL };
+
+    config_init (&cfg);
+    options_parse_argv (&cfg, 6, argv, &err);
+    tap_ok (cfg.uid_set && cfg.uid == 0, "--uid 0 sets the uid");
+    tap_ok (cfg.argv && strcmp (cfg.argv[0], "ls") == 0 && strcmp (cfg.argv[1], "--uid") == 0
+                && strcmp (cfg.argv[2], "-l") == 0 && cfg.argv[3] == NULL,
+            "options stop at the command; its own options are left alone");
+    config_free (&cfg);
+  }
+  {
+    size_t names = 0;
+    int dup = 0;
+
+    for (const struct sb_option *o = sb_options; o->name; o++, names++)
+      for (const struct sb_option *p = o + 1; p->name; p++)
+        dup |= strcmp (o->name, p->name) == 0 || (o->short_name && o->short_name == p->short_name);
+    tap_ok (!dup, "no option name or letter is used twice (%zu options)", names);
+    tap_ok (options_find ("hostname") != NULL && options_find ("nope") == NULL,
+            "options_find finds rows by name");
+  }
+  return tap_done ();
+}
