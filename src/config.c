@@ -17,6 +17,8 @@ void
 config_init (struct config *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
+  cfg->memory_max = LIMIT_UNSET;
+  cfg->memory_swap_max = LIMIT_UNSET;
   cfg->caller_uid = getuid ();
   cfg->caller_gid = getgid ();
 }
@@ -103,6 +105,8 @@ config_free (struct config *cfg)
       free (cfg->env_ops[i].value);
     }
   free (cfg->env_ops);
+  free (cfg->io_limits);
+  free (cfg->cgroup_parent);
   free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);

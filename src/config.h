@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct env_op
@@ -10,6 +11,24 @@ struct env_op
   char *name;  /* NULL: clear the whole environment */
   char *value; /* NULL: unset NAME */
 };
+
+enum cgroup_mode
+{
+  CGROUP_MODE_AUTO = 0, /* systemd, then a delegated folder */
+  CGROUP_MODE_SYSTEMD,
+  CGROUP_MODE_CGROUPFS,
+  CGROUP_MODE_NONE,
+};
+
+/* --io-read-bps / --io-write-bps: a block device (a whole disk) and a rate */
+struct io_limit
+{
+  unsigned major, minor;
+  uint64_t bps;
+  bool write;
+};
+
+#define LIMIT_UNSET UINT64_MAX
 
 struct config
 {
@@ -23,6 +42,17 @@ struct config
 
   struct env_op *env_ops;
   size_t n_env_ops;
+
+  /* resource limits (cgroup.c); LIMIT_UNSET or 0 when not asked */
+  uint64_t memory_max, memory_swap_max; /* bytes, LIMIT_UNSET */
+  unsigned cpus_milli;                  /* --cpus 1.5 = 1500 */
+  unsigned cpu_weight, io_weight;       /* 1..10000 */
+  uint64_t pids_max;
+  struct io_limit *io_limits;
+  size_t n_io_limits;
+  enum cgroup_mode cgroup_mode;
+  char *cgroup_parent;
+  bool proc_views_off; /* --proc-views no */
 
   bool verbose;
   bool help, version; /* actions: print and exit */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,10 @@ init_main (const struct config *cfg, int sock)
     _exit (125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
+  /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
+     and /sys/fs/cgroup inside shows that cgroup only */
+  if (unshare (CLONE_NEWCGROUP) < 0)
+    fail (sock, (sb_error_set (&err, errno, "unshare the cgroup namespace"), err), 125);
 
   if (rootfs_setup (cfg, &err) < 0)
     fail (sock, err, 125);

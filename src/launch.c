@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "idmap.h"
@@ -25,8 +26,10 @@
 
 #define NS_FLAGS                                                                              \
   (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET      \
-   | CLONE_NEWCGROUP)
+)
 
+/* No CLONE_NEWCGROUP here: pid 1 unshares it once it is in its own cgroup (after
+   SYNC_MAPS_DONE), so that the namespace is rooted there.  */
 /* Why the kernel refused a user namespace, and what fixes it.  */
 static int
 clone_error (int e, struct sb_error **err)
@@ -125,9 +128,32 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
   return *err != NULL ? -1 : 0;
 }
 
+/* The command's end: its status, or the memory limit's kill as one line and 137.  */
+static int
+command_status (const struct config *cfg, const struct cgroup *cg, int cmd_status,
+                int *ret_status, struct sb_error **err)
+{
+  if (WIFSIGNALED (cmd_status) && WTERMSIG (cmd_status) == SIGKILL
+      && cfg->memory_max != LIMIT_UNSET && cgroup_oom_kills (cg) > 0)
+    {
+      char limit[32];
+
+      cgroup_format_size (cfg->memory_max, limit, sizeof limit);
+      sb_error_set (err, 0, "killed: out of memory (limit %s)", limit);
+      (*err)->status = 128 + SIGKILL;
+      return -1;
+    }
+  if (WIFEXITED (cmd_status))
+    *ret_status = WEXITSTATUS (cmd_status);
+  else
+    *ret_status = 128 + WTERMSIG (cmd_status);
+  return 0;
+}
+
 int
 launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
+  struct cgroup cg;
   struct idmap map;
   struct waitstate w = { 0 };
   cleanup_close int sock = -1;
@@ -137,9 +163,16 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 
   if (idmap_plan (cfg, &map, err) < 0)
     return -1;
+  /* before anything is started: limits that cannot be applied stop us here */
+  if (cgroup_prepare (cfg, &cg, err) < 0)
+    {
+      idmap_free (&map);
+      return -1;
+    }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       idmap_free (&map);
+      cgroup_teardown (&cg);
       return sb_error_set (err, errno, "socketpair");
     }
   sock = sv[0];
@@ -168,17 +201,17 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "signalfd");
       goto kill;
     }
-  if (idmap_write (&map, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+  /* pid 1 is under the limits before it is released: nothing runs unlimited */
+  if (idmap_write (&map, w.pid, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
+      || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
   r = wait_sandbox (sock, sfd, &w, err);
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)
     {
-      if (w.exited && WIFEXITED (w.cmd_status))
-        *ret_status = WEXITSTATUS (w.cmd_status);
-      else if (w.exited && WIFSIGNALED (w.cmd_status))
-        *ret_status = 128 + WTERMSIG (w.cmd_status);
+      if (w.exited)
+        r = command_status (cfg, &cg, w.cmd_status, ret_status, err);
       else if (WIFSIGNALED (w.pid_status))
         r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
                           WTERMSIG (w.pid_status));
@@ -193,6 +226,7 @@ kill:
   r = -1;
 out:
   sigprocmask (SIG_SETMASK, &old, NULL);
+  cgroup_teardown (&cg);
   idmap_free (&map);
   return r;
 }

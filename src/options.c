@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "options.h"
@@ -126,6 +127,113 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
   return add_env_op (cfg, NULL, NULL);
 }
 
+static int
+set_size (struct config *cfg, const struct sb_option *opt, char *const *args,
+          struct sb_error **err)
+{
+  if (cgroup_parse_size (args[0], AT (cfg, opt, uint64_t)) < 0)
+    return sb_error_set (err, 0, "--%s '%s': expected a size such as 512M or 2G", opt->name,
+                         args[0]);
+  return 0;
+}
+
+static int
+set_cpus (struct config *cfg, const struct sb_option *opt, char *const *args,
+          struct sb_error **err)
+{
+  if (cgroup_parse_cpus (args[0], &cfg->cpus_milli) < 0)
+    return sb_error_set (err, 0, "--%s '%s': expected a number of CPUs from 0.01 to 1024, "
+                                 "such as 2 or 1.5", opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_weight (struct config *cfg, const struct sb_option *opt, char *const *args,
+            struct sb_error **err)
+{
+  unsigned v;
+
+  if (parse_id (args[0], &v) < 0 || v < 1 || v > 10000)
+    return sb_error_set (err, 0, "--%s '%s': expected a weight from 1 to 10000", opt->name,
+                         args[0]);
+  *AT (cfg, opt, unsigned) = v;
+  return 0;
+}
+
+static int
+set_pids (struct config *cfg, const struct sb_option *opt, char *const *args,
+          struct sb_error **err)
+{
+  unsigned v;
+
+  /* 4194304: the kernel's PID_MAX_LIMIT */
+  if (parse_id (args[0], &v) < 0 || v < 1 || v > 4194304)
+    return sb_error_set (err, 0, "--%s '%s': expected a number of processes from 1 to 4194304",
+                         opt->name, args[0]);
+  cfg->pids_max = v;
+  return 0;
+}
+
+static int
+set_io_bps (struct config *cfg, const struct sb_option *opt, char *const *args,
+            struct sb_error **err)
+{
+  struct io_limit l = { .write = strcmp (opt->name, "io-write-bps") == 0 };
+  cleanup_free char *dev = xstrdup (args[0]);
+  char *colon = strrchr (dev, ':');
+  struct sb_error *why = NULL;
+
+  if (colon == NULL || colon == dev || cgroup_parse_size (colon + 1, &l.bps) < 0 || l.bps == 0)
+    return sb_error_set (err, 0, "--%s '%s': expected DEV:RATE such as /dev/sda:10M",
+                         opt->name, args[0]);
+  *colon = '\0';
+  if (cgroup_resolve_device (dev, &l.major, &l.minor, &why) < 0)
+    {
+      cleanup_free char *text = sb_error_text (why);
+
+      sb_error_free (&why);
+      return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], text);
+    }
+  cfg->io_limits = xreallocarray (cfg->io_limits, cfg->n_io_limits + 1, sizeof l);
+  cfg->io_limits[cfg->n_io_limits++] = l;
+  return 0;
+}
+
+static int
+set_cgroup_mode (struct config *cfg, const struct sb_option *opt, char *const *args,
+                 struct sb_error **err)
+{
+  static const char *const names[] = { "auto", "systemd", "cgroupfs", "none" };
+
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp (args[0], names[i]) == 0)
+      {
+        cfg->cgroup_mode = (enum cgroup_mode) i;
+        return 0;
+      }
+  return sb_error_set (err, 0, "--%s '%s': expected auto, systemd, cgroupfs or none", opt->name,
+                       args[0]);
+}
+
+static int
+set_cgroup_parent (struct config *cfg, const struct sb_option *opt, char *const *args,
+                   struct sb_error **err)
+{
+  if (args[0][0] != '/')
+    return sb_error_set (err, 0, "--%s '%s': expected an absolute path", opt->name, args[0]);
+  return set_string (cfg, opt, args, err);
+}
+
+static int
+set_proc_views (struct config *cfg, const struct sb_option *opt, char *const *args,
+                struct sb_error **err)
+{
+  if (strcmp (args[0], "yes") != 0 && strcmp (args[0], "no") != 0)
+    return sb_error_set (err, 0, "--%s '%s': expected yes or no", opt->name, args[0]);
+  cfg->proc_views_off = strcmp (args[0], "no") == 0;
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -138,6 +246,17 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "memory", 0, OPT_ARG_ONE, "SIZE", "memory limit, such as 512M or 2G (memory.max)", set_size, FIELD (memory_max) },
+  { "memory-swap", 0, OPT_ARG_ONE, "SIZE", "swap limit (memory.swap.max)", set_size, FIELD (memory_swap_max) },
+  { "cpus", 0, OPT_ARG_ONE, "N", "CPU time limit in CPUs, fractions allowed (cpu.max)", set_cpus, 0 },
+  { "cpu-weight", 0, OPT_ARG_ONE, "N", "CPU share from 1 to 10000 (cpu.weight)", set_weight, FIELD (cpu_weight) },
+  { "pids", 0, OPT_ARG_ONE, "N", "most processes and threads at once (pids.max)", set_pids, 0 },
+  { "io-weight", 0, OPT_ARG_ONE, "N", "I/O share from 1 to 10000 (io.weight)", set_weight, FIELD (io_weight) },
+  { "io-read-bps", 0, OPT_ARG_ONE, "DEV:RATE", "read rate limit on the disk of DEV, such as /dev/sda:10M", set_io_bps, 0 },
+  { "io-write-bps", 0, OPT_ARG_ONE, "DEV:RATE", "write rate limit on the disk of DEV", set_io_bps, 0 },
+  { "cgroup", 0, OPT_ARG_ONE, "MODE", "where limits go: auto, systemd, cgroupfs or none", set_cgroup_mode, 0 },
+  { "cgroup-parent", 0, OPT_ARG_ONE, "DIR", "a delegated cgroup v2 folder for the sandbox's own", set_cgroup_parent, FIELD (cgroup_parent) },
+  { "proc-views", 0, OPT_ARG_ONE, "yes|no", "show the limits in /proc/meminfo, cpuinfo, ... (default yes)", set_proc_views, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */
