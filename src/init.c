@@ -16,6 +16,7 @@
 #include "error.h"
 #include "init.h"
 #include "net.h"
+#include "procviews.h"
 #include "rootfs.h"
 #include "sync.h"
 #include "util.h"
@@ -111,7 +112,7 @@ init_main (const struct config *cfg, int sock)
 {
   struct sb_error *err = NULL;
   sigset_t set;
-  int sfd, devnull;
+  int sfd, devnull, fuse_fd = -1;
   pid_t cmd;
 
   /* the launcher's death kills us, and with us every process of the sandbox; if it died
@@ -125,6 +126,8 @@ init_main (const struct config *cfg, int sock)
   if (unshare (CLONE_NEWCGROUP) < 0)
     fail (sock, (sb_error_set (&err, errno, "unshare the cgroup namespace"), err), 125);
 
+  if (procviews_open (cfg, &fuse_fd, &err) < 0)
+    fail (sock, err, 125);
   if (rootfs_setup (cfg, &err) < 0)
     fail (sock, err, 125);
   {
@@ -134,6 +137,8 @@ init_main (const struct config *cfg, int sock)
       fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
   }
   if (net_loopback_up (&err) < 0)
+    fail (sock, err, 125);
+  if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
     fail (sock, err, 125);
 
   sigemptyset (&set);

@@ -20,6 +20,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "procviews.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
@@ -55,6 +56,9 @@ clone_error (int e, struct sb_error **err)
 
 struct waitstate
 {
+  const struct config *cfg;
+  const struct cgroup *cg;
+  pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
   bool reaped, eof, exited;
   int pid_status; /* pid 1's wait status */
@@ -65,12 +69,20 @@ static int
 on_message (int sock, struct waitstate *w, struct sb_error **err)
 {
   struct sync_msg m;
-  int r = sync_recv (sock, &m, err);
+  cleanup_close int fd = -1;
+  int r = sync_recv_fd (sock, &m, &fd, err);
 
   if (r <= 0)
     {
       w->eof = true;
       return r;
+    }
+  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views_pid <= 0)
+    {
+      /* pid 1 waits in the kernel for a server that will not come */
+      if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
+        (void) kill (w->pid, SIGKILL);
+      return *err != NULL ? -1 : 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -155,7 +167,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { 0 };
+  struct waitstate w = { .cfg = cfg, .cg = &cg };
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
   sigset_t set, old;
@@ -203,7 +215,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
   if (idmap_write (&map, w.pid, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
-      || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+      || procviews_limit_cpus (cfg, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
   r = wait_sandbox (sock, sfd, &w, err);
   if (r < 0 && !w.reaped)
@@ -225,6 +237,7 @@ kill:
   (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
   r = -1;
 out:
+  procviews_stop (&w.views_pid);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);

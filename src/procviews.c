@@ -1,0 +1,221 @@
+/* procviews.c: the sandbox's side of the /proc views (mounting and binding, in pid 1) and
+   the launcher's (starting and ending the server, CPU affinity).  The server itself is
+   src/sandbox-procviews.c, its own program: libfuse3 is loaded only by it.  */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "error.h"
+#include "log.h"
+#include "procviews.h"
+#include "sync.h"
+#include "util.h"
+
+/* the server's file names, and where each goes */
+static const char *const views[][2] = {
+  { "meminfo", "/proc/meminfo" }, { "cpuinfo", "/proc/cpuinfo" },
+  { "stat", "/proc/stat" },       { "uptime", "/proc/uptime" },
+  { "loadavg", "/proc/loadavg" }, { "swaps", "/proc/swaps" },
+  { "online", "/sys/devices/system/cpu/online" },
+};
+
+/* a tmpfs of the sandbox's own; the mount is detached again before the command starts */
+#define STAGE "/run/.sandbox-procviews"
+
+bool
+procviews_wanted (const struct config *cfg)
+{
+  return cgroup_limits_asked (cfg) && cfg->cgroup_mode != CGROUP_MODE_NONE
+         && !cfg->proc_views_off;
+}
+
+int
+procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err)
+{
+  int fd;
+
+  *ret_fd = -1;
+  if (!procviews_wanted (cfg))
+    return 0;
+  fd = open ("/dev/fuse", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return sb_error_set (err, errno, "/proc views: open /dev/fuse (--proc-views no turns them "
+                                     "off)");
+  *ret_fd = fd;
+  return 0;
+}
+
+int
+procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_error **err)
+{
+  cleanup_close int fd = steal_fd (fuse_fd);
+  char opts[128];
+
+  if (!procviews_wanted (cfg) || fd < 0)
+    return 0;
+  if (mkdir (STAGE, 0700) < 0)
+    return sb_error_set (err, errno, "/proc views: mkdir '%s'", STAGE);
+  /* allow_other: the command's uid is not the mount's owner (root of the namespace) */
+  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
+  if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+             opts)
+      < 0)
+    return sb_error_set (err, errno, "/proc views: mount fuse (--proc-views no turns them off)");
+  /* the server holds the only copy from here: if it dies, reads fail instead of hanging */
+  if (sync_send_fd (sock, SYNC_PROCVIEWS, fd, err) < 0)
+    return -1;
+  (void) close (steal_fd (&fd));
+  for (size_t i = 0; i < sizeof views / sizeof *views; i++)
+    {
+      char src[128];
+
+      snprintf (src, sizeof src, STAGE "/%s", views[i][0]);
+      if (access (views[i][1], F_OK) < 0)
+        continue;
+      if (mount (src, views[i][1], NULL, MS_BIND, NULL) < 0)
+        return sb_error_set (err, errno, "/proc views: bind over '%s'", views[i][1]);
+      /* read-only: the server has no write, and the mount says so too */
+      (void) mount (NULL, views[i][1], NULL,
+                    MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    }
+  if (umount2 (STAGE, MNT_DETACH) < 0)
+    return sb_error_set (err, errno, "/proc views: detach '%s'", STAGE);
+  (void) rmdir (STAGE);
+  return 0;
+}
+
+/* Next to the launcher (the build tree, or a relocated install), else the installed one.  */
+static char *
+helper_path (void)
+{
+  char self[PATH_MAX], *slash, *path;
+  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+
+  if (n > 0)
+    {
+      self[n] = '\0';
+      slash = strrchr (self, '/');
+      if (slash != NULL)
+        {
+          *slash = '\0';
+          if (asprintf (&path, "%s/sandbox-procviews", self) < 0)
+            oom ();
+          if (access (path, X_OK) == 0)
+            return path;
+          free (path);
+        }
+    }
+  return xstrdup (PKGLIBEXECDIR "/sandbox-procviews");
+}
+
+static unsigned
+view_cpus (const struct config *cfg)
+{
+  return cfg->cpus_milli ? (cfg->cpus_milli + 999) / 1000 : 0;
+}
+
+int
+procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
+                 pid_t *ret_pid, struct sb_error **err)
+{
+  cleanup_free char *helper = helper_path ();
+  char cpus[32];
+  int p[2], e = 0;
+  pid_t pid;
+  ssize_t n;
+
+  snprintf (cpus, sizeof cpus, "%u", view_cpus (cfg));
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return sb_error_set (err, errno, "pipe");
+  pid = fork ();
+  if (pid < 0)
+    {
+      e = errno;
+      (void) close (p[0]);
+      (void) close (p[1]);
+      return sb_error_set (err, e, "/proc views: fork");
+    }
+  if (pid == 0)
+    {
+      sigset_t none;
+      char *argv[] = { helper, cg->path, cpus, NULL };
+
+      (void) close (p[0]);
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      /* it ends with the launcher, even after a SIGKILL of it */
+      (void) prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      if (dup2 (fuse_fd, 3) < 0 || (fuse_fd == 3 && fcntl (3, F_SETFD, 0) < 0))
+        e = errno;
+      else
+        {
+          /* the server talks to the kernel only; it gets no terminal and no other fd */
+          int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+
+          if (null >= 0)
+            {
+              (void) dup2 (null, 0);
+              (void) dup2 (null, 1);
+            }
+          execv (helper, argv);
+          e = errno;
+        }
+      (void) write (p[1], &e, sizeof e);
+      _exit (127);
+    }
+  (void) close (p[1]);
+  n = TEMP_FAILURE_RETRY (read (p[0], &e, sizeof e));
+  (void) close (p[0]);
+  if (n == (ssize_t) sizeof e)
+    {
+      (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+      return sb_error_set (err, e, "/proc views: run '%s'", helper);
+    }
+  *ret_pid = pid;
+  return 0;
+}
+
+int
+procviews_limit_cpus (const struct config *cfg, pid_t pid, struct sb_error **err)
+{
+  cpu_set_t have, want;
+  unsigned n = view_cpus (cfg), taken = 0;
+
+  if (!procviews_wanted (cfg) || n == 0)
+    return 0;
+  if (sched_getaffinity (0, sizeof have, &have) < 0)
+    return sb_error_set (err, errno, "sched_getaffinity");
+  CPU_ZERO (&want);
+  for (int c = 0; c < CPU_SETSIZE && taken < n; c++)
+    if (CPU_ISSET (c, &have))
+      {
+        CPU_SET (c, &want);
+        taken++;
+      }
+  if (sched_setaffinity (pid, sizeof want, &want) < 0)
+    return sb_error_set (err, errno, "sched_setaffinity");
+  return 0;
+}
+
+void
+procviews_stop (pid_t *pid)
+{
+  if (*pid <= 0)
+    return;
+  (void) kill (*pid, SIGKILL);
+  (void) TEMP_FAILURE_RETRY (waitpid (*pid, NULL, 0));
+  *pid = -1;
+}
