@@ -17,6 +17,7 @@
 #include "config.h"
 #include "error.h"
 #include "init.h"
+#include "log.h"
 #include "net.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -170,8 +171,10 @@ init_main (const struct config *cfg, int sock)
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
 
+  log_debug ("maps done; building the root");
   if (rootfs_setup (cfg, &err) < 0)
     fail (sock, err, 125);
+  log_debug ("root built");
   {
     const char *name = cfg->hostname ? cfg->hostname : "sandbox";
 
@@ -195,6 +198,7 @@ init_main (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "fork"), err), 125);
   if (cmd == 0)
     exec_command (cfg, sock);
+  log_debug ("command started");
 
   /* the command owns the terminal; we keep nothing it could wait on */
   devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
