@@ -34,6 +34,18 @@ static const struct row rows[] = {
   { { "--unsetenv", "" }, "--unsetenv '': not a valid variable name" },
   { { "--chdir", "" }, "--chdir '': must not be empty" },
   { { "--clearenv", "--", "true" }, NULL },
+  { { "--memory", "512K" }, NULL },
+  { { "--memory", "2g" }, NULL },
+  { { "--memory", "4096" }, NULL },
+  { { "--memory", "2 G" }, "--memory '2 G': expected a size such as 512M or 2G" },
+  { { "--memory-swap", "0" }, NULL },
+  { { "--cpus", "0.01" }, NULL },
+  { { "--cpus", "1024" }, NULL },
+  { { "--cpus", ".5" }, "--cpus '.5': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
+  { { "--cpus", "1.0005" }, "--cpus '1.0005': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
+  { { "--pids", "4194304" }, NULL },
+  { { "--pids", "4194305" }, "--pids '4194305': expected a number of processes from 1 to 4194304" },
+  { { "--cgroup", "cgroupfs" }, NULL },
 };
 
 int
