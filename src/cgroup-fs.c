@@ -137,8 +137,7 @@ enable_controllers (const struct config *cfg, const char *parent, struct sb_erro
       if (write_file_at (AT_FDCWD, path, plus) < 0)
         return sb_error_set (err, 0, "enable '%s' in '%s': %s%s", controllers[i], parent,
                              strerror (errno),
-                             errno == EBUSY ? " (it holds processes: pass an empty folder)"
-                                            : "");
+                             errno == EBUSY ? " (it holds processes: pass an empty folder)" : "");
     }
   return 0;
 }

@@ -24,6 +24,5 @@ int cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid
 void cgroup_systemd_close (struct cgroup *cg);
 
 int cgroup_fs_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **err);
-int cgroup_fs_enter (const struct config *cfg, struct cgroup *cg, pid_t pid,
-                     struct sb_error **err);
+int cgroup_fs_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, struct sb_error **err);
 void cgroup_fs_remove (struct cgroup *cg);

@@ -22,21 +22,21 @@
 #include "log.h"
 #include "util.h"
 
-#define SD_FUNCS(X)                                                                           \
-  X (sd_bus_open_user)                                                                        \
-  X (sd_bus_flush_close_unref)                                                                \
-  X (sd_bus_match_signal_async)                                                               \
-  X (sd_bus_message_new_method_call)                                                          \
-  X (sd_bus_message_append)                                                                   \
-  X (sd_bus_message_open_container)                                                           \
-  X (sd_bus_message_close_container)                                                          \
-  X (sd_bus_message_read)                                                                     \
-  X (sd_bus_message_unref)                                                                    \
-  X (sd_bus_call)                                                                             \
-  X (sd_bus_process)                                                                          \
-  X (sd_bus_wait)                                                                             \
-  X (sd_bus_error_free)                                                                       \
-  X (sd_bus_error_has_name)                                                                   \
+#define SD_FUNCS(X)                                                                                \
+  X (sd_bus_open_user)                                                                             \
+  X (sd_bus_flush_close_unref)                                                                     \
+  X (sd_bus_match_signal_async)                                                                    \
+  X (sd_bus_message_new_method_call)                                                               \
+  X (sd_bus_message_append)                                                                        \
+  X (sd_bus_message_open_container)                                                                \
+  X (sd_bus_message_close_container)                                                               \
+  X (sd_bus_message_read)                                                                          \
+  X (sd_bus_message_unref)                                                                         \
+  X (sd_bus_call)                                                                                  \
+  X (sd_bus_process)                                                                               \
+  X (sd_bus_wait)                                                                                  \
+  X (sd_bus_error_free)                                                                            \
+  X (sd_bus_error_has_name)                                                                        \
   X (sd_bus_slot_unref)
 
 static struct
@@ -55,10 +55,11 @@ load_libsystemd (struct sb_error **err)
     return 0;
   h = dlopen ("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
   if (h == NULL)
-    return sb_error_set (err, 0, "no user systemd instance: libsystemd.so.0 cannot be loaded "
-                                 "(install libsystemd0)");
-#define X(f)                                                                                  \
-  if ((sd.f = (__typeof__ (f) *) dlsym (h, #f)) == NULL)                                      \
+    return sb_error_set (err, 0,
+                         "no user systemd instance: libsystemd.so.0 cannot be loaded "
+                         "(install libsystemd0)");
+#define X(f)                                                                                       \
+  if ((sd.f = (__typeof__ (f) *) dlsym (h, #f)) == NULL)                                           \
     return sb_error_set (err, 0, "no user systemd instance: libsystemd.so.0 lacks " #f);
   SD_FUNCS (X)
 #undef X
@@ -75,14 +76,16 @@ cgroup_systemd_prepare (struct cgroup *cg, struct sb_error **err)
   if (why != NULL)
     return sb_error_set (err, 0, "no user systemd instance with cgroup v2: %s", why);
   if (getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && getenv ("XDG_RUNTIME_DIR") == NULL)
-    return sb_error_set (err, 0, "no user systemd instance: $XDG_RUNTIME_DIR is not set (run "
-                                 "in a login session, or loginctl enable-linger USER)");
+    return sb_error_set (err, 0,
+                         "no user systemd instance: $XDG_RUNTIME_DIR is not set (run "
+                         "in a login session, or loginctl enable-linger USER)");
   if (load_libsystemd (err) < 0)
     return -1;
   r = sd.sd_bus_open_user (&bus);
   if (r < 0)
-    return sb_error_set (err, 0, "no user systemd instance: connect to the user bus: %s "
-                                 "(run in a login session, or loginctl enable-linger USER)",
+    return sb_error_set (err, 0,
+                         "no user systemd instance: connect to the user bus: %s "
+                         "(run in a login session, or loginctl enable-linger USER)",
                          strerror (-r));
   cg->kind = CGROUP_KIND_SYSTEMD;
   cg->bus = bus;
@@ -165,8 +168,8 @@ append_properties (sd_bus_message *m, const struct config *cfg, pid_t pid, bool 
 {
   int r;
 
-  r = sd.sd_bus_message_append (m, "(sv)(sv)(sv)(sv)", "Description", "s", "sandbox", "PIDs",
-                                "au", 1, (uint32_t) pid, "Delegate", "b", 1, "CollectMode", "s",
+  r = sd.sd_bus_message_append (m, "(sv)(sv)(sv)(sv)", "Description", "s", "sandbox", "PIDs", "au",
+                                1, (uint32_t) pid, "Delegate", "b", 1, "CollectMode", "s",
                                 "inactive-or-failed");
   /* systemd 253+ stops a scope when the kernel OOM-kills one of its processes; the launcher
      reports that itself, and pid 1 must live to tell it */
@@ -193,8 +196,8 @@ append_properties (sd_bus_message *m, const struct config *cfg, pid_t pid, bool 
 
 /* One StartTransientUnit call; the job's path in *ret_job.  */
 static int
-start_scope (sd_bus *bus, const struct config *cfg, const char *unit, pid_t pid,
-             bool oom_policy, char **ret_job, sd_bus_error *error)
+start_scope (sd_bus *bus, const struct config *cfg, const char *unit, pid_t pid, bool oom_policy,
+             char **ret_job, sd_bus_error *error)
 {
   sd_bus_message *m = NULL, *reply = NULL;
   const char *job;
@@ -202,8 +205,7 @@ start_scope (sd_bus *bus, const struct config *cfg, const char *unit, pid_t pid,
 
   r = sd.sd_bus_message_new_method_call (bus, &m, "org.freedesktop.systemd1",
                                          "/org/freedesktop/systemd1",
-                                         "org.freedesktop.systemd1.Manager",
-                                         "StartTransientUnit");
+                                         "org.freedesktop.systemd1.Manager", "StartTransientUnit");
   if (r >= 0)
     r = sd.sd_bus_message_append (m, "ss", unit, "fail");
   if (r >= 0)
@@ -226,8 +228,7 @@ start_scope (sd_bus *bus, const struct config *cfg, const char *unit, pid_t pid,
 }
 
 int
-cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid,
-                      struct sb_error **err)
+cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, struct sb_error **err)
 {
   sd_bus *bus = cg->bus;
   sd_bus_slot *slot = NULL;
@@ -244,9 +245,8 @@ cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid,
   cg->unit = xstrdup (unit);
   /* asynchronous: the bus keeps order, so the match is in place before the job can end */
   r = sd.sd_bus_match_signal_async (bus, &slot, "org.freedesktop.systemd1",
-                                    "/org/freedesktop/systemd1",
-                                    "org.freedesktop.systemd1.Manager", "JobRemoved",
-                                    on_job_removed, NULL, &w);
+                                    "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                    "JobRemoved", on_job_removed, NULL, &w);
   if (r < 0)
     return sb_error_set (err, -r, "systemd scope: subscribe to JobRemoved");
   r = start_scope (bus, cfg, unit, pid, oom_policy, &job, &error);

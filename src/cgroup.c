@@ -228,8 +228,7 @@ write_limit (int dirfd, const char *path, const char *file, const char *value,
 }
 
 int
-cgroup_write_limits (const struct config *cfg, int dirfd, const char *path,
-                     struct sb_error **err)
+cgroup_write_limits (const struct config *cfg, int dirfd, const char *path, struct sb_error **err)
 {
   char v[128];
 

@@ -26,9 +26,12 @@
 
 /* the server's file names, and where each goes */
 static const char *const views[][2] = {
-  { "meminfo", "/proc/meminfo" }, { "cpuinfo", "/proc/cpuinfo" },
-  { "stat", "/proc/stat" },       { "uptime", "/proc/uptime" },
-  { "loadavg", "/proc/loadavg" }, { "swaps", "/proc/swaps" },
+  { "meminfo", "/proc/meminfo" },
+  { "cpuinfo", "/proc/cpuinfo" },
+  { "stat", "/proc/stat" },
+  { "uptime", "/proc/uptime" },
+  { "loadavg", "/proc/loadavg" },
+  { "swaps", "/proc/swaps" },
   { "online", "/sys/devices/system/cpu/online" },
 };
 
@@ -38,8 +41,7 @@ static const char *const views[][2] = {
 bool
 procviews_wanted (const struct config *cfg)
 {
-  return cgroup_limits_asked (cfg) && cfg->cgroup_mode != CGROUP_MODE_NONE
-         && !cfg->proc_views_off;
+  return cgroup_limits_asked (cfg) && cfg->cgroup_mode != CGROUP_MODE_NONE && !cfg->proc_views_off;
 }
 
 int
@@ -52,8 +54,9 @@ procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err)
     return 0;
   fd = open ("/dev/fuse", O_RDWR | O_CLOEXEC);
   if (fd < 0)
-    return sb_error_set (err, errno, "/proc views: open /dev/fuse (--proc-views no turns them "
-                                     "off)");
+    return sb_error_set (err, errno,
+                         "/proc views: open /dev/fuse (--proc-views no turns them "
+                         "off)");
   *ret_fd = fd;
   return 0;
 }
@@ -70,8 +73,7 @@ procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_err
     return sb_error_set (err, errno, "/proc views: mkdir '%s'", STAGE);
   /* allow_other: the command's uid is not the mount's owner (root of the namespace) */
   snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
-  if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-             opts)
+  if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, opts)
       < 0)
     return sb_error_set (err, errno, "/proc views: mount fuse (--proc-views no turns them off)");
   /* the server holds the only copy from here: if it dies, reads fail instead of hanging */
@@ -128,8 +130,8 @@ view_cpus (const struct config *cfg)
 }
 
 int
-procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
-                 pid_t *ret_pid, struct sb_error **err)
+procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, pid_t *ret_pid,
+                 struct sb_error **err)
 {
   cleanup_free char *helper = helper_path ();
   char cpus[32];

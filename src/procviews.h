@@ -20,8 +20,8 @@ int procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err
 int procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_error **err);
 
 /* Launcher: starts the server on FUSE_FD for the cgroup CG; *ret_pid to procviews_stop.  */
-int procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
-                     pid_t *ret_pid, struct sb_error **err);
+int procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, pid_t *ret_pid,
+                     struct sb_error **err);
 /* Launcher: with --cpus N, pid PID may run on N CPUs only, so nproc agrees with the view.  */
 int procviews_limit_cpus (const struct config *cfg, pid_t pid, struct sb_error **err);
 /* Launcher: ends the server (SIGKILL; its requests died with the mount namespace).  */

@@ -51,8 +51,8 @@ struct buf
   size_t len, cap;
 };
 
-static void
-buf_printf (struct buf *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void buf_printf (struct buf *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
 static void
 buf_printf (struct buf *b, const char *fmt, ...)
 {
@@ -183,8 +183,9 @@ view_meminfo (struct buf *b)
 
   for (line = strtok_r (host, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
-      static const char *const keys[] = { "MemTotal:", "MemFree:", "MemAvailable:", "Buffers:",
-                                          "Cached:",   "SwapCached:", "SwapTotal:", "SwapFree:" };
+      static const char *const keys[]
+          = { "MemTotal:", "MemFree:",    "MemAvailable:", "Buffers:",
+              "Cached:",   "SwapCached:", "SwapTotal:",    "SwapFree:" };
       uint64_t vals[] = { total, total - used, avail, 0, cached, 0, swap, swap - swap_used };
       size_t i;
 
@@ -230,8 +231,8 @@ view_stat (struct buf *b)
 
   buf_printf (b, "cpu  %" PRIu64 " 0 %" PRIu64 " %" PRIu64 " 0 0 0 0 0 0\n", user, sys, idle);
   for (unsigned c = 0; c < S.ncpus; c++)
-    buf_printf (b, "cpu%u %" PRIu64 " 0 %" PRIu64 " %" PRIu64 " 0 0 0 0 0 0\n", c,
-                user / S.ncpus, sys / S.ncpus, idle / S.ncpus);
+    buf_printf (b, "cpu%u %" PRIu64 " 0 %" PRIu64 " %" PRIu64 " 0 0 0 0 0 0\n", c, user / S.ncpus,
+                sys / S.ncpus, idle / S.ncpus);
   for (line = strtok_r (host, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     if (strncmp (line, "cpu", 3) != 0)
       buf_printf (b, "%s\n", line);
@@ -269,8 +270,8 @@ static void
 view_swaps (struct buf *b)
 {
   char *host = slurp (NULL, "/proc/meminfo");
-  uint64_t swap = min_u64 (cg_value ("memory.swap.max", UINT64_MAX) / 1024,
-                           meminfo_kb (host, "SwapTotal"));
+  uint64_t swap
+      = min_u64 (cg_value ("memory.swap.max", UINT64_MAX) / 1024, meminfo_kb (host, "SwapTotal"));
   uint64_t used = min_u64 (cg_value ("memory.swap.current", 0) / 1024, swap);
 
   buf_printf (b, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");

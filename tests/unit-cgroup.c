@@ -35,9 +35,9 @@ static const struct
   int r;
   unsigned milli;
 } cpus[] = {
-  { "1", 0, 1000 },    { "1.5", 0, 1500 }, { "0.25", 0, 250 }, { "0.01", 0, 10 },
-  { "1024", 0, 1024000 }, { "0.009", -1, 0 }, { "0", -1, 0 }, { "1025", -1, 0 },
-  { "1.", -1, 0 },     { ".5", -1, 0 },    { "1e3", -1, 0 }, { "2.0001", -1, 0 },
+  { "1", 0, 1000 },       { "1.5", 0, 1500 }, { "0.25", 0, 250 }, { "0.01", 0, 10 },
+  { "1024", 0, 1024000 }, { "0.009", -1, 0 }, { "0", -1, 0 },     { "1025", -1, 0 },
+  { "1.", -1, 0 },        { ".5", -1, 0 },    { "1e3", -1, 0 },   { "2.0001", -1, 0 },
 };
 
 static const struct
@@ -45,8 +45,8 @@ static const struct
   uint64_t v;
   const char *out;
 } formats[] = {
-  { 2ull << 30, "2G" }, { 64ull << 20, "64M" }, { 1536ull << 20, "1536M" }, { 1000, "1000" },
-  { 3ull << 40, "3T" },
+  { 2ull << 30, "2G" }, { 64ull << 20, "64M" }, { 1536ull << 20, "1536M" },
+  { 1000, "1000" },     { 3ull << 40, "3T" },
 };
 
 int
@@ -69,8 +69,8 @@ main (void)
       unsigned m = 0;
       int r = cgroup_parse_cpus (cpus[i].in, &m);
 
-      tap_ok (r == cpus[i].r && (r < 0 || m == cpus[i].milli), "cpus '%s' -> %d %u",
-              cpus[i].in, cpus[i].r, cpus[i].milli);
+      tap_ok (r == cpus[i].r && (r < 0 || m == cpus[i].milli), "cpus '%s' -> %d %u", cpus[i].in,
+              cpus[i].r, cpus[i].milli);
     }
   for (size_t i = 0; i < nf; i++)
     {
