@@ -191,6 +191,7 @@ cgroup_fs_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, struct 
                          errno == EACCES || errno == EPERM
                              ? " (the launcher must run inside the delegated folder's subtree)"
                              : "");
+  log_debug ("cgroup: pid %d in %s", (int) pid, path);
   return 0;
 }
 

@@ -81,12 +81,14 @@ cgroup_systemd_prepare (struct cgroup *cg, struct sb_error **err)
                          "in a login session, or loginctl enable-linger USER)");
   if (load_libsystemd (err) < 0)
     return -1;
+  log_debug ("cgroup: libsystemd loaded");
   r = sd.sd_bus_open_user (&bus);
   if (r < 0)
     return sb_error_set (err, 0,
                          "no user systemd instance: connect to the user bus: %s "
                          "(run in a login session, or loginctl enable-linger USER)",
                          strerror (-r));
+  log_debug ("cgroup: connected to the user bus");
   cg->kind = CGROUP_KIND_SYSTEMD;
   cg->bus = bus;
   return 0;
@@ -263,6 +265,7 @@ cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, st
                     error.message ? error.message : strerror (-r));
       goto out;
     }
+  log_debug ("cgroup: StartTransientUnit answered %s", job);
   w.job = job;
   while (w.result == NULL)
     {
@@ -284,6 +287,7 @@ cgroup_systemd_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, st
       sb_error_set (err, 0, "systemd scope '%s': the job ended '%s'", unit, w.result);
       goto out;
     }
+  log_debug ("cgroup: job done, pid %d in %s", (int) pid, unit);
   cg->path = cgroup_path_of (pid);
   if (cg->path == NULL)
     {

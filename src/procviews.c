@@ -96,6 +96,7 @@ procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_err
   if (umount2 (STAGE, MNT_DETACH) < 0)
     return sb_error_set (err, errno, "/proc views: detach '%s'", STAGE);
   (void) rmdir (STAGE);
+  log_debug ("/proc views: bound");
   return 0;
 }
 
@@ -186,6 +187,7 @@ procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
       (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
       return sb_error_set (err, e, "/proc views: run '%s'", helper);
     }
+  log_debug ("/proc views: server %d started", (int) pid);
   *ret_pid = pid;
   return 0;
 }

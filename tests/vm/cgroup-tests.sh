@@ -3,7 +3,7 @@
 # (systemd, user 'tester' lingering, cpu cpuset io memory pids delegated to user@1000).
 # Runs as that user with $SANDBOX, $PROBE and $srcdir from the read-only 9p shares.
 . "${srcdir:?}/tests/lib.sh"
-plan 33
+plan 34
 
 scopes() { systemctl --user list-units --all --plain --no-legend 'sandbox-*.scope' | grep -c . ; }
 no_scope() { [ "$(scopes)" -eq 0 ]; }
@@ -134,6 +134,8 @@ run_sb --memory 256M -- sh -c 'grep -c . /proc/stat /proc/loadavg /proc/swaps | 
 check "views: stat, loadavg and swaps are served ($(cat "$T/out"))" grep -q '/proc/loadavg:1' "$T/out"
 
 check "nothing left: no scope" no_scope
+check "nothing left: no /proc views server" sh -c '! pgrep -u "$(id -u)" -f sandbox-procviews'
+pgrep -u "$(id -u)" -af sandbox-procviews | sed 's/^/# left: /'
 check "nothing left: the delegated scope is gone" \
   wait_for 50 sh -c "! systemctl --user is-active -q sbdeleg.scope"
 assert_clean
