@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup-internal.h"
@@ -344,6 +346,13 @@ cgroup_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, struct sb_
       break;
     }
   return 0;
+}
+
+bool
+cgroup_oom_check_wanted (const struct config *cfg, int status)
+{
+  return WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL && cfg->memory_max != LIMIT_UNSET
+         && cfg->cgroup_mode != CGROUP_MODE_NONE;
 }
 
 uint64_t

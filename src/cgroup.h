@@ -33,6 +33,9 @@ bool cgroup_limits_asked (const struct config *cfg);
 int cgroup_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **err);
 /* Puts PID (the sandbox's pid 1, not yet released) under the limits.  */
 int cgroup_enter (const struct config *cfg, struct cgroup *cg, pid_t pid, struct sb_error **err);
+/* True when the command's wait STATUS may be the memory limit's kill: the launcher then
+   reads the OOM count while pid 1 still holds the cgroup (SYNC_EXIT_ACK).  */
+bool cgroup_oom_check_wanted (const struct config *cfg, int status);
 /* The number of processes the memory limit killed (memory.events oom_kill).  */
 uint64_t cgroup_oom_kills (const struct cgroup *cg);
 /* Removes what cgroup_enter made (a scope goes away by itself once empty).  */

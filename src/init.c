@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "init.h"
@@ -127,7 +128,7 @@ exec_command (const struct config *cfg, int sock)
 
 /* Reaps every child; the command's end is reported and ends the sandbox.  */
 _Noreturn static void
-reap_loop (int sock, pid_t cmd, int sfd)
+reap_loop (const struct config *cfg, int sock, pid_t cmd, int sfd)
 {
   for (;;)
     {
@@ -147,6 +148,10 @@ reap_loop (int sock, pid_t cmd, int sfd)
                 struct sb_error *err = NULL;
 
                 (void) sync_send (sock, SYNC_EXITED, status, &err);
+                /* the launcher reads memory.events of our cgroup; a systemd scope goes away
+                   as soon as we are gone, so we wait until it has */
+                if (cgroup_oom_check_wanted (cfg, status))
+                  (void) sync_expect (sock, SYNC_EXIT_ACK, &err);
                 /* our exit kills whatever the command left running */
                 _exit (0);
               }
@@ -221,5 +226,5 @@ init_main (const struct config *cfg, int sock)
     }
   /* /proc/1 is not the command's to read: it holds every capability of the namespace */
   (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  reap_loop (sock, cmd, sfd);
+  reap_loop (cfg, sock, cmd, sfd);
 }

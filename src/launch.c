@@ -63,6 +63,7 @@ struct waitstate
   bool reaped, eof, exited;
   int pid_status; /* pid 1's wait status */
   int cmd_status; /* the command's, from SYNC_EXITED */
+  uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
 };
 
 static int
@@ -95,6 +96,11 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       log_debug ("the command ended");
       w->exited = true;
       w->cmd_status = m.status;
+      if (cgroup_oom_check_wanted (w->cfg, m.status))
+        {
+          w->oom_kills = cgroup_oom_kills (w->cg);
+          return sync_send (sock, SYNC_EXIT_ACK, 0, err);
+        }
     }
   return 0;
 }
@@ -146,11 +152,10 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
 
 /* The command's end: its status, or the memory limit's kill as one line and 137.  */
 static int
-command_status (const struct config *cfg, const struct cgroup *cg, int cmd_status,
-                int *ret_status, struct sb_error **err)
+command_status (const struct config *cfg, uint64_t oom_kills, int cmd_status, int *ret_status,
+                struct sb_error **err)
 {
-  if (WIFSIGNALED (cmd_status) && WTERMSIG (cmd_status) == SIGKILL
-      && cfg->memory_max != LIMIT_UNSET && cgroup_oom_kills (cg) > 0)
+  if (cgroup_oom_check_wanted (cfg, cmd_status) && oom_kills > 0)
     {
       char limit[32];
 
@@ -232,7 +237,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (r == 0)
     {
       if (w.exited)
-        r = command_status (cfg, &cg, w.cmd_status, ret_status, err);
+        r = command_status (cfg, w.oom_kills, w.cmd_status, ret_status, err);
       else if (WIFSIGNALED (w.pid_status))
         r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
                           WTERMSIG (w.pid_status));

@@ -12,6 +12,7 @@ enum sync_step
   SYNC_ERROR,         /* child -> launcher: setup or exec failed; text says why */
   SYNC_EXITED,        /* child -> launcher: the command ended with wait status */
   SYNC_PROCVIEWS,     /* child -> launcher: the /proc views' /dev/fuse fd; start its server */
+  SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
 };
 
 struct sync_msg

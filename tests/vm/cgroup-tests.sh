@@ -3,7 +3,7 @@
 # (systemd, user 'tester' lingering, cpu cpuset io memory pids delegated to user@1000).
 # Runs as that user with $SANDBOX, $PROBE and $srcdir from the read-only 9p shares.
 . "${srcdir:?}/tests/lib.sh"
-plan 34
+plan 37
 
 scopes() { systemctl --user list-units --all --plain --no-legend 'sandbox-*.scope' | grep -c . ; }
 no_scope() { [ "$(scopes)" -eq 0 ]; }
@@ -16,6 +16,14 @@ is "systemd: the limits are the scope's" "$(tr '\n' ' ' <"$T/out")" \
   "67108864 20 50000 100000 50 default 300 0::/ "
 is "systemd: exits 0" "$status" 0
 check "systemd: the scope is gone after the sandbox" wait_for 50 no_scope
+
+disk=$(mountpoint -d /)
+run_sb --io-read-bps /:1M --io-write-bps /:2M -- cat /sys/fs/cgroup/io.max
+is "systemd: --io-read-bps and --io-write-bps on the root's disk" "$(cat "$T/out")" \
+  "$disk rbps=1048576 wbps=2097152 riops=max wiops=max"
+run_sb --pids 50 -- sh -c 'ls /sys/fs/cgroup | grep -c slice; mkdir /sys/fs/cgroup/x'
+is "inside, /sys/fs/cgroup is the sandbox's cgroup only, read-only" \
+  "$(cat "$T/out")/$(grep -o 'Read-only file system' "$T/err")" "0/Read-only file system"
 
 run_sb --memory 64M --memory-swap 0 -- perl -e '$x = "a" x (256*1024*1024); print "survived\n"'
 is "systemd: a memory hog exits 137" "$status" 137
@@ -81,6 +89,8 @@ left() { ls -d "$d"/sandbox-* 2>/dev/null | wc -l; }
 r --cgroup cgroupfs --memory 32M --pids 10 --cpus 0.25 --io-weight 200 -- \
   sh -c 'cd /sys/fs/cgroup && cat memory.max pids.max cpu.max io.weight /proc/self/cgroup'
 echo "values $(tr '\n' ' ' <"$T/fs.out")st=$(cat "$T/fs.st") left=$(left)"
+r --cgroup cgroupfs --io-write-bps /:3M -- cat /sys/fs/cgroup/io.max
+echo "iomax $(cat "$T/fs.out") st=$(cat "$T/fs.st")"
 r --memory 32M --memory-swap 0 -- perl -e '$x = "a" x (128*1024*1024)'
 echo "oom st=$(cat "$T/fs.st") err=$(cat "$T/fs.err") left=$(left)"
 r --cgroup-parent "$d" --pids 20 -- perl -e "$bomb"
@@ -105,6 +115,8 @@ d=$(systemctl --user show -P ControlGroup sbdeleg.scope 2>/dev/null)
 cat "$T/deleg" | sed 's/^/# /'
 is "cgroupfs: the limits are the folder's" "$(grep '^values' "$T/deleg")" \
   "values 33554432 10 25000 100000 default 200 0::/ st=0 left=0"
+is "cgroupfs: --io-write-bps in io.max" "$(grep '^iomax' "$T/deleg")" \
+  "iomax $(mountpoint -d /) rbps=max wbps=3145728 riops=max wiops=max st=0"
 is "cgroupfs: a memory hog exits 137 with the line; the folder is removed" \
   "$(grep '^oom' "$T/deleg")" "oom st=137 err=sandbox: killed: out of memory (limit 32M) left=0"
 is "cgroupfs: --cgroup-parent; a fork bomb stops at --pids" "$(grep '^bomb' "$T/deleg")" \
@@ -134,8 +146,8 @@ run_sb --memory 256M -- sh -c 'grep -c . /proc/stat /proc/loadavg /proc/swaps | 
 check "views: stat, loadavg and swaps are served ($(cat "$T/out"))" grep -q '/proc/loadavg:1' "$T/out"
 
 check "nothing left: no scope" no_scope
-check "nothing left: no /proc views server" sh -c '! pgrep -u "$(id -u)" -f sandbox-procviews'
-pgrep -u "$(id -u)" -af sandbox-procviews | sed 's/^/# left: /'
+check "nothing left: no /proc views server" sh -c '! pgrep -u "$(id -u)" -f "[s]andbox-procviews"'
+pgrep -u "$(id -u)" -af "[s]andbox-procviews" | sed 's/^/# left: /'
 check "nothing left: the delegated scope is gone" \
   wait_for 50 sh -c "! systemctl --user is-active -q sbdeleg.scope"
 assert_clean
