@@ -3,7 +3,7 @@
 # (systemd, user 'tester' lingering, cpu cpuset io memory pids delegated to user@1000).
 # Runs as that user with $SANDBOX, $PROBE and $srcdir from the read-only 9p shares.
 . "${srcdir:?}/tests/lib.sh"
-plan 37
+plan 41
 
 scopes() { systemctl --user list-units --all --plain --no-legend 'sandbox-*.scope' | grep -c . ; }
 no_scope() { [ "$(scopes)" -eq 0 ]; }
@@ -75,6 +75,14 @@ env -u XDG_RUNTIME_DIR -u DBUS_SESSION_BUS_ADDRESS "$SANDBOX" --memory 1G -- tru
 is "neither path: exits 125" "$status" 125
 is "neither path: one line says why, both ways" "$(cat "$T/err")" \
   "sandbox: cannot apply the limits: no user systemd instance: \$XDG_RUNTIME_DIR is not set (run in a login session, or loginctl enable-linger USER); no delegated cgroup v2 folder: no folder above your cgroup '$own' is yours to write and free of processes (run in a scope with Delegate=yes, or ask for one and pass --cgroup-parent)"
+# tester2's systemd has no io controller (bookworm's default): cgroup-tests.root.sh ran it
+is "systemd without io delegated: --io-weight exits 125" "$(cat /tmp/root-part/noio.st)" 125
+is "... with one line naming the drop-in" "$(cat /tmp/root-part/noio.err)" \
+  "sandbox: controller 'io' is not delegated to your systemd (add Delegate=cpu cpuset io memory pids under [Service] in /etc/systemd/system/user@.service.d/delegate.conf)"
+is "... and no scope is left" "$(cat /tmp/root-part/noio.scopes)" ""
+is "... while the delegated controllers work for that user" \
+  "$(cat /tmp/root-part/mem.st)/$(cat /tmp/root-part/mem.out)" "0/67108864"
+
 run_sb --cgroup none --memory 1G -- cat /sys/fs/cgroup/memory.max
 is "--cgroup none: runs without limits" "$status/$(cat "$T/out")" "0/max"
 run_sb -- true
