@@ -103,6 +103,15 @@ config_free (struct config *cfg)
       free (cfg->env_ops[i].value);
     }
   free (cfg->env_ops);
+  strv_free (cfg->profiles);
+  strv_free (cfg->profile_files);
+  for (size_t i = 0; i < cfg->n_applied; i++)
+    {
+      free (cfg->applied[i].args[0]);
+      free (cfg->applied[i].args[1]);
+      free (cfg->applied[i].origin);
+    }
+  free (cfg->applied);
   free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);

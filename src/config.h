@@ -11,6 +11,16 @@ struct env_op
   char *value; /* NULL: unset NAME */
 };
 
+struct sb_option;
+
+/* One option as applied, for --print-config: later rows of a non-repeatable option win.  */
+struct applied_option
+{
+  const struct sb_option *opt;
+  char *args[2];
+  char *origin; /* "file:line" or "command line" */
+};
+
 struct config
 {
   char **argv; /* the command; NULL: the user's shell */
@@ -26,6 +36,14 @@ struct config
 
   bool verbose;
   bool help, version; /* actions: print and exit */
+  bool list_profiles, print_config;
+
+  /* profiles (profile.c): the -p values in order, the files read, and every option applied
+     with where it came from */
+  char **profiles;
+  char **profile_files;
+  struct applied_option *applied;
+  size_t n_applied;
 
   /* derived by config_finish (), not set by options */
   uid_t caller_uid;

@@ -9,6 +9,7 @@
 #include "launch.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 #include "util.h"
 
 static int
@@ -40,6 +41,19 @@ main (int argc, char **argv)
   if (cfg.version)
     {
       puts ("sandbox " PACKAGE_VERSION);
+      status = 0;
+      goto out;
+    }
+  if (cfg.list_profiles)
+    {
+      status = profile_list (stdout, &err) < 0 ? 125 : 0;
+      if (status != 0)
+        goto fail;
+      goto out;
+    }
+  if (cfg.print_config)
+    {
+      profile_print_config (&cfg, stdout);
       status = 0;
       goto out;
     }
