@@ -678,13 +678,13 @@ profile_print_config (const struct config *cfg, FILE *f)
       const struct applied_option *a = &cfg->applied[i];
       cleanup_free char *line = NULL;
       bool later = false;
-      size_t f = a->opt->field;
+      size_t field = a->opt->field;
 
       /* the actions are not configuration */
-      if (f != 0
-          && (f == offsetof (struct config, print_config)
-              || f == offsetof (struct config, list_profiles)
-              || f == offsetof (struct config, help) || f == offsetof (struct config, version)))
+      if (field != 0
+          && (field == offsetof (struct config, print_config)
+              || field == offsetof (struct config, list_profiles)
+              || field == offsetof (struct config, help) || field == offsetof (struct config, version)))
         continue;
       /* a later use of a single-valued option replaced this one */
       for (size_t j = i + 1; j < cfg->n_applied && !(a->opt->arg & OPT_REPEAT); j++)
