@@ -244,6 +244,14 @@ expand (struct loader *ld, const char *in, char **ret, struct sb_error **err)
   return 0;
 }
 
+/* A PATH holds a '/' or ends in ".profile"; anything else is a NAME to search for.  */
+static bool
+is_path (const char *s)
+{
+  size_t len = strlen (s);
+  return strchr (s, '/') != NULL || (len > 8 && strcmp (s + len - 8, ".profile") == 0);
+}
+
 static bool
 valid_name (const char *s)
 {
@@ -423,7 +431,7 @@ include (struct loader *ld, const char *from, unsigned no, const char *arg,
 
   if (asprintf (&label, "%s:%u: include '%s'", from, no, arg) < 0)
     oom ();
-  if (strchr (arg, '/') == NULL)
+  if (!is_path (arg))
     {
       path = find_profile (arg);
       if (path == NULL)
@@ -580,7 +588,7 @@ profile_apply (struct config *cfg, const char *name, struct sb_error **err)
 
   if (asprintf (&label, "-p '%s'", name) < 0)
     oom ();
-  if (strchr (name, '/') == NULL)
+  if (!is_path (name))
     {
       path = find_profile (name);
       if (path == NULL)
