@@ -1,0 +1,12 @@
+# fish completion for sandbox(1)
+complete -c sandbox -s h -l help -d 'Show the help and exit'
+complete -c sandbox -s V -l version -d 'Show the version and exit'
+complete -c sandbox -s v -l verbose -d 'Say what the sandbox does'
+complete -c sandbox -l uid -x -d 'User id inside'
+complete -c sandbox -l gid -x -d 'Group id inside'
+complete -c sandbox -l hostname -x -d 'Host name inside'
+complete -c sandbox -l chdir -x -a '(__fish_complete_directories)' -d 'Working directory inside'
+complete -c sandbox -l setenv -x -a '(set -n)' -d 'Set an environment variable'
+complete -c sandbox -l unsetenv -x -a '(set -n)' -d 'Remove an environment variable'
+complete -c sandbox -l clearenv -d 'Start with an empty environment'
+complete -c sandbox -n 'not __fish_seen_subcommand_from (__fish_complete_command)' -a '(__fish_complete_command)'
