@@ -9,4 +9,7 @@ complete -c sandbox -l chdir -x -a '(__fish_complete_directories)' -d 'Working d
 complete -c sandbox -l setenv -x -a '(set -n)' -d 'Set an environment variable'
 complete -c sandbox -l unsetenv -x -a '(set -n)' -d 'Remove an environment variable'
 complete -c sandbox -l clearenv -d 'Start with an empty environment'
+complete -c sandbox -s p -l profile -r -a '(sandbox --profiles 2>/dev/null | string replace -r " +" \t)' -d 'Apply a profile first'
+complete -c sandbox -l profiles -d 'List the profiles and exit'
+complete -c sandbox -l print-config -d 'Print the resolved options and exit'
 complete -c sandbox -n 'not __fish_seen_subcommand_from (__fish_complete_command)' -a '(__fish_complete_command)'

@@ -1,1 +1,3 @@
-# browser
+# Firefox and Chromium: display, audio and GPU
+include default
+hostname browser

@@ -1,1 +1,3 @@
-# media
+# a media player: display, audio and GPU, no network
+include default
+hostname media

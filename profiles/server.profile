@@ -1,1 +1,3 @@
-# server
+# a server: its own host name; publish ports with the command line
+include default
+hostname server
