@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "util.h"
 
@@ -52,6 +53,14 @@ env_apply (char ***envp, const struct env_op *op)
     }
 }
 
+void
+config_env_set (char ***envp, const char *name, const char *value)
+{
+  struct env_op op = { .name = (char *) name, .value = (char *) value };
+
+  env_apply (envp, &op);
+}
+
 int
 config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -78,6 +87,9 @@ config_finish (struct config *cfg, struct sb_error **err)
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     env_apply (&envp, &cfg->env_ops[i]);
   cfg->envp = envp;
+  /* after the user's environment options: --x11 means the command finds the display */
+  if (desktop_prepare (cfg, err) < 0)
+    return -1;
 
   if (cfg->argv == NULL)
     {
@@ -115,5 +127,14 @@ config_free (struct config *cfg)
   free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);
+  for (size_t i = 0; i < cfg->n_desktop_binds; i++)
+    {
+      closep (&cfg->desktop_binds[i].fd);
+      free (cfg->desktop_binds[i].src);
+      free (cfg->desktop_binds[i].dst);
+    }
+  free (cfg->desktop_binds);
+  free (cfg->runtime_dir);
+  free (cfg->xauth);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -21,6 +21,15 @@ struct applied_option
   char *origin; /* "file:line" or "command line" */
 };
 
+/* A host socket or device, found by the launcher, bound at DST inside (desktop.c).  */
+struct desktop_bind
+{
+  char *src; /* on the host */
+  char *dst; /* absolute path inside */
+  bool dir;  /* a folder (/dev/dri), bound with what is below it */
+  int fd;    /* the child's O_PATH fd on SRC, opened before the root hides it; else -1 */
+};
+
 struct config
 {
   char **argv; /* the command; NULL: the user's shell */
@@ -38,6 +47,9 @@ struct config
   bool help, version; /* actions: print and exit */
   bool list_profiles, print_config;
 
+  /* desktop (desktop.c): what to share with the host's session */
+  bool x11, wayland, pulseaudio, pipewire, gpu;
+
   /* profiles (profile.c): the -p values in order, the files read, and every option applied
      with where it came from */
   char **profiles;
@@ -51,6 +63,12 @@ struct config
   char *caller_name;
   char *cwd;   /* the launcher's working directory, NULL when it has none */
   char **envp; /* the command's environment */
+  /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */
+  struct desktop_bind *desktop_binds;
+  size_t n_desktop_binds;
+  char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
+  char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
+  size_t xauth_len;
 };
 
 struct sb_error;
@@ -59,3 +77,5 @@ void config_init (struct config *cfg);
 /* Fills the derived fields; the last step before a sandbox is made.  */
 int config_finish (struct config *cfg, struct sb_error **err);
 void config_free (struct config *cfg);
+/* Sets NAME=VALUE in *ENVP (VALUE NULL: removes NAME).  */
+void config_env_set (char ***envp, const char *name, const char *value);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "init.h"
 #include "log.h"
@@ -172,7 +173,7 @@ init_main (const struct config *cfg, int sock)
     _exit (125);
 
   log_debug ("maps done; building the root");
-  if (rootfs_setup (cfg, &err) < 0)
+  if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
   {
