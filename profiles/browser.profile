@@ -1,3 +1,8 @@
 # Firefox and Chromium: display, audio and GPU
 include default
 hostname browser
+x11
+wayland
+pulseaudio
+pipewire
+gpu
