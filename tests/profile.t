@@ -2,7 +2,7 @@
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"
-plan 24
+plan 28
 
 # a home of our own: ~/.config/sandbox/profiles is the first place searched
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config"
@@ -49,6 +49,24 @@ check "plain sandbox reads the shipped default profile" \
 printf '# my default\nhostname dflt\n' >"$mine/default.profile"
 is "the user's default profile wins over the shipped one" "$(hostname_in)" dflt
 is "-p replaces the default profile" "$(hostname_in -p "$T/other.profile")" other
+
+# the shipped profiles: each starts a command (what the host lacks, such as a display, is
+# left out), and sets what it says
+rm "$mine/default.profile"
+for p in default shell devel untrusted media browser server; do
+  run_sb -p "$p" -- true
+  [ "$status" -eq 0 ] && [ ! -s "$T/err" ] || break
+done
+check "every shipped profile runs a command, silently (last: $p)" \
+  sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' - "$status" "$T/err"
+is "devel: root inside" "$("$SANDBOX" -p devel -- id -u)" 0
+is "untrusted: an empty environment but PATH, HOME, LANG" \
+  "$(FOO=bar "$SANDBOX" -p untrusted -- env | sort | tr '\n' ' ')" \
+  "HOME=/tmp LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin "
+printf 'include browser\nignore x11\n' >"$T/nox.profile"
+run_sb -p "$T/nox.profile" --print-config
+check "ignore takes back what an included profile switched on" \
+  sh -c '! grep -q "^x11 " "$1" && grep -q "^wayland " "$1"' - "$T/out"
 
 # bad profiles: exit 125, one line naming file:line, nothing started
 bad() {   # DESC WANT-LINE ARGS...
