@@ -100,6 +100,7 @@ exec_command (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
+  log_debug ("exec");
   environ = cfg->envp;
   if (strchr (cfg->argv[0], '/') != NULL)
     {
