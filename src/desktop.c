@@ -72,8 +72,7 @@ desktop_xauth_extract (const char *buf, size_t len, const char *host, const char
       unsigned char *out, *w;
 
       if (read_u16 (b, len, &pos, &family) < 0 || read_field (b, len, &pos, &addr, &al) < 0
-          || read_field (b, len, &pos, &num, &nl) < 0
-          || read_field (b, len, &pos, &name, &nal) < 0
+          || read_field (b, len, &pos, &num, &nl) < 0 || read_field (b, len, &pos, &name, &nal) < 0
           || read_field (b, len, &pos, &data, &dl) < 0)
         return -1;
       if (family != FAMILY_WILD
@@ -116,8 +115,7 @@ add_bind (struct config *cfg, const char *opt, const char *src, const char *dst,
     }
   /* a file where a socket should be is not what the option promises to share */
   if (dir ? !S_ISDIR (st.st_mode) : !S_ISSOCK (st.st_mode) && !S_ISCHR (st.st_mode))
-    return sb_error_set (err, 0, "--%s: '%s' is not a %s", opt, src,
-                         dir ? "folder" : "socket");
+    return sb_error_set (err, 0, "--%s: '%s' is not a %s", opt, src, dir ? "folder" : "socket");
   cfg->desktop_binds
       = xreallocarray (cfg->desktop_binds, cfg->n_desktop_binds + 1, sizeof *cfg->desktop_binds);
   b = &cfg->desktop_binds[cfg->n_desktop_binds++];
@@ -284,8 +282,8 @@ desktop_prepare (struct config *cfg, struct sb_error **err)
     {
       const char *s = getenv ("PIPEWIRE_REMOTE");
 
-      if (share_runtime_socket (cfg, "pipewire", s && s[0] ? s : "pipewire-0", "pipewire-0",
-                                &found, err)
+      if (share_runtime_socket (cfg, "pipewire", s && s[0] ? s : "pipewire-0", "pipewire-0", &found,
+                                err)
           < 0)
         return -1;
       if (found)

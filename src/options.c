@@ -270,8 +270,8 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
 
 /* The getopt pass: every option goes to RET_PENDING, in order, none is applied yet.  */
 static int
-collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending,
-              size_t *ret_n, struct sb_error **err)
+collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending, size_t *ret_n,
+              struct sb_error **err)
 {
   size_t n = 0;
   cleanup_free struct option *longopts = NULL;
@@ -343,8 +343,8 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
 }
 
 static bool
-is_row (const struct sb_option *o, int (*set) (struct config *, const struct sb_option *,
-                                               char *const *, struct sb_error **))
+is_row (const struct sb_option *o,
+        int (*set) (struct config *, const struct sb_option *, char *const *, struct sb_error **))
 {
   return o->set == set;
 }

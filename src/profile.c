@@ -152,8 +152,7 @@ download_dir (void)
 }
 
 static int
-var_value (struct loader *ld, const char *name, size_t len, const char **ret,
-           struct sb_error **err)
+var_value (struct loader *ld, const char *name, size_t len, const char **ret, struct sb_error **err)
 {
   enum var v;
   char *s = NULL;
@@ -419,13 +418,13 @@ strv_has (char *const *v, const char *s)
 }
 
 static int unknown_option (const char *key, struct sb_error **err);
-static int apply_file (struct loader *ld, const char *path, const char *label,
-                       char *const *ignored, struct sb_error **err);
+static int apply_file (struct loader *ld, const char *path, const char *label, char *const *ignored,
+                       struct sb_error **err);
 
 /* include NAME|PATH: a relative PATH is relative to the including file's folder.  */
 static int
-include (struct loader *ld, const char *from, unsigned no, const char *arg,
-         char *const *ignored, struct sb_error **err)
+include (struct loader *ld, const char *from, unsigned no, const char *arg, char *const *ignored,
+         struct sb_error **err)
 {
   cleanup_free char *path = NULL, *label = NULL;
 
@@ -592,8 +591,7 @@ profile_apply (struct config *cfg, const char *name, struct sb_error **err)
     {
       path = find_profile (name);
       if (path == NULL)
-        return sb_error_set (err, 0, "%s: no such profile (sandbox --profiles lists them)",
-                             label);
+        return sb_error_set (err, 0, "%s: no such profile (sandbox --profiles lists them)", label);
     }
   else
     path = xstrdup (name);
@@ -692,7 +690,8 @@ profile_print_config (const struct config *cfg, FILE *f)
       if (field != 0
           && (field == offsetof (struct config, print_config)
               || field == offsetof (struct config, list_profiles)
-              || field == offsetof (struct config, help) || field == offsetof (struct config, version)))
+              || field == offsetof (struct config, help)
+              || field == offsetof (struct config, version)))
         continue;
       /* a later use of a single-valued option replaced this one */
       for (size_t j = i + 1; j < cfg->n_applied && !(a->opt->arg & OPT_REPEAT); j++)

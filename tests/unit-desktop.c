@@ -9,7 +9,8 @@
 #include "tap.h"
 
 /* family, address, number, name, data: each field with its big-endian length */
-#define LOCAL(host, hl, num, nl, c) "\x01\x00\x00" hl host "\x00" nl num "\x00\x12MIT-MAGIC-COOKIE-1\x00\x02" c
+#define LOCAL(host, hl, num, nl, c)                                                                \
+  "\x01\x00\x00" hl host "\x00" nl num "\x00\x12MIT-MAGIC-COOKIE-1\x00\x02" c
 #define WILD(num, nl, c) "\xff\xff\x00\x00\x00" nl num "\x00\x12MIT-MAGIC-COOKIE-1\x00\x02" c
 #define OUT(num, nl, c) WILD (num, nl, c)
 
@@ -19,8 +20,8 @@ struct row
   const char *file;
   size_t len;
   const char *display;
-  int result;         /* desktop_xauth_extract's */
-  const char *want;   /* the file for the sandbox; NULL: none */
+  int result;       /* desktop_xauth_extract's */
+  const char *want; /* the file for the sandbox; NULL: none */
   size_t want_len;
 };
 
@@ -45,8 +46,14 @@ static const struct row rows[] = {
     S (LOCAL ("box", "\x03", "0", "\x01", "11") LOCAL ("box", "\x03", "0", "\x01", "22")), "0", 0,
     S (OUT ("0", "\x01", "11")) },
   { "an empty file has no cookie", "", 0, "0", 0, NULL, 0 },
-  { "a cut record is malformed", S ("\x01\x00\x00\x03" "bo"), "0", -1, NULL, 0 },
-  { "a length past the end is malformed", S ("\x01\x00\x00\x03" "box\x00\x01" "0\x00\x12MIT"),
+  { "a cut record is malformed",
+    S ("\x01\x00\x00\x03"
+       "bo"),
+    "0", -1, NULL, 0 },
+  { "a length past the end is malformed",
+    S ("\x01\x00\x00\x03"
+       "box\x00\x01"
+       "0\x00\x12MIT"),
     "0", -1, NULL, 0 },
 };
 
@@ -63,9 +70,9 @@ main (void)
       size_t len = 0;
       int got = desktop_xauth_extract (r->file, r->len, "box", r->display, &out, &len);
       int good = got == r->result
-                 && (r->want == NULL ? out == NULL
-                                     : out != NULL && len == r->want_len
-                                           && memcmp (out, r->want, len) == 0);
+                 && (r->want == NULL
+                         ? out == NULL
+                         : out != NULL && len == r->want_len && memcmp (out, r->want, len) == 0);
 
       tap_ok (good, "%s", r->what);
     }
