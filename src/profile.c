@@ -300,11 +300,23 @@ free_dirs (char *dirs[3])
     free (dirs[i]);
 }
 
-/* NAME.profile on the search path; NULL (errno ENOENT) when there is none.  */
-static char *
-find_profile (const char *name)
+static bool
+being_read (const struct loader *ld, const struct stat *st)
 {
-  char *dirs[3], *found = NULL;
+  for (size_t i = 0; ld != NULL && i < ld->depth; i++)
+    if (ld->stack[i].dev == st->st_dev && ld->stack[i].ino == st->st_ino)
+      return true;
+  return false;
+}
+
+/* NAME.profile on the search path; NULL (errno ENOENT) when there is none.  A file that LD
+   is reading already is passed over for the next one, so that a user's default.profile can
+   `include default` to build on the shipped one; it is returned (to be reported as a
+   cycle) only when no other is found.  */
+static char *
+find_profile (const struct loader *ld, const char *name)
+{
+  char *dirs[3], *found = NULL, *skipped = NULL;
 
   if (!valid_name (name))
     {
@@ -321,10 +333,17 @@ find_profile (const char *name)
         continue;
       if (asprintf (&file, "%s/%s.profile", dirs[i], name) < 0)
         oom ();
-      if (stat (file, &st) == 0)
+      if (stat (file, &st) < 0)
+        continue;
+      if (!being_read (ld, &st))
         found = steal_ptr (&file);
+      else if (skipped == NULL)
+        skipped = steal_ptr (&file);
     }
   free_dirs (dirs);
+  if (found == NULL)
+    found = steal_ptr (&skipped);
+  free (skipped);
   if (found == NULL)
     errno = ENOENT;
   return found;
@@ -432,7 +451,7 @@ include (struct loader *ld, const char *from, unsigned no, const char *arg, char
     oom ();
   if (!is_path (arg))
     {
-      path = find_profile (arg);
+      path = find_profile (ld, arg);
       if (path == NULL)
         return sb_error_set (err, 0, "%s: no such profile", label);
     }
@@ -589,7 +608,7 @@ profile_apply (struct config *cfg, const char *name, struct sb_error **err)
     oom ();
   if (!is_path (name))
     {
-      path = find_profile (name);
+      path = find_profile (NULL, name);
       if (path == NULL)
         return sb_error_set (err, 0, "%s: no such profile (sandbox --profiles lists them)", label);
     }
@@ -603,7 +622,7 @@ profile_apply (struct config *cfg, const char *name, struct sb_error **err)
 int
 profile_apply_default (struct config *cfg, struct sb_error **err)
 {
-  cleanup_free char *path = find_profile ("default");
+  cleanup_free char *path = find_profile (NULL, "default");
 
   if (path == NULL)
     return 0;
@@ -662,7 +681,7 @@ profile_list (FILE *f, struct sb_error **err)
   qsort (names, strv_len (names), sizeof *names, compare_strings);
   for (char **n = names; *n != NULL; n++)
     {
-      cleanup_free char *path = find_profile (*n);
+      cleanup_free char *path = find_profile (NULL, *n);
       cleanup_free char *desc = path ? describe (path) : NULL;
 
       if (path != NULL)
