@@ -1,4 +1,4 @@
-# Firefox and Chromium: display, audio and GPU
+# Firefox and Chromium: display, audio, GPU and a filtered session bus
 include default
 hostname browser
 x11
@@ -6,3 +6,9 @@ wayland
 pulseaudio
 pipewire
 gpu
+# the session bus through a filter: portals, notifications, media keys, its own names
+dbus-user filter
+dbus-talk org.freedesktop.portal.*
+dbus-talk org.freedesktop.Notifications
+dbus-own org.mozilla.firefox.*
+dbus-own org.mpris.MediaPlayer2.*

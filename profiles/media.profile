@@ -1,4 +1,4 @@
-# a media player: display, audio and GPU, no network
+# a media player: display, audio, GPU and media keys, no network
 include default
 hostname media
 x11
@@ -6,3 +6,7 @@ wayland
 pulseaudio
 pipewire
 gpu
+# the session bus through a filter: portals, and media keys (MPRIS)
+dbus-user filter
+dbus-talk org.freedesktop.portal.*
+dbus-own org.mpris.MediaPlayer2.*

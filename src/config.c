@@ -130,11 +130,15 @@ config_free (struct config *cfg)
   for (size_t i = 0; i < cfg->n_desktop_binds; i++)
     {
       closep (&cfg->desktop_binds[i].fd);
+      closep (&cfg->desktop_binds[i].up_fd);
       free (cfg->desktop_binds[i].src);
       free (cfg->desktop_binds[i].dst);
     }
   free (cfg->desktop_binds);
   free (cfg->runtime_dir);
   free (cfg->xauth);
+  strv_free (cfg->dbus_talk);
+  strv_free (cfg->dbus_own);
+  free (cfg->dbus_proxy_dir);
   memset (cfg, 0, sizeof *cfg);
 }

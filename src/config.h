@@ -27,7 +27,17 @@ struct desktop_bind
   char *src; /* on the host */
   char *dst; /* absolute path inside */
   bool dir;  /* a folder (/dev/dri), bound with what is below it */
+  bool ours; /* SRC is alone in a folder of our own: both removed once bound */
   int fd;    /* the child's O_PATH fd on SRC, opened before the root hides it; else -1 */
+  int up_fd; /* ours: the child's O_PATH fd on the folder above SRC's; else -1 */
+};
+
+enum dbus_mode
+{
+  DBUS_UNSET, /* none, or filter when --dbus-talk or --dbus-own is given */
+  DBUS_NONE,
+  DBUS_FILTER,
+  DBUS_OPEN,
 };
 
 struct config
@@ -49,6 +59,8 @@ struct config
 
   /* desktop (desktop.c): what to share with the host's session */
   bool x11, wayland, pulseaudio, pipewire, gpu;
+  enum dbus_mode dbus_user;     /* the session bus */
+  char **dbus_talk, **dbus_own; /* names the filter lets the command talk to, own */
 
   /* profiles (profile.c): the -p values in order, the files read, and every option applied
      with where it came from */
@@ -69,6 +81,10 @@ struct config
   char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
   char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
   size_t xauth_len;
+  /* the session bus filter (dbus.c), started by the launcher, stopped by sb_dbus_stop () */
+  pid_t dbus_proxy_pid;
+  int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
+  char *dbus_proxy_dir;
 };
 
 struct sb_error;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dbus.h"
 #include "desktop.h"
 #include "error.h"
 #include "log.h"
@@ -120,7 +121,8 @@ add_bind (struct config *cfg, const char *opt, const char *src, const char *dst,
       = xreallocarray (cfg->desktop_binds, cfg->n_desktop_binds + 1, sizeof *cfg->desktop_binds);
   b = &cfg->desktop_binds[cfg->n_desktop_binds++];
   b->src = xstrdup (src);
-  b->fd = -1;
+  b->ours = false;
+  b->fd = b->up_fd = -1;
   b->dst = xstrdup (dst);
   b->dir = dir;
   if (ret_found)
@@ -244,6 +246,29 @@ prepare_gpu (struct config *cfg, struct sb_error **err)
   return r;
 }
 
+static int
+prepare_dbus (struct config *cfg, struct sb_error **err)
+{
+  cleanup_free char *bus = NULL, *inside = NULL, *address = NULL;
+  bool found = false;
+
+  if (sb_dbus_prepare (cfg, &bus, err) < 0)
+    return -1;
+  if (bus != NULL)
+    {
+      if (asprintf (&inside, "%s/bus", runtime_dir (cfg)) < 0)
+        oom ();
+      if (add_bind (cfg, "dbus-user", bus, inside, false, &found, err) < 0)
+        return -1;
+      cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = found && cfg->dbus_proxy_pid > 0;
+    }
+  /* an address the command cannot reach is worse than none: clients would wait on it */
+  if (found && asprintf (&address, "unix:path=%s", inside) < 0)
+    oom ();
+  config_env_set (&cfg->envp, "DBUS_SESSION_BUS_ADDRESS", address);
+  return 0;
+}
+
 int
 desktop_prepare (struct config *cfg, struct sb_error **err)
 {
@@ -291,7 +316,7 @@ desktop_prepare (struct config *cfg, struct sb_error **err)
     }
   if (cfg->gpu && prepare_gpu (cfg, err) < 0)
     return -1;
-  return 0;
+  return prepare_dbus (cfg, err);
 }
 
 int
@@ -305,6 +330,16 @@ desktop_open (const struct config *cfg, struct sb_error **err)
       b->fd = open (b->src, O_PATH | O_CLOEXEC | (b->dir ? O_DIRECTORY : 0));
       if (b->fd < 0)
         return sb_error_set (err, errno, "open '%s'", b->src);
+      if (b->ours)
+        {
+          cleanup_free char *up = xstrdup (b->src);
+
+          for (int k = 0; k < 2; k++)
+            *strrchr (up, '/') = '\0';
+          b->up_fd = open (up[0] ? up : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+          if (b->up_fd < 0)
+            return sb_error_set (err, errno, "open '%s'", up);
+        }
     }
   return 0;
 }
@@ -359,8 +394,23 @@ desktop_setup (const struct config *cfg, const char *root, struct sb_error **err
         return sb_error_set (err, errno, "chown '%s'", cfg->runtime_dir);
     }
   for (size_t i = 0; i < cfg->n_desktop_binds; i++)
-    if (bind_one (&cfg->desktop_binds[i], root, err) < 0)
-      return -1;
+    {
+      const struct desktop_bind *b = &cfg->desktop_binds[i];
+
+      if (bind_one (b, root, err) < 0)
+        return -1;
+      /* the bind holds the socket's inode: its name can go now, and with it our folder,
+         which then is not left behind even when the launcher is killed */
+      if (b->ours)
+        {
+          const char *sock = strrchr (b->src, '/'), *folder = sock;
+
+          while (folder > b->src && folder[-1] != '/')
+            folder--;
+          (void) unlinkat (b->up_fd, folder, 0);
+          (void) unlinkat (b->up_fd, strndupa (folder, (size_t) (sock - folder)), AT_REMOVEDIR);
+        }
+    }
   if (cfg->xauth != NULL)
     {
       cleanup_free char *path = NULL;

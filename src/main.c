@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "dbus.h"
 #include "error.h"
 #include "launch.h"
 #include "log.h"
@@ -71,6 +72,7 @@ fail:
   status = report (err);
   sb_error_free (&err);
 out:
+  sb_dbus_stop (&cfg);
   config_free (&cfg);
   return status;
 }

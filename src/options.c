@@ -128,6 +128,42 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
   return add_env_op (cfg, NULL, NULL);
 }
 
+static int
+set_dbus_user (struct config *cfg, const struct sb_option *opt, char *const *args,
+               struct sb_error **err)
+{
+  static const char *const modes[] = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter",
+                                       [DBUS_OPEN] = "open" };
+
+  for (size_t m = DBUS_NONE; m < sizeof modes / sizeof *modes; m++)
+    if (strcmp (args[0], modes[m]) == 0)
+      {
+        *AT (cfg, opt, enum dbus_mode) = (enum dbus_mode) m;
+        return 0;
+      }
+  return sb_error_set (err, 0, "--%s '%s': expected none, filter or open", opt->name, args[0]);
+}
+
+/* a well-known bus name, or a prefix of them ending in ".*", as xdg-dbus-proxy takes them */
+static int
+set_dbus_name (struct config *cfg, const struct sb_option *opt, char *const *args,
+               struct sb_error **err)
+{
+  const char *s = args[0];
+  size_t len = strlen (s);
+  bool ok = len > 0 && len <= 255 && s[0] != '.' && s[0] != ':';
+
+  for (const char *p = s; ok && *p; p++)
+    ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+         || *p == '_' || *p == '-' || (*p == '.' && p[1] != '.' && p[1] != '\0')
+         || (*p == '*' && p[1] == '\0' && p > s && p[-1] == '.');
+  if (!ok)
+    return sb_error_set (err, 0, "--%s '%s': not a D-Bus name such as org.example.App or "
+                                 "org.example.*", opt->name, s);
+  strv_push (AT (cfg, opt, char **), xstrdup (s));
+  return 0;
+}
+
 /* -p: only noted here; options_parse_argv applies the profiles before the other options */
 static int
 set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
@@ -156,6 +192,9 @@ const struct sb_option sb_options[] = {
   { "pulseaudio", 0, OPT_ARG_NONE, NULL, "share the PulseAudio socket", set_flag, FIELD (pulseaudio) },
   { "pipewire", 0, OPT_ARG_NONE, NULL, "share the PipeWire socket", set_flag, FIELD (pipewire) },
   { "gpu", 0, OPT_ARG_NONE, NULL, "share the GPU devices (/dev/dri)", set_flag, FIELD (gpu) },
+  { "dbus-user", 0, OPT_ARG_ONE, "none|filter|open", "the session bus: none (default), filtered, or all of it", set_dbus_user, FIELD (dbus_user) },
+  { "dbus-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_talk) },
+  { "dbus-own", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command own bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_own) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
   { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
   { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },

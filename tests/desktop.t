@@ -5,8 +5,8 @@
 . "${srcdir:?}/tests/lib.sh"
 plan 22
 
-xvfb=
-trap 'for p in $xvfb $(jobs -p); do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+bg=
+trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 unset DISPLAY WAYLAND_DISPLAY PULSE_SERVER PIPEWIRE_REMOTE XAUTHORITY
 uid=$(id -u)
 
@@ -28,8 +28,8 @@ EOF
 A=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 B=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 xauth_file "$T/server.auth" "*:$B"
-Xvfb -displayfd 3 -auth "$T/server.auth" -nolisten tcp 3>"$T/display" 2>"$T/xvfb.err" &
-xvfb=$!
+Xvfb -displayfd 3 -auth "$T/server.auth" -nolisten tcp 3>"$T/display" >/dev/null 2>"$T/xvfb.err" &
+bg="$bg $!"
 check "Xvfb starts" wait_for 100 test -s "$T/display"
 n=$(cat "$T/display")
 export DISPLAY=":$n"
@@ -73,6 +73,7 @@ os.rename(sys.argv[1] + ".new", sys.argv[1])
 c, _ = s.accept()
 c.sendall(b"hello\n")
 EOF
+  bg="$bg $!"
   wait_for 100 test -S "$1"
 }
 client='import socket, sys
