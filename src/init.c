@@ -11,11 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "init.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "util.h"
 
@@ -52,16 +54,24 @@ exec_command (const struct config *cfg, int sock)
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  /* still uid 0 of the namespace with every capability in it: the last moment we can */
+  if (sb_caps_drop_bounding (cfg, &err) < 0)
+    fail (sock, err, 125);
   if (setresgid (cfg->gid, cfg->gid, cfg->gid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
   if (setresuid (cfg->uid, cfg->uid, cfg->uid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
+  if (sb_caps_set (cfg, &err) < 0)
+    fail (sock, err, 125);
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
   environ = cfg->envp;
+  /* last: nothing of our own setup runs under the policy (execvp's own calls do) */
+  if (sb_seccomp_install (cfg, &err) < 0)
+    fail (sock, err, 125);
   execvp (cfg->argv[0], cfg->argv);
   e = errno;
   if (e == ENOENT && strchr (cfg->argv[0], '/') == NULL)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "options.h"
@@ -126,6 +127,22 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
   return add_env_op (cfg, NULL, NULL);
 }
 
+static int
+set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  bool add = strcmp (opt->name, "cap-add") == 0;
+  int c = sb_caps_from_name (args[0]);
+
+  if (c == -2)
+    return sb_error_set (err, 0, "--%s '%s': unknown capability", opt->name, args[0]);
+  if (c == -1)
+    *(add ? &cfg->cap_add_all : &cfg->cap_drop_all) = true;
+  else
+    *(add ? &cfg->cap_add : &cfg->cap_drop) |= UINT64_C (1) << c;
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -138,6 +155,9 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
+  { "cap-add", 0, OPT_ARG_ONE, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
+  { "cap-drop", 0, OPT_ARG_ONE, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */
