@@ -150,6 +150,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
 
+  log_debug ("clone");
   w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
   if (w.pid == 0)
     {
@@ -168,9 +169,12 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "signalfd");
       goto kill;
     }
+  log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_write (&map, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
+  log_debug ("id maps written");
   r = wait_sandbox (sock, sfd, &w, err);
+  log_debug ("sandbox ended");
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)

@@ -668,7 +668,7 @@ policy_find (const char *name, char **ret_path, struct sb_error **err)
   if (data == NULL || data[0] != '/')
     data = SB_PROFILEDIR;
   if ((user != NULL && asprintf (&paths[0], "%s/sandbox/seccomp/%s.json", user, name) < 0)
-      || asprintf (&paths[1], "%s/sandbox/seccomp/%s.json", SB_SYSCONFDIR, name) < 0
+      || asprintf (&paths[1], "/etc/sandbox/seccomp/%s.json", name) < 0
       || asprintf (&paths[2], "%s/seccomp/%s.json", data, name) < 0)
     oom ();
   for (int i = 0; i < 3 && found < 0; i++)
@@ -684,8 +684,8 @@ policy_find (const char *name, char **ret_path, struct sb_error **err)
     }
   return sb_error_set (err, 0,
                        "--seccomp '%s': no such policy in ~/.config/sandbox/seccomp, "
-                       "%s/sandbox/seccomp or %s/seccomp",
-                       name, SB_SYSCONFDIR, data);
+                       "/etc/sandbox/seccomp or %s/seccomp",
+                       name, data);
 }
 
 /* ---------------------------------------------------------------- the cache
