@@ -851,6 +851,7 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
 
   if (strcmp (want, "unconfined") == 0)
     return 0;
+  log_debug ("seccomp policy '%s': looking for it", want);
   if (strchr (want, '/') != NULL)
     path = xstrdup (want);
   else if (policy_find (want, &path, err) < 0)
@@ -869,7 +870,7 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
     }
   if (sb_seccomp_compile (path, text, len, &t, &cfg->seccomp_bpf, &skipped, err) < 0)
     return -1;
-  log_debug ("seccomp policy '%s': %zu instructions, %u unknown names skipped", path,
+  log_debug ("seccomp policy '%s' compiled: %zu instructions, %u unknown names skipped", path,
              cfg->seccomp_bpf.len / sizeof (struct sock_filter), skipped);
   if (cpath != NULL)
     cache_write (cpath, key, key_len, &cfg->seccomp_bpf);

@@ -12,7 +12,8 @@
      probe tiocsti        pushes a byte into a fresh pty that is its controlling terminal:
                           prints the errno (or ok) and "injected" or "clean"
      probe threads        starts and joins a thread (libc uses clone3, then clone)
-     probe ids            prints the real and effective uid  */
+     probe ids            prints the real and effective uid
+     probe loop N         N getppid calls; prints nanoseconds per call (bench/seccomp.sh)  */
 #include "build-config.h"
 
 #include <dirent.h>
@@ -29,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 /* numbers for each ABI, so the shell tests can name calls */
@@ -309,12 +311,25 @@ main (int argc, char **argv)
       printf ("%s\n", r == 0 ? "ok" : strerrorname_np (r));
       return 0;
     }
+  if (argc >= 3 && strcmp (argv[1], "loop") == 0)
+    {
+      long n = strtol (argv[2], NULL, 10);
+      struct timespec a, b;
+
+      clock_gettime (CLOCK_MONOTONIC, &a);
+      for (long i = 0; i < n; i++)
+        (void) syscall (SYS_getppid);
+      clock_gettime (CLOCK_MONOTONIC, &b);
+      printf ("%.1f\n", ((double) (b.tv_sec - a.tv_sec) * 1e9 + (double) (b.tv_nsec - a.tv_nsec))
+                            / (double) (n > 0 ? n : 1));
+      return 0;
+    }
   if (argc >= 2 && strcmp (argv[1], "ids") == 0)
     {
       printf ("%d %d\n", (int) getuid (), (int) geteuid ());
       return 0;
     }
   fprintf (stderr, "usage: probe pid|sig|orphans N|zombies|write PATH|sys NAME|sys32 NAME|"
-                   "sysx32 NAME|ioctl REQ|tiocsti|threads|ids\n");
+                   "sysx32 NAME|ioctl REQ|tiocsti|threads|ids|loop N\n");
   return 2;
 }
