@@ -17,11 +17,11 @@
 #define BIT(c) (UINT64_C (1) << (c))
 
 /* enough for package managers as root inside: Docker's default list */
-static const uint64_t root_default
-    = BIT (CAP_CHOWN) | BIT (CAP_DAC_OVERRIDE) | BIT (CAP_FOWNER) | BIT (CAP_FSETID)
-      | BIT (CAP_KILL) | BIT (CAP_SETGID) | BIT (CAP_SETUID) | BIT (CAP_SETPCAP)
-      | BIT (CAP_NET_BIND_SERVICE) | BIT (CAP_SYS_CHROOT) | BIT (CAP_SETFCAP)
-      | BIT (CAP_AUDIT_WRITE);
+static const uint64_t root_default = BIT (CAP_CHOWN) | BIT (CAP_DAC_OVERRIDE) | BIT (CAP_FOWNER)
+                                     | BIT (CAP_FSETID) | BIT (CAP_KILL) | BIT (CAP_SETGID)
+                                     | BIT (CAP_SETUID) | BIT (CAP_SETPCAP)
+                                     | BIT (CAP_NET_BIND_SERVICE) | BIT (CAP_SYS_CHROOT)
+                                     | BIT (CAP_SETFCAP) | BIT (CAP_AUDIT_WRITE);
 
 static int
 last_cap (void)

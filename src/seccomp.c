@@ -95,7 +95,7 @@ arch_token (const char *name)
     return 0;
   for (i = 0; name[10 + i] != '\0'; i++)
     low[i] = (char) (name[10 + i] >= 'A' && name[10 + i] <= 'Z' ? name[10 + i] - 'A' + 'a'
-                                                                 : name[10 + i]);
+                                                                : name[10 + i]);
   low[i] = '\0';
   return seccomp_arch_resolve_name (low);
 }
@@ -281,15 +281,18 @@ static const struct
   const char *name;
   enum scmp_compare op;
 } ops[] = {
-  { "SCMP_CMP_NE", SCMP_CMP_NE },         { "SCMP_CMP_LT", SCMP_CMP_LT },
-  { "SCMP_CMP_LE", SCMP_CMP_LE },         { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", SCMP_CMP_GE },         { "SCMP_CMP_GT", SCMP_CMP_GT },
+  { "SCMP_CMP_NE", SCMP_CMP_NE },
+  { "SCMP_CMP_LT", SCMP_CMP_LT },
+  { "SCMP_CMP_LE", SCMP_CMP_LE },
+  { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+  { "SCMP_CMP_GE", SCMP_CMP_GE },
+  { "SCMP_CMP_GT", SCMP_CMP_GT },
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
 static int
-get_args (struct compiler *c, struct json_object *a, const char *where,
-          struct scmp_arg_cmp *cmps, unsigned *ret_n)
+get_args (struct compiler *c, struct json_object *a, const char *where, struct scmp_arg_cmp *cmps,
+          unsigned *ret_n)
 {
   size_t n;
 
@@ -521,8 +524,8 @@ parse_json (const char *path, const char *text, size_t len, struct json_object *
   if (je == json_tokener_continue)
     return sb_error_set (err, 0, "%s:%zu:%zu: not JSON: unexpected end of file", path, line, col);
   if (je == json_tokener_success)
-    return sb_error_set (err, 0, "%s:%zu:%zu: not JSON: text after the end of the document",
-                         path, line, col);
+    return sb_error_set (err, 0, "%s:%zu:%zu: not JSON: text after the end of the document", path,
+                         line, col);
   return sb_error_set (err, 0, "%s:%zu:%zu: not JSON: %s", path, line, col,
                        json_tokener_error_desc (je));
 }

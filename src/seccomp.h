@@ -18,8 +18,8 @@ struct sb_seccomp_bpf
 /* What a policy is compiled for: rules with includes/excludes depend on these.  */
 struct sb_seccomp_target
 {
-  uint64_t caps;            /* the capability set the command keeps (bit N: capability N) */
-  unsigned kernel_major;    /* for minKernel */
+  uint64_t caps;         /* the capability set the command keeps (bit N: capability N) */
+  unsigned kernel_major; /* for minKernel */
   unsigned kernel_minor;
 };
 

@@ -4,8 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <linux/filter.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../src/error.h"
@@ -44,7 +44,8 @@ static const struct row rows[] = {
   { "{" D "} x", "t.json:1:37: not JSON: text after the end of the document" },
   { "[]", "t.json: expected a JSON object with \"defaultAction\"" },
   { "{}", "t.json: defaultAction: expected an action such as \"SCMP_ACT_ERRNO\"" },
-  { "{\"defaultAction\": \"SCMP_ACT_FOO\"}", "t.json: defaultAction: unknown action 'SCMP_ACT_FOO'" },
+  { "{\"defaultAction\": \"SCMP_ACT_FOO\"}",
+    "t.json: defaultAction: unknown action 'SCMP_ACT_FOO'" },
   { "{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
     "t.json: defaultAction: SCMP_ACT_NOTIFY needs a listener; sandbox has none" },
   { "{" D ", \"defaultErrnoRet\": 5000}",
@@ -236,13 +237,13 @@ main (void)
     r1 = compile_file ("/usr/share/containers/seccomp.json", 0, &without, &skipped, &err);
     tap_ok (r1 == 0, "podman's policy compiles unchanged (%s)", err ? err->msg : "ok");
     sb_error_free (&err);
-    r2 = compile_file ("/usr/share/containers/seccomp.json", UINT64_C (1) << 21, &with, NULL,
-                       &err);
+    r2 = compile_file ("/usr/share/containers/seccomp.json", UINT64_C (1) << 21, &with, NULL, &err);
     /* its caps rules: bpf is allowed only with CAP_SYS_ADMIN */
     tap_ok (r1 == 0 && r2 == 0 && run_bpf (&without, AUDIT_X86_64, 321, 0) == RET_ERRNO (1)
                 && run_bpf (&with, AUDIT_X86_64, 321, 0) == RET_ALLOW,
             "podman's includes/excludes caps: bpf EPERM without CAP_SYS_ADMIN, allowed with it");
-    tap_ok (r1 == 0 && run_bpf_arg (&without, AUDIT_X86_64, 135 /* personality */, 0, 8) == RET_ALLOW
+    tap_ok (r1 == 0
+                && run_bpf_arg (&without, AUDIT_X86_64, 135 /* personality */, 0, 8) == RET_ALLOW
                 && run_bpf_arg (&without, AUDIT_X86_64, 135, 0, 0x40000) == RET_ERRNO (38),
             "podman's personality arguments: 8 allowed, others ENOSYS");
     sb_error_free (&err);
