@@ -9,6 +9,7 @@ complete -c sandbox -l chdir -x -a '(__fish_complete_directories)' -d 'Working d
 complete -c sandbox -l setenv -x -a '(set -n)' -d 'Set an environment variable'
 complete -c sandbox -l unsetenv -x -a '(set -n)' -d 'Remove an environment variable'
 complete -c sandbox -l clearenv -d 'Start with an empty environment'
+complete -c sandbox -l new-session -d 'Start the command in a new session, without a controlling terminal'
 complete -c sandbox -l seccomp -r -a 'default browser unconfined' -d 'Seccomp policy: a name, a JSON file or unconfined'
 complete -c sandbox -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE FOWNER KILL NET_ADMIN NET_BIND_SERVICE NET_RAW SETGID SETUID SYS_ADMIN SYS_CHROOT SYS_PTRACE' -d 'Keep a capability'
 complete -c sandbox -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE FOWNER KILL NET_BIND_SERVICE SETGID SETUID SYS_CHROOT' -d 'Drop a capability'

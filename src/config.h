@@ -32,6 +32,7 @@ struct config
   char *seccomp;
   uint64_t cap_add, cap_drop;
   bool cap_add_all, cap_drop_all;
+  bool new_session; /* setsid: no controlling terminal to inject input into */
 
   bool verbose;
   bool help, version; /* actions: print and exit */

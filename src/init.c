@@ -106,6 +106,9 @@ exec_command (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
+  /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
+  if (cfg->new_session && setsid () < 0)
+    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
   environ = cfg->envp;
   {
     const char *path = cfg->argv[0];

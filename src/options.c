@@ -156,6 +156,7 @@ const struct sb_option sb_options[] = {
   { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },
   { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
+  { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
   { "cap-add", 0, OPT_ARG_ONE, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
   { "cap-drop", 0, OPT_ARG_ONE, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },

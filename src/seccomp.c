@@ -855,7 +855,8 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
   if (strcmp (want, "unconfined") == 0)
     return 0;
   log_debug ("seccomp policy '%s': looking for it", want);
-  if (strchr (want, '/') != NULL)
+  if (strchr (want, '/') != NULL
+      || (strlen (want) > 5 && strcmp (want + strlen (want) - 5, ".json") == 0))
     path = xstrdup (want);
   else if (policy_find (want, &path, err) < 0)
     return -1;

@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 32
+plan 33
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
 export XDG_CACHE_HOME XDG_CONFIG_HOME
 PODMAN=/usr/share/containers/seccomp.json
@@ -44,6 +44,9 @@ is "default: other ioctls reach the kernel" "$("$SANDBOX" -- "$PROBE" ioctl 5413
 is "default: TIOCSTI into the controlling terminal fails, nothing injected" \
   "$("$SANDBOX" -- "$PROBE" tiocsti 2>&1)" "EPERM clean"
 diag "unconfined on this kernel: $("$SANDBOX" --seccomp unconfined -- "$PROBE" tiocsti 2>&1)"
+
+r=$("$SANDBOX" --new-session -- sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)' 2>&1)
+is "--new-session: the command leads its own session" "$(echo "$r" | awk '{ print ($1 == $2) }')" 1
 
 # user namespaces
 run_sb -- unshare -U true
