@@ -109,6 +109,7 @@ exec_command (const struct config *cfg, int sock)
   /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
   if (cfg->new_session && setsid () < 0)
     fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  log_debug ("exec");
   environ = cfg->envp;
   {
     const char *path = cfg->argv[0];

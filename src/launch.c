@@ -77,6 +77,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     }
   if (m.step == SYNC_EXITED)
     {
+      log_debug ("the command ended");
       w->exited = true;
       w->cmd_status = m.status;
     }
@@ -93,7 +94,10 @@ on_signal (int sfd, struct waitstate *w)
   if (si.ssi_signo == SIGCHLD)
     {
       if (!w->reaped && TEMP_FAILURE_RETRY (waitpid (w->pid, &w->pid_status, WNOHANG)) == w->pid)
-        w->reaped = true;
+        {
+          log_debug ("pid 1 reaped");
+          w->reaped = true;
+        }
       return;
     }
   /* a terminal's signals reached pid 1's process group already (see init.c) */
