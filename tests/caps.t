@@ -39,6 +39,6 @@ rm -f "$suid"
 is "a setuid-root binary inside gains nothing (real and effective uid stay 1000)" "$(echo $r)" "0 4755 1000 1000"
 # the seccomp policy's caps rules see the kept capabilities: chroot needs CAP_SYS_CHROOT
 is "default policy: chroot allowed with CAP_SYS_CHROOT (--uid 0)" \
-  "$("$SANDBOX" --uid 0 -- chroot / true 2>&1; echo $?)" 0
+  "$("$SANDBOX" --uid 0 -- /usr/sbin/chroot / true 2>&1; echo $?)" 0
 assert_clean
 done_testing
