@@ -656,20 +656,17 @@ xdg_dir (const char *var, const char *fallback)
   return r;
 }
 
-/* NAME.json in the user's folder, /etc, then the installed profiles (or SANDBOX_DATADIR, the
-   source tree's profiles/ folder, for make check).  */
+/* NAME.json in the user's folder, /etc, then the shipped policies (sb_profiledir).  */
 static int
 policy_find (const char *name, char **ret_path, struct sb_error **err)
 {
   cleanup_free char *user = xdg_dir ("XDG_CONFIG_HOME", ".config");
-  const char *data = getenv ("SANDBOX_DATADIR");
+  const char *data = sb_profiledir ();
   char *paths[3] = { NULL, NULL, NULL };
   int found = -1;
 
   if (!valid_policy_name (name))
     return sb_error_set (err, 0, "--seccomp '%s': not a policy name or a path", name);
-  if (data == NULL || data[0] != '/')
-    data = SB_PROFILEDIR;
   if ((user != NULL && asprintf (&paths[0], "%s/sandbox/seccomp/%s.json", user, name) < 0)
       || asprintf (&paths[1], "/etc/sandbox/seccomp/%s.json", name) < 0
       || asprintf (&paths[2], "%s/seccomp/%s.json", data, name) < 0)
