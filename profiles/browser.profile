@@ -12,3 +12,5 @@ dbus-talk org.freedesktop.portal.*
 dbus-talk org.freedesktop.Notifications
 dbus-own org.mozilla.firefox.*
 dbus-own org.mpris.MediaPlayer2.*
+# the browsers' own sandboxes need user namespaces, setns and chroot
+seccomp browser

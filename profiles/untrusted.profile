@@ -5,3 +5,6 @@ clearenv
 setenv PATH /usr/local/bin:/usr/bin:/bin
 setenv HOME /tmp
 setenv LANG C.UTF-8
+# no capability, and no way to push input into the terminal (TIOCSTI) through a session
+cap-drop ALL
+new-session

@@ -109,6 +109,8 @@ config_free (struct config *cfg)
   strv_free (cfg->argv);
   free (cfg->hostname);
   free (cfg->chdir);
+  free (cfg->seccomp);
+  sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     {
       free (cfg->env_ops[i].name);

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#include "seccomp.h"
 
 struct env_op
 {
@@ -53,6 +56,13 @@ struct config
   struct env_op *env_ops;
   size_t n_env_ops;
 
+  /* security: the seccomp policy (a name, a file, "unconfined"; NULL: "default") and the
+     capabilities --cap-add/--cap-drop name (bit N: capability N) */
+  char *seccomp;
+  uint64_t cap_add, cap_drop;
+  bool cap_add_all, cap_drop_all;
+  bool new_session; /* setsid: no controlling terminal to inject input into */
+
   bool verbose;
   bool help, version; /* actions: print and exit */
   bool list_profiles, print_config;
@@ -75,6 +85,8 @@ struct config
   char *caller_name;
   char *cwd;   /* the launcher's working directory, NULL when it has none */
   char **envp; /* the command's environment */
+  uint64_t caps; /* the capabilities the command keeps (caps.c) */
+  struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
   /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */
   struct desktop_bind *desktop_binds;
   size_t n_desktop_binds;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "caps.h"
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
@@ -11,6 +12,7 @@
 #include "log.h"
 #include "options.h"
 #include "profile.h"
+#include "seccomp.h"
 #include "util.h"
 
 static int
@@ -62,6 +64,10 @@ main (int argc, char **argv)
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
   if (config_finish (&cfg, &err) < 0)
+    goto fail;
+  sb_caps_plan (&cfg);
+  /* the policy's rules may depend on the capabilities: compile after them */
+  if (sb_seccomp_prepare (&cfg, &err) < 0)
     goto fail;
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)

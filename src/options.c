@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "options.h"
@@ -175,6 +176,22 @@ set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+static int
+set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  bool add = strcmp (opt->name, "cap-add") == 0;
+  int c = sb_caps_from_name (args[0]);
+
+  if (c == -2)
+    return sb_error_set (err, 0, "--%s '%s': unknown capability", opt->name, args[0]);
+  if (c == -1)
+    *(add ? &cfg->cap_add_all : &cfg->cap_drop_all) = true;
+  else
+    *(add ? &cfg->cap_add : &cfg->cap_drop) |= UINT64_C (1) << c;
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -187,12 +204,16 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE | OPT_REPEAT, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
+  { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
+  { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
+  { "cap-drop", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { "x11", 0, OPT_ARG_NONE, NULL, "share the X11 display $DISPLAY (its socket and cookie only)", set_flag, FIELD (x11) },
   { "wayland", 0, OPT_ARG_NONE, NULL, "share the Wayland compositor's socket", set_flag, FIELD (wayland) },
   { "pulseaudio", 0, OPT_ARG_NONE, NULL, "share the PulseAudio socket", set_flag, FIELD (pulseaudio) },
   { "pipewire", 0, OPT_ARG_NONE, NULL, "share the PipeWire socket", set_flag, FIELD (pipewire) },
   { "gpu", 0, OPT_ARG_NONE, NULL, "share the GPU devices (/dev/dri)", set_flag, FIELD (gpu) },
-  { "dbus-user", 0, OPT_ARG_ONE, "none|filter|open", "the session bus: none (default), filtered, or all of it", set_dbus_user, FIELD (dbus_user) },
+  { "dbus-user", 0, OPT_ARG_ONE, "MODE", "the session bus: none (default), filter or open", set_dbus_user, FIELD (dbus_user) },
   { "dbus-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_talk) },
   { "dbus-own", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command own bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_own) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },

@@ -20,9 +20,6 @@
 #include "profile.h"
 #include "util.h"
 
-#ifndef SB_DATADIR
-#define SB_DATADIR "/usr/local/share/sandbox"
-#endif
 #define ETC_PROFILES "/etc/sandbox/profiles"
 #define MAX_DEPTH 16 /* includes nested deeper than this are a mistake */
 
@@ -263,25 +260,6 @@ valid_name (const char *s)
   return true;
 }
 
-/* The installed profiles, or SANDBOX_DATADIR's when set: `make check` points it at the
-   source tree, so the tests read the profiles they ship.  */
-static char *
-data_profiles_dir (void)
-{
-  const char *d = getenv ("SANDBOX_DATADIR");
-  struct stat st;
-  char *sub;
-
-  if (d == NULL || d[0] != '/')
-    return xstrdup (SB_DATADIR "/profiles");
-  /* it may name the profiles folder itself or the folder above it (with seccomp/ beside) */
-  sub = xasprintf_path (d, "profiles");
-  if (stat (sub, &st) == 0 && S_ISDIR (st.st_mode))
-    return sub;
-  free (sub);
-  return xstrdup (d);
-}
-
 /* The search path, first match wins; entries may be NULL (no home).  */
 static void
 search_dirs (char *ret[3])
@@ -290,7 +268,9 @@ search_dirs (char *ret[3])
 
   ret[0] = conf != NULL ? xasprintf_path (conf, "sandbox/profiles") : NULL;
   ret[1] = xstrdup (ETC_PROFILES);
-  ret[2] = data_profiles_dir ();
+  /* the installed profiles; SANDBOX_DATADIR in `make check`, so the tests read the
+     profiles they ship */
+  ret[2] = xstrdup (sb_profiledir ());
 }
 
 static void
