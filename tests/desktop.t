@@ -53,7 +53,7 @@ check "and no other" sh -c 'case $1 in *"$2"*) exit 1;; esac; exit 0' - "$hex" "
 is "one entry, for any host name (the sandbox has its own)" "$(printf '%s' "$hex" | cut -c1-8)" ffff0000
 XAUTHORITY="$T/other.auth" run_sb --x11 -- xdpyinfo
 check "without the display's cookie the server refuses" [ "$status" -ne 0 ]
-DISPLAY= run_sb -v --x11 -- true
+DISPLAY='' run_sb -v --x11 -- true
 check "no DISPLAY: --x11 leaves it out and runs" \
   sh -c '[ "$1" -eq 0 ] && grep -q -- "--x11: DISPLAY is not set" "$2"' - "$status" "$T/err"
 DISPLAY=otherhost:0 run_sb -v --x11 -- true

@@ -55,7 +55,7 @@ is "-p replaces the default profile" "$(hostname_in -p "$T/other.profile")" othe
 rm "$mine/default.profile"
 for p in default shell devel untrusted media browser server; do
   run_sb -p "$p" -- true
-  [ "$status" -eq 0 ] && [ ! -s "$T/err" ] || break
+  if [ "$status" -ne 0 ] || [ -s "$T/err" ]; then break; fi
 done
 check "every shipped profile runs a command, silently (last: $p)" \
   sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' - "$status" "$T/err"
