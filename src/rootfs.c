@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "log.h"
 #include "rootfs.h"
@@ -194,7 +195,6 @@ setup_sys (struct sb_error **err)
 int
 rootfs_setup (const struct config *cfg, struct sb_error **err)
 {
-  (void) cfg;
   /* nothing we mount from here on reaches the host */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return sb_error_set (err, errno, "make the mount namespace private");
@@ -208,6 +208,8 @@ rootfs_setup (const struct config *cfg, struct sb_error **err)
     return -1;
   if (do_mount ("tmpfs", ROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0
       || do_mount ("tmpfs", ROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
+    return -1;
+  if (desktop_setup (cfg, ROOT, err) < 0)
     return -1;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */

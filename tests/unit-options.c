@@ -46,6 +46,13 @@ static const struct row rows[] = {
   { { "--pids", "4194304" }, NULL },
   { { "--pids", "4194305" }, "--pids '4194305': expected a number of processes from 1 to 4194304" },
   { { "--cgroup", "cgroupfs" }, NULL },
+  { { "--seccomp", "browser" }, NULL },
+  { { "--seccomp", "" }, "--seccomp '': must not be empty" },
+  { { "--cap-add", "net_raw" }, NULL },
+  { { "--cap-add", "CAP_SYS_ADMIN" }, NULL },
+  { { "--cap-drop", "ALL" }, NULL },
+  { { "--cap-add", "FLY" }, "--cap-add 'FLY': unknown capability" },
+  { { "--cap-drop", "cap_" }, "--cap-drop 'cap_': unknown capability" },
 };
 
 int
