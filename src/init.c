@@ -120,7 +120,7 @@ init_main (const struct config *cfg, int sock)
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
 
-  if (rootfs_setup (cfg, &err) < 0)
+  if (rootfs_setup (cfg, sock, &err) < 0)
     fail (sock, err, 125);
   {
     const char *name = cfg->hostname ? cfg->hostname : "sandbox";

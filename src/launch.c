@@ -19,6 +19,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "overlay.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
@@ -52,7 +53,9 @@ clone_error (int e, struct sb_error **err)
 
 struct waitstate
 {
+  const struct config *cfg;
   pid_t pid;
+  pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
   bool reaped, eof, exited;
   int pid_status; /* pid 1's wait status */
   int cmd_status; /* the command's, from SYNC_EXITED */
@@ -62,12 +65,21 @@ static int
 on_message (int sock, struct waitstate *w, struct sb_error **err)
 {
   struct sync_msg m;
-  int r = sync_recv (sock, &m, err);
+  cleanup_close int fd = -1;
+  int r = sync_recv_fd (sock, &m, &fd, err);
 
   if (r <= 0)
     {
       w->eof = true;
       return r;
+    }
+  if (m.step == SYNC_FUSE_FD)
+    {
+      if (fd < 0 || w->fuse_helper > 0)
+        return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
+      /* on failure the setup process sees the FUSE connection end with our fd */
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, err);
+      return w->fuse_helper < 0 ? -1 : 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -129,7 +141,7 @@ int
 launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct idmap map;
-  struct waitstate w = { 0 };
+  struct waitstate w = { .cfg = cfg, .fuse_helper = -1 };
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
   sigset_t set, old;
@@ -192,6 +204,8 @@ kill:
   (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
   r = -1;
 out:
+  /* pid 1 is gone: no process uses the overlay any more */
+  overlay_fuse_stop (w.fuse_helper);
   sigprocmask (SIG_SETMASK, &old, NULL);
   idmap_free (&map);
   return r;

@@ -36,11 +36,69 @@ sync_send_error (int sock, const struct sb_error *e, int status)
 }
 
 int
+sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
+{
+  struct sync_msg m;
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { &m, sizeof m };
+  struct msghdr mh = { 0 };
+  struct cmsghdr *c;
+
+  memset (&m, 0, sizeof m);
+  memset (&u, 0, sizeof u);
+  m.step = step;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
+  c = CMSG_FIRSTHDR (&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &fd, sizeof (int));
+  if (TEMP_FAILURE_RETRY (sendmsg (sock, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
+    return sb_error_set (err, errno, "write to the launcher");
+  return 0;
+}
+
+int
 sync_recv (int sock, struct sync_msg *m, struct sb_error **err)
 {
+  int fd = -1;
+  int r = sync_recv_fd (sock, m, &fd, err);
+
+  if (fd >= 0)
+    (void) close (fd);
+  return r;
+}
+
+int
+sync_recv_fd (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { m, sizeof *m };
+  struct msghdr mh = { 0 };
   ssize_t n;
 
-  n = TEMP_FAILURE_RETRY (recv (sock, m, sizeof *m, 0));
+  *ret_fd = -1;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
+  n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
+  if (n >= 0)
+    for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
+          && c->cmsg_len == CMSG_LEN (sizeof (int)))
+        memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
   if (n < 0)
     return sb_error_set (err, errno, "read from the setup process");
   if (n == 0)
