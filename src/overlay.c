@@ -101,7 +101,7 @@ fd_path (const char *path, struct sb_error **err)
 /* In the helper: everything up to the exec of fuse-overlayfs.  */
 static int
 helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fuse_fd,
-                char **ret_opts, struct sb_error **err)
+                char **ret_opts, int *ret_fuse, struct sb_error **err)
 {
   cleanup_free char *lowers = NULL;
   cleanup_free char *upper = NULL;
@@ -166,8 +166,21 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
       upper = xstrdup ("/tmp/upper");
       work = xstrdup ("/tmp/work");
     }
-  if (dup2 (fuse_fd, 3) < 0) /* a fixed number; dup2 clears close-on-exec */
-    return sb_error_set (err, errno, "dup2");
+  /* kept across exec (F_DUPFD leaves close-on-exec clear), above the lower folders' fds */
+  if ((*ret_fuse = fcntl (fuse_fd, F_DUPFD, 100)) < 0)
+    return sb_error_set (err, errno, "dup the /dev/fuse fd");
+  /* it prints "unknown argument ignored" for options of its own on every start; the
+     sandbox's setup reports a helper that failed (its requests end with ENOTCONN) */
+  if (log_level < LOG_LEVEL_DEBUG)
+    {
+      int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+
+      if (null >= 0)
+        {
+          (void) dup2 (null, STDERR_FILENO);
+          (void) close (null);
+        }
+    }
   if (asprintf (ret_opts, "lowerdir=%s,upperdir=%s,workdir=%s", lowers, upper, work) < 0)
     oom ();
   return 0;
@@ -196,16 +209,18 @@ overlay_fuse_spawn (const struct config *cfg, pid_t init_pid, int fuse_fd, struc
     {
       struct sb_error *e = NULL;
       cleanup_free char *opts = NULL;
+      char mnt[32];
+      int fuse = -1;
       sigset_t none;
 
       (void) close (pipefd[0]);
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
-      if (helper_prepare (cfg, init_pid, launcher, fuse_fd, &opts, &e) == 0)
+      if (helper_prepare (cfg, init_pid, launcher, fuse_fd, &opts, &fuse, &e) == 0)
         {
-          /* fuse-overlayfs reads the mounted /dev/fuse fd from a "/dev/fd/N" mount point */
-          execl (cfg->fuse_overlayfs, "fuse-overlayfs", "-f", "-o", opts, "/dev/fd/3",
-                 (char *) NULL);
+          /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */
+          snprintf (mnt, sizeof mnt, "/dev/fd/%d", fuse);
+          execl (cfg->fuse_overlayfs, "fuse-overlayfs", "-f", "-o", opts, mnt, (char *) NULL);
           sb_error_set (&e, errno, "run '%s'", cfg->fuse_overlayfs);
         }
       {

@@ -365,6 +365,22 @@ mkdir_below (const char *path, const char *rel, struct sb_error **err)
 
 /* ---------------------------------------------------------------- the lower tree */
 
+/* Gives PATH (made by us, so owned by the caller's id inside) the owner and mode of the
+   lower file ST describes.  An owner the user namespace does not map shows as the overflow
+   id; chowning to that would hand the file to a subordinate id, so root inside owns it.
+   Without a root inside (a one-id map) the caller keeps it.  */
+static void
+own_like (const char *path, const struct stat *st)
+{
+  uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
+  gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
+
+  if (lchown (path, uid, gid) < 0)
+    (void) lchown (path, 0, 0);
+  if (!S_ISLNK (st->st_mode))
+    (void) chmod (path, st->st_mode & 07777);
+}
+
 /* One overlay of REL ("" for the whole root) on ROOT/REL: the layers that have REL as a
    folder, top first, over the lower tree's REL.  */
 static int
@@ -395,9 +411,16 @@ mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
       }
     }
   append_escaped (&lowers, base);
-  if (*rel != '\0'
-      && (mkdir_below (c->upper, rel, err) < 0 || mkdir_below (c->work, rel, err) < 0))
-    return -1;
+  if (*rel != '\0')
+    {
+      struct stat st;
+
+      if (mkdir_below (c->upper, rel, err) < 0 || mkdir_below (c->work, rel, err) < 0)
+        return -1;
+      /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
+      if (stat (base, &st) == 0)
+        own_like (up, &st);
+    }
   append_escaped (&upper, up);
   append_escaped (&work, wp);
   return overlay_mount_kernel (target, lowers, upper, work, err);
@@ -513,12 +536,14 @@ assemble_entry (struct rootctx *c, const char *rel, int depth, struct sb_error *
       link[n] = '\0';
       if (symlink (link, target) < 0)
         return sb_error_set (err, errno, "symlink '/%s'", rel);
+      own_like (target, &st);
       return 0;
     }
   if (!S_ISDIR (st.st_mode))
     return bind_file_ro (src, target, err);
-  if (mkdir (target, st.st_mode & 07777) < 0)
+  if (mkdir (target, 0700) < 0)
     return sb_error_set (err, errno, "mkdir '/%s'", rel);
+  own_like (target, &st);
   type = mount_type_at (c, real);
   if (type != NULL && is_pseudo (type))
     return 0; /* made fresh, or left empty */
@@ -552,6 +577,7 @@ root_kernel (struct rootctx *c, struct sb_error **err)
     return mount_overlay (c, "", err);
   if (do_mount ("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
     return -1;
+  (void) lchown (ROOT, 0, 0);
   return assemble (c, "", 0, err);
 }
 
