@@ -108,6 +108,7 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
   cleanup_free char *work = NULL;
   cleanup_close int ns = -1;
   char path[64];
+  struct stat st;
   size_t n = strv_len (cfg->layers);
 
   /* the lower folders before our tmpfs covers /tmp, where they may live */
@@ -165,6 +166,14 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
         return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
       upper = xstrdup ("/tmp/upper");
       work = xstrdup ("/tmp/work");
+      /* the root shows the upper folder's owner and mode: make them the lower root's (an
+         owner this namespace does not map, the overflow id, becomes root inside) */
+      if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
+        {
+          if (chown (upper, st.st_uid == 65534 ? 0 : st.st_uid, st.st_gid == 65534 ? 0 : st.st_gid) < 0)
+            (void) chown (upper, 0, 0);
+          (void) chmod (upper, st.st_mode & 07777);
+        }
     }
   /* kept across exec (F_DUPFD leaves close-on-exec clear), above the lower folders' fds */
   if ((*ret_fuse = fcntl (fuse_fd, F_DUPFD, 100)) < 0)

@@ -410,17 +410,24 @@ mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
         lowers[n + 1] = '\0';
       }
     }
-  append_escaped (&lowers, base);
-  if (*rel != '\0')
-    {
-      struct stat st;
+  {
+    struct stat st;
 
-      if (mkdir_below (c->upper, rel, err) < 0 || mkdir_below (c->work, rel, err) < 0)
-        return -1;
-      /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
-      if (stat (base, &st) == 0)
-        own_like (up, &st);
-    }
+    if (stat (base, &st) == 0 && S_ISDIR (st.st_mode))
+      append_escaped (&lowers, base);
+    else if (lowers != NULL) /* a folder of the layers only */
+      lowers[strlen (lowers) - 1] = '\0';
+  }
+  {
+    struct stat st;
+
+    if (*rel != '\0'
+        && (mkdir_below (c->upper, rel, err) < 0 || mkdir_below (c->work, rel, err) < 0))
+      return -1;
+    /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
+    if (stat (base, &st) == 0)
+      own_like (up, &st);
+  }
   append_escaped (&upper, up);
   append_escaped (&work, wp);
   return overlay_mount_kernel (target, lowers, upper, work, err);
