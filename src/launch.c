@@ -89,6 +89,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     }
   if (m.step == SYNC_EXITED)
     {
+      log_debug ("the command ended");
       w->exited = true;
       w->cmd_status = m.status;
     }
@@ -105,7 +106,10 @@ on_signal (int sfd, struct waitstate *w)
   if (si.ssi_signo == SIGCHLD)
     {
       if (!w->reaped && TEMP_FAILURE_RETRY (waitpid (w->pid, &w->pid_status, WNOHANG)) == w->pid)
-        w->reaped = true;
+        {
+          log_debug ("pid 1 reaped");
+          w->reaped = true;
+        }
       return;
     }
   /* a terminal's signals reached pid 1's process group already (see init.c) */
@@ -162,6 +166,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
 
+  log_debug ("clone");
   w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
   if (w.pid == 0)
     {
@@ -180,9 +185,12 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "signalfd");
       goto kill;
     }
+  log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_write (&map, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
+  log_debug ("id maps written");
   r = wait_sandbox (sock, sfd, &w, err);
+  log_debug ("sandbox ended");
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)

@@ -28,6 +28,7 @@ main (int argc, char **argv)
   struct sb_error *err = NULL;
   int status = 125;
 
+  log_start_clock ();
   config_init (&cfg);
   if (options_parse_argv (&cfg, argc, argv, &err) < 0)
     goto fail;
