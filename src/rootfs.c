@@ -698,9 +698,13 @@ setup_lower (struct rootctx *c, struct sb_error **err)
       if (umount2 (ROOT, MNT_DETACH) < 0 && errno != EINVAL)
         return sb_error_set (err, errno, "detach '%s'", ROOT);
     }
-  c->engine = OVERLAY_FUSE;
   if (root_fuse (c, err) < 0)
-    return -1;
+    {
+      if (c->engine == OVERLAY_AUTO)
+        sb_error_prefix (*err, "the kernel refused overlayfs here, and ");
+      return -1;
+    }
+  c->engine = OVERLAY_FUSE;
   persist_record (c);
   return 0;
 }
