@@ -34,6 +34,17 @@ static const struct row rows[] = {
   { { "--unsetenv", "" }, "--unsetenv '': not a valid variable name" },
   { { "--chdir", "" }, "--chdir '': must not be empty" },
   { { "--clearenv", "--", "true" }, NULL },
+  { { "--overlay", "fuse" }, NULL },
+  { { "--overlay", "btrfs" }, "--overlay 'btrfs': expected auto, kernel, fuse or none" },
+  { { "--bind", "/a:/b" }, NULL },
+  { { "--bind", "/a:" }, "--bind '/a:': expected SRC[:DST]" },
+  { { "--bind", ":/b" }, "--bind ':/b': expected SRC[:DST]" },
+  { { "--ro-bind", "/a:b" }, "--ro-bind '/a:b': the destination must be an absolute path without '.' or '..'" },
+  { { "--bind", "/a:/b/../c" }, "--bind '/a:/b/../c': the destination must be an absolute path without '.' or '..'" },
+  { { "--tmpfs", "/x/." }, "--tmpfs '/x/.': expected an absolute path without '.' or '..'" },
+  { { "--mask", "/x/..y" }, NULL },
+  { { "--home", "copy" }, "--home 'copy': expected host or private" },
+  { { "--layer", "" }, "--layer '': must not be empty" },
 };
 
 int
