@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,8 +25,8 @@
 #include "util.h"
 
 int
-overlay_mount_kernel (const char *target, const char *lowers, const char *upper,
-                      const char *work, struct sb_error **err)
+overlay_mount_kernel (const char *target, const char *lowers, const char *upper, const char *work,
+                      struct sb_error **err)
 {
   cleanup_free char *opts = NULL;
   int r;
@@ -34,8 +34,8 @@ overlay_mount_kernel (const char *target, const char *lowers, const char *upper,
   /* userxattr: the only xattrs a user namespace may write; index and xino off: they need
      file handles and inode bits the user namespace cannot promise, and warn otherwise */
   if (upper != NULL)
-    r = asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr,index=off,xino=off",
-                  lowers, upper, work);
+    r = asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr,index=off,xino=off", lowers,
+                  upper, work);
   else
     r = asprintf (&opts, "lowerdir=%s,userxattr,index=off,xino=off", lowers);
   if (r < 0)
@@ -49,11 +49,13 @@ int
 overlay_fuse_check (const struct config *cfg, struct sb_error **err)
 {
   if (cfg->fuse_overlayfs == NULL)
-    return sb_error_set (err, 0, "fuse-overlayfs not found: install the fuse-overlayfs package "
-                                 "(or use --overlay kernel)");
+    return sb_error_set (err, 0,
+                         "fuse-overlayfs not found: install the fuse-overlayfs package "
+                         "(or use --overlay kernel)");
   if (access ("/dev/fuse", R_OK | W_OK) < 0)
-    return sb_error_set (err, 0, "/dev/fuse: %s: let users open it (chmod 0666 /dev/fuse, as "
-                                 "the fuse3 package's udev rule does), or use --overlay kernel",
+    return sb_error_set (err, 0,
+                         "/dev/fuse: %s: let users open it (chmod 0666 /dev/fuse, as "
+                         "the fuse3 package's udev rule does), or use --overlay kernel",
                          strerror (errno));
   return 0;
 }
@@ -71,8 +73,11 @@ overlay_mount_fuse (const struct config *cfg, const char *target, struct sb_erro
     return sb_error_set (err, errno, "open '/dev/fuse'");
   /* allow_other: the command may run as another id than the mounter; default_permissions:
      the kernel checks modes, fuse-overlayfs (root inside) would allow everything */
-  if (asprintf (&opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,"
-                "default_permissions", fd) < 0)
+  if (asprintf (&opts,
+                "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,"
+                "default_permissions",
+                fd)
+      < 0)
     oom ();
   if (mount ("fuse-overlayfs", target, "fuse.fuse-overlayfs", MS_NOSUID | MS_NODEV, opts) < 0)
     return sb_error_set (err, errno, "mount fuse on '%s'", target);
@@ -170,7 +175,8 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
          owner this namespace does not map, the overflow id, becomes root inside) */
       if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
         {
-          if (chown (upper, st.st_uid == 65534 ? 0 : st.st_uid, st.st_gid == 65534 ? 0 : st.st_gid) < 0)
+          if (chown (upper, st.st_uid == 65534 ? 0 : st.st_uid, st.st_gid == 65534 ? 0 : st.st_gid)
+              < 0)
             (void) chown (upper, 0, 0);
           (void) chmod (upper, st.st_mode & 07777);
         }

@@ -49,8 +49,8 @@ struct rootctx
   char **layers;              /* top first, as reachable paths */
   char *upper, *work;         /* roots of the upper and work folders */
   int persist_fd;
-  int *trees;    /* per cfg->mounts entry: an open_tree clone of a bind source, else -1 */
-  int cwd_tree;  /* the working directory's clone, or -1 */
+  int *trees;   /* per cfg->mounts entry: an open_tree clone of a bind source, else -1 */
+  int cwd_tree; /* the working directory's clone, or -1 */
   char **mnt_paths, **mnt_types; /* the host's mount table */
   int fuse_fd;
 };
@@ -156,8 +156,8 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
         continue;
       real = realpath (op->src, NULL);
       if (real == NULL)
-        return sb_error_set (err, errno, "--%s '%s'",
-                             op->kind == MOUNT_BIND ? "bind" : "ro-bind", op->src);
+        return sb_error_set (err, errno, "--%s '%s'", op->kind == MOUNT_BIND ? "bind" : "ro-bind",
+                             op->src);
       if (strcmp (op->src, op->dst) == 0) /* DST implied: the same place inside */
         {
           free (op->dst);
@@ -197,7 +197,7 @@ do_mount (const char *src, const char *target, const char *type, unsigned long f
   if (mount (src, target, type, flags, data) < 0)
     return sb_error_set (err, errno, "mount %s on '%s'", type ? type : src,
                          strncmp (target, ROOT, strlen (ROOT)) == 0 ? target + strlen (ROOT)
-                                                                   : target);
+                                                                    : target);
   return 0;
 }
 
@@ -281,10 +281,9 @@ static bool
 is_pseudo (const char *type)
 {
   static const char *const pseudo[]
-      = { "proc",     "sysfs",    "devtmpfs",  "devpts",  "cgroup",   "cgroup2",
-          "mqueue",   "debugfs",  "tracefs",   "securityfs", "pstore", "bpf",
-          "configfs", "fusectl",  "hugetlbfs", "binfmt_misc", "autofs", "efivarfs",
-          "nsfs",     "rpc_pipefs" };
+      = { "proc",      "sysfs",       "devtmpfs",   "devpts",   "cgroup", "cgroup2",   "mqueue",
+          "debugfs",   "tracefs",     "securityfs", "pstore",   "bpf",    "configfs",  "fusectl",
+          "hugetlbfs", "binfmt_misc", "autofs",     "efivarfs", "nsfs",   "rpc_pipefs" };
 
   for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
     if (strcmp (type, pseudo[i]) == 0)
@@ -642,8 +641,10 @@ persist_engine (struct rootctx *c, struct sb_error **err)
     return sb_error_set (err, 0, "--persist '%s': unknown engine '%s' in its engine file",
                          cfg->persist, rec);
   if (cfg->overlay != OVERLAY_AUTO && cfg->overlay != want)
-    return sb_error_set (err, 0, "--persist '%s': made with --overlay %s; use it again or "
-                                 "start a new folder", cfg->persist, rec);
+    return sb_error_set (err, 0,
+                         "--persist '%s': made with --overlay %s; use it again or "
+                         "start a new folder",
+                         cfg->persist, rec);
   c->engine = want;
   return 0;
 }
@@ -656,8 +657,7 @@ persist_record (struct rootctx *c)
 
   if (c->persist_fd < 0)
     return;
-  fd = openat (c->persist_fd, "engine", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-               0644);
+  fd = openat (c->persist_fd, "engine", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     return; /* recorded before */
   (void) write_all (fd, name, strlen (name));
@@ -778,11 +778,13 @@ rootctx_open (struct rootctx *c, const struct config *cfg, int sock, struct sb_e
     }
   for (size_t i = 0; i < cfg->n_mounts; i++)
     if (cfg->mounts[i].src != NULL
-        && clone_tree (cfg->mounts[i].src, cfg->mounts[i].kind == MOUNT_BIND ? "--bind" : "--ro-bind",
-                       &c->trees[i], err) < 0)
+        && clone_tree (cfg->mounts[i].src,
+                       cfg->mounts[i].kind == MOUNT_BIND ? "--bind" : "--ro-bind", &c->trees[i],
+                       err)
+               < 0)
       return -1;
-  if (cfg->bind_cwd != NULL && clone_tree (cfg->bind_cwd, "bind the working directory",
-                                           &c->cwd_tree, err) < 0)
+  if (cfg->bind_cwd != NULL
+      && clone_tree (cfg->bind_cwd, "bind the working directory", &c->cwd_tree, err) < 0)
     return -1;
   return read_mounts (c, err);
 }
@@ -830,8 +832,7 @@ make_inside (int root, const char *path, bool dir, struct sb_error **err)
     dfd = open (fdp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
       return sb_error_set (err, errno, "open '%s' inside", *p ? p : "/");
-    if (dir ? mkdirat (dfd, name, 0755)
-            : mknodat (dfd, name, S_IFREG | 0644, 0))
+    if (dir ? mkdirat (dfd, name, 0755) : mknodat (dfd, name, S_IFREG | 0644, 0))
       if (errno != EEXIST)
         return sb_error_set (err, errno, "create '%s' inside", path);
   }
@@ -888,8 +889,7 @@ move_tree (int tree, int target, bool ro, const char *what, struct sb_error **er
       if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
         return sb_error_set (err, errno, "%s: make read-only", what);
     }
-  if (sys_move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
-      < 0)
+  if (sys_move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return sb_error_set (err, errno, "%s: mount", what);
   return 0;
 }
@@ -942,7 +942,8 @@ do_mask (int root, const char *dst, const char *what, struct sb_error **err)
     {
       fd_path (target, p);
       if (mount ("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 "mode=000,size=4k") < 0)
+                 "mode=000,size=4k")
+          < 0)
         return sb_error_set (err, errno, "%s: mount tmpfs", what);
       return 0;
     }
@@ -958,7 +959,7 @@ setup_dev (struct sb_error **err)
   static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
   static const char *const links[][2] = {
     { "pts/ptmx", "ptmx" },          { "/proc/self/fd", "fd" },
-    { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+    { "/proc/self/fd/0", "stdin" },  { "/proc/self/fd/1", "stdout" },
     { "/proc/self/fd/2", "stderr" },
   };
   char path[256], src[64];
@@ -980,7 +981,8 @@ setup_dev (struct sb_error **err)
     return sb_error_set (err, errno, "mkdir in /dev");
   /* a new devpts instance: the sandbox sees only its own terminals */
   if (do_mount ("devpts", ROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=620", err) < 0)
+                "newinstance,ptmxmode=0666,mode=620", err)
+      < 0)
     return -1;
   if (do_mount ("tmpfs", ROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0)
     return -1;
@@ -1061,9 +1063,9 @@ out:
 static int
 setup_kernel_masks (int root, struct sb_error **err)
 {
-  static const char *const masked[] = { "/proc/kcore",       "/proc/keys", "/proc/timer_list",
-                                        "/proc/sched_debug", "/proc/scsi", "/proc/acpi",
-                                        "/sys/firmware" };
+  static const char *const masked[]
+      = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+          "/proc/scsi",  "/proc/acpi", "/sys/firmware" };
   static const char *const readonly[]
       = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
 
@@ -1102,13 +1104,13 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
       char opts[80];
 
       snprintf (opts, sizeof opts, "mode=0700,uid=%u,gid=%u", cfg->uid, cfg->gid);
-      if (do_tmpfs (root, cfg->home_dir, opts, MS_NOSUID | MS_NODEV, true, "--home private",
-                    err) < 0)
+      if (do_tmpfs (root, cfg->home_dir, opts, MS_NOSUID | MS_NODEV, true, "--home private", err)
+          < 0)
         return -1;
     }
   if (c->cwd_tree >= 0
-      && do_bind (root, c->cwd_tree, cfg->bind_cwd, false, true, "bind the working directory",
-                  err) < 0)
+      && do_bind (root, c->cwd_tree, cfg->bind_cwd, false, true, "bind the working directory", err)
+             < 0)
     return -1;
   for (size_t i = 0; i < cfg->n_mounts; i++)
     {
