@@ -682,6 +682,21 @@ setup_lower (struct rootctx *c, struct sb_error **err)
       if (mkdir (BASE "/upper", 0755) < 0 || mkdir (BASE "/work", 0700) < 0)
         return sb_error_set (err, errno, "mkdir in '%s'", BASE);
     }
+  if (c->engine == OVERLAY_AUTO && cfg->uid == 0 && cfg->rootfs == NULL)
+    {
+      struct sb_error *e = NULL;
+
+      /* The kernel's overlay checks permissions against the lower file's owner: the host's
+         root is unmapped here, so root inside could not change /etc or /usr, which is what
+         it runs as root for.  fuse-overlayfs shows those files as owned by an id of this
+         namespace.  For any other id both engines allow the same, and the kernel is
+         faster.  */
+      if (overlay_fuse_check (cfg, &e) == 0)
+        c->engine = OVERLAY_FUSE;
+      else
+        log_debug ("%s; root inside cannot change the host's files", e->msg);
+      sb_error_free (&e);
+    }
   if (c->engine == OVERLAY_KERNEL || c->engine == OVERLAY_AUTO)
     {
       if (root_kernel (c, err) == 0)

@@ -20,7 +20,7 @@ echo keep >"$H/dir/sub/f"
 echo host >"$H/del"
 me=$(id -u)
 
-plan 43
+plan 45
 
 if [ -r /dev/fuse ] && [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then
   engines="kernel fuse auto"
@@ -77,6 +77,20 @@ case " $engines " in
     "125 sandbox: --persist '$W/p-kernel': made with --overlay kernel; use it again or start a new folder"
   ;;
 *) skip "a --persist folder of the kernel engine refused by fuse" "/dev/fuse not usable" ;;
+esac
+
+# root inside changes the host root's files: auto picks fuse-overlayfs for --uid 0 on the
+# host's tree (the kernel's overlay refuses: their owner is not mapped)
+case " $engines " in
+*" fuse "*)
+  run_sb --uid 0 -- sh -c 'echo changed >>/etc/hostname && tail -n1 /etc/hostname'
+  is "auto: root inside may change a file of the host's root" "$(cat "$T/out")" changed
+  check "... and the host's file is unchanged" test "$(tail -n1 /etc/hostname)" != changed
+  ;;
+*)
+  skip "auto: root inside may change a file of the host's root" "/dev/fuse not usable"
+  skip "... and the host's file is unchanged" "/dev/fuse not usable"
+  ;;
 esac
 
 # fuse-overlayfs goes with a SIGKILLed launcher
