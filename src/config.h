@@ -30,6 +30,8 @@ enum mount_kind
 struct mount_op
 {
   enum mount_kind kind;
+  const char *opt; /* the option's name, from the table */
+  bool try;        /* --bind-try, --ro-bind-try: a missing source is skipped */
   char *arg; /* the option's value as given, for error lines */
   char *src; /* absolute host path; NULL for tmpfs and mask */
   char *dst; /* absolute path inside */
@@ -37,7 +39,8 @@ struct mount_op
 
 enum home_mode
 {
-  HOME_HOST,    /* the real home, copy-on-write like the rest of the tree */
+  HOME_COPY,    /* the real home, copy-on-write like the rest of the tree */
+  HOME_HOST,    /* the real home bound read-write */
   HOME_PRIVATE, /* an empty home on a tmpfs */
 };
 

@@ -186,14 +186,25 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
   struct mount_op op = { 0 };
   const char *colon = NULL;
 
-  if (strcmp (opt->name, "bind") == 0)
+  op.opt = opt->name;
+  if (strcmp (opt->name, "bind") == 0 || strcmp (opt->name, "bind-try") == 0
+      || strcmp (opt->name, "whitelist") == 0)
     op.kind = MOUNT_BIND;
-  else if (strcmp (opt->name, "ro-bind") == 0)
+  else if (strcmp (opt->name, "ro-bind") == 0 || strcmp (opt->name, "ro-bind-try") == 0)
     op.kind = MOUNT_RO_BIND;
   else if (strcmp (opt->name, "tmpfs") == 0)
     op.kind = MOUNT_TMPFS;
   else
     op.kind = MOUNT_MASK;
+  op.try = strstr (opt->name, "-try") != NULL;
+  if (strcmp (opt->name, "whitelist") == 0)
+    {
+      /* one real path in a private home: SRC and DST are the same path */
+      if (strchr (args[0], ':') != NULL || !valid_inside_path (args[0]))
+        return sb_error_set (err, 0, "--%s '%s': expected an absolute path without '.', '..' "
+                             "or ':'", opt->name, args[0]);
+      cfg->home = HOME_PRIVATE;
+    }
   if (op.kind == MOUNT_BIND || op.kind == MOUNT_RO_BIND)
     colon = strchr (args[0], ':');
   if (args[0][0] == '\0' || (colon != NULL && (colon == args[0] || colon[1] == '\0')))
@@ -230,12 +241,15 @@ static int
 set_home (struct config *cfg, const struct sb_option *opt, char *const *args,
           struct sb_error **err)
 {
-  if (strcmp (args[0], "host") == 0)
+  if (strcmp (args[0], "copy") == 0)
+    cfg->home = HOME_COPY;
+  else if (strcmp (args[0], "host") == 0)
     cfg->home = HOME_HOST;
   else if (strcmp (args[0], "private") == 0)
     cfg->home = HOME_PRIVATE;
   else
-    return sb_error_set (err, 0, "--%s '%s': expected host or private", opt->name, args[0]);
+    return sb_error_set (err, 0, "--%s '%s': expected copy, host or private", opt->name,
+                         args[0]);
   return 0;
 }
 
@@ -258,10 +272,13 @@ const struct sb_option sb_options[] = {
   { "persist", 0, OPT_ARG_ONE, "DIR", "keep the changes in DIR and reuse them next time", set_string, FIELD (persist) },
   { "bind", 0, OPT_ARG_ONE, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
   { "ro-bind", 0, OPT_ARG_ONE, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
+  { "bind-try", 0, OPT_ARG_ONE, "SRC[:DST]", "as --bind; a missing SRC is skipped", set_mount, 0 },
+  { "ro-bind-try", 0, OPT_ARG_ONE, "SRC[:DST]", "as --ro-bind; a missing SRC is skipped", set_mount, 0 },
+  { "whitelist", 0, OPT_ARG_ONE, "PATH", "bind PATH read-write into a private home (implies --home private)", set_mount, 0 },
   { "tmpfs", 0, OPT_ARG_ONE, "DIR", "mount an empty tmpfs on DIR", set_mount, 0 },
   { "mask", 0, OPT_ARG_ONE, "PATH", "make PATH empty and unreadable", set_mount, 0 },
   { "no-bind-cwd", 0, OPT_ARG_NONE, NULL, "do not bind the working directory read-write", set_flag, FIELD (no_bind_cwd) },
-  { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: host (copy-on-write) or private (empty)", set_home, 0 },
+  { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: copy (copy-on-write, the default), host (read-write) or private (empty)", set_home, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */

@@ -49,8 +49,9 @@ struct rootctx
   char **layers;              /* top first, as reachable paths */
   char *upper, *work;         /* roots of the upper and work folders */
   int persist_fd;
-  int *trees;   /* per cfg->mounts entry: an open_tree clone of a bind source, else -1 */
-  int cwd_tree; /* the working directory's clone, or -1 */
+  int *trees;    /* per cfg->mounts entry: an open_tree clone of a bind source, else -1 */
+  int cwd_tree;  /* the working directory's clone, or -1 */
+  int home_tree; /* the home's clone for --home host, or -1 */
   char **mnt_paths, **mnt_types; /* the host's mount table */
   int fuse_fd;
 };
@@ -71,6 +72,8 @@ rootctx_free (struct rootctx *c)
   free (c->trees);
   if (c->cwd_tree >= 0)
     (void) close (c->cwd_tree);
+  if (c->home_tree >= 0)
+    (void) close (c->home_tree);
   strv_free (c->mnt_paths);
   strv_free (c->mnt_types);
   if (c->fuse_fd >= 0)
@@ -155,9 +158,19 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
       if (op->src == NULL)
         continue;
       real = realpath (op->src, NULL);
+      if (real == NULL && op->try && errno == ENOENT)
+        {
+          log_debug ("--%s '%s': no such source, skipped", op->opt, op->src);
+          free (op->arg);
+          free (op->src);
+          free (op->dst);
+          memmove (op, op + 1, (cfg->n_mounts - i - 1) * sizeof *op);
+          cfg->n_mounts--;
+          i--;
+          continue;
+        }
       if (real == NULL)
-        return sb_error_set (err, errno, "--%s '%s'", op->kind == MOUNT_BIND ? "bind" : "ro-bind",
-                             op->src);
+        return sb_error_set (err, errno, "--%s '%s'", op->opt, op->src);
       if (strcmp (op->src, op->dst) == 0) /* DST implied: the same place inside */
         {
           free (op->dst);
@@ -177,8 +190,11 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
 
   if (cfg->overlay != OVERLAY_NONE && !cfg->no_bind_cwd && cfg->cwd != NULL)
     {
-      if (strcmp (cfg->cwd, "/") == 0
-          || (cfg->home_dir != NULL && strcmp (cfg->cwd, cfg->home_dir) == 0))
+      bool is_home = cfg->home_dir != NULL && strcmp (cfg->cwd, cfg->home_dir) == 0;
+
+      if (is_home && cfg->home == HOME_HOST)
+        ; /* bound with the home */
+      else if (strcmp (cfg->cwd, "/") == 0 || is_home)
         log_notice ("the working directory '%s' is not bound: its changes stay inside; "
                     "run from a project folder or use --bind DIR to keep them",
                     cfg->cwd);
@@ -743,7 +759,7 @@ clone_tree (const char *src, const char *what, int *ret, struct sb_error **err)
 {
   *ret = sys_open_tree (AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (*ret < 0)
-    return sb_error_set (err, errno, "%s '%s'", what, src);
+    return sb_error_set (err, errno, "--%s '%s'", what, src);
   return 0;
 }
 
@@ -757,7 +773,7 @@ rootctx_open (struct rootctx *c, const struct config *cfg, int sock, struct sb_e
   memset (c, 0, sizeof *c);
   c->cfg = cfg;
   c->sock = sock;
-  c->persist_fd = c->cwd_tree = c->fuse_fd = -1;
+  c->persist_fd = c->cwd_tree = c->home_tree = c->fuse_fd = -1;
   c->engine = cfg->overlay;
   c->layers = xcalloc (n + 1, sizeof (char *));
   c->trees = xcalloc (cfg->n_mounts + 1, sizeof (int));
@@ -793,13 +809,13 @@ rootctx_open (struct rootctx *c, const struct config *cfg, int sock, struct sb_e
     }
   for (size_t i = 0; i < cfg->n_mounts; i++)
     if (cfg->mounts[i].src != NULL
-        && clone_tree (cfg->mounts[i].src,
-                       cfg->mounts[i].kind == MOUNT_BIND ? "--bind" : "--ro-bind", &c->trees[i],
-                       err)
-               < 0)
+        && clone_tree (cfg->mounts[i].src, cfg->mounts[i].opt, &c->trees[i], err) < 0)
       return -1;
   if (cfg->bind_cwd != NULL
-      && clone_tree (cfg->bind_cwd, "bind the working directory", &c->cwd_tree, err) < 0)
+      && clone_tree (cfg->bind_cwd, "working directory", &c->cwd_tree, err) < 0)
+    return -1;
+  if (cfg->home == HOME_HOST && cfg->home_dir != NULL
+      && clone_tree (cfg->home_dir, "home host", &c->home_tree, err) < 0)
     return -1;
   return read_mounts (c, err);
 }
@@ -1123,6 +1139,9 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
           < 0)
         return -1;
     }
+  if (c->home_tree >= 0
+      && do_bind (root, c->home_tree, cfg->home_dir, false, true, "--home host", err) < 0)
+    return -1;
   if (c->cwd_tree >= 0
       && do_bind (root, c->cwd_tree, cfg->bind_cwd, false, true, "bind the working directory", err)
              < 0)
@@ -1138,8 +1157,7 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
         {
         case MOUNT_BIND:
         case MOUNT_RO_BIND:
-          snprintf (what, sizeof what, "--%s '%s'", op->kind == MOUNT_BIND ? "bind" : "ro-bind",
-                    op->arg);
+          snprintf (what, sizeof what, "--%s '%s'", op->opt, op->arg);
           if (do_bind (root, c->trees[i], op->dst, op->kind == MOUNT_RO_BIND, create, what, err)
               < 0)
             return -1;

@@ -33,7 +33,7 @@ echo 2 >"$W/L2/opt/sbl/v"
 echo top >"$W/L1/sbltop/v"
 ln -s / "$W/L3/opt/sbesc"
 
-plan 32
+plan 37
 
 for e in kernel fuse; do
   case " $engines " in
@@ -71,6 +71,16 @@ run_sb --mask "$W/secret" --mask "$H" -- sh -c \
 is "--mask: a file and a folder, empty and unreadable" "$(cat "$T/out")" "unreadable
 0:0
 hidden"
+run_sb --bind-try /nonexistent --ro-bind-try "$W/ro" -- "$PROBE" write "$W/ro/x"
+is "--bind-try skips a missing source, --ro-bind-try binds one that exists" "$status:$(cat "$T/out")" "0:EROFS"
+run_sb --whitelist "$H" --no-bind-cwd -- sh -c "ls -A \"\$HOME\"; cat $H/f; echo w >$H/w"
+is "--whitelist: only that path of the home, read-write" "$(cat "$T/out")" "${H#"$HOME"/}
+hostfile"
+check "... and the write reached the host" grep -qx w "$H/w"
+run_sb --home host --no-bind-cwd -- sh -c "echo h >$H/h"
+check "--home host: the real home, read-write" grep -qx h "$H/h"
+run_sb --no-bind-cwd -- sh -c "echo c >$H/c"
+check "the default home is copy-on-write" test ! -e "$H/c"
 run_sb --home private --no-bind-cwd -- sh -c 'ls -A "$HOME"; stat -c %u "$HOME"'
 is "--home private: an empty home of our own" "$(cat "$T/out")" "$(id -u)"
 run_sb -- sh -c 'stat -c %a:%s /proc/keys; grep " /proc/sys " /proc/self/mountinfo | cut -d" " -f6 | cut -d, -f1'

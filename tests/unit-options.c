@@ -43,7 +43,9 @@ static const struct row rows[] = {
   { { "--bind", "/a:/b/../c" }, "--bind '/a:/b/../c': the destination must be an absolute path without '.' or '..'" },
   { { "--tmpfs", "/x/." }, "--tmpfs '/x/.': expected an absolute path without '.' or '..'" },
   { { "--mask", "/x/..y" }, NULL },
-  { { "--home", "copy" }, "--home 'copy': expected host or private" },
+  { { "--home", "root" }, "--home 'root': expected copy, host or private" },
+  { { "--whitelist", "/h/a:b" }, "--whitelist '/h/a:b': expected an absolute path without '.', '..' or ':'" },
+  { { "--bind-try", "/nonexistent" }, NULL },
   { { "--layer", "" }, "--layer '': must not be empty" },
 };
 
