@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "rootfs.h"
 #include "util.h"
@@ -53,6 +54,14 @@ env_apply (char ***envp, const struct env_op *op)
     }
 }
 
+void
+config_env_set (char ***envp, const char *name, const char *value)
+{
+  struct env_op op = { .name = (char *) name, .value = (char *) value };
+
+  env_apply (envp, &op);
+}
+
 int
 config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -84,6 +93,9 @@ config_finish (struct config *cfg, struct sb_error **err)
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     env_apply (&envp, &cfg->env_ops[i]);
   cfg->envp = envp;
+  /* after the user's environment options: --x11 means the command finds the display */
+  if (desktop_prepare (cfg, err) < 0)
+    return -1;
 
   if (cfg->argv == NULL)
     {
@@ -103,12 +115,23 @@ config_free (struct config *cfg)
   strv_free (cfg->argv);
   free (cfg->hostname);
   free (cfg->chdir);
+  free (cfg->seccomp);
+  sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     {
       free (cfg->env_ops[i].name);
       free (cfg->env_ops[i].value);
     }
   free (cfg->env_ops);
+  strv_free (cfg->profiles);
+  strv_free (cfg->profile_files);
+  for (size_t i = 0; i < cfg->n_applied; i++)
+    {
+      free (cfg->applied[i].args[0]);
+      free (cfg->applied[i].args[1]);
+      free (cfg->applied[i].origin);
+    }
+  free (cfg->applied);
   free (cfg->rootfs);
   strv_free (cfg->layers);
   free (cfg->persist);
@@ -125,5 +148,18 @@ config_free (struct config *cfg)
   free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);
+  for (size_t i = 0; i < cfg->n_desktop_binds; i++)
+    {
+      closep (&cfg->desktop_binds[i].fd);
+      closep (&cfg->desktop_binds[i].up_fd);
+      free (cfg->desktop_binds[i].src);
+      free (cfg->desktop_binds[i].dst);
+    }
+  free (cfg->desktop_binds);
+  free (cfg->runtime_dir);
+  free (cfg->xauth);
+  strv_free (cfg->dbus_talk);
+  strv_free (cfg->dbus_own);
+  free (cfg->dbus_proxy_dir);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -3,12 +3,44 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#include "seccomp.h"
 
 struct env_op
 {
   char *name;  /* NULL: clear the whole environment */
   char *value; /* NULL: unset NAME */
+};
+
+struct sb_option;
+
+/* One option as applied, for --print-config: later rows of a non-repeatable option win.  */
+struct applied_option
+{
+  const struct sb_option *opt;
+  char *args[2];
+  char *origin; /* "file:line" or "command line" */
+};
+
+/* A host socket or device, found by the launcher, bound at DST inside (desktop.c).  */
+struct desktop_bind
+{
+  char *src; /* on the host */
+  char *dst; /* absolute path inside */
+  bool dir;  /* a folder (/dev/dri), bound with what is below it */
+  bool ours; /* SRC is alone in a folder of our own: both removed once bound */
+  int fd;    /* the child's O_PATH fd on SRC, opened before the root hides it; else -1 */
+  int up_fd; /* ours: the child's O_PATH fd on the folder above SRC's; else -1 */
+};
+
+enum dbus_mode
+{
+  DBUS_UNSET, /* none, or filter when --dbus-talk or --dbus-own is given */
+  DBUS_NONE,
+  DBUS_FILTER,
+  DBUS_OPEN,
 };
 
 enum overlay_engine
@@ -57,6 +89,13 @@ struct config
   struct env_op *env_ops;
   size_t n_env_ops;
 
+  /* security: the seccomp policy (a name, a file, "unconfined"; NULL: "default") and the
+     capabilities --cap-add/--cap-drop name (bit N: capability N) */
+  char *seccomp;
+  uint64_t cap_add, cap_drop;
+  bool cap_add_all, cap_drop_all;
+  bool new_session; /* setsid: no controlling terminal to inject input into */
+
   /* the root file system (rootfs.c, overlay.c) */
   enum overlay_engine overlay;
   char *rootfs;          /* lower tree; NULL: the host's */
@@ -69,6 +108,19 @@ struct config
 
   bool verbose;
   bool help, version; /* actions: print and exit */
+  bool list_profiles, print_config;
+
+  /* desktop (desktop.c): what to share with the host's session */
+  bool x11, wayland, pulseaudio, pipewire, gpu;
+  enum dbus_mode dbus_user;     /* the session bus */
+  char **dbus_talk, **dbus_own; /* names the filter lets the command talk to, own */
+
+  /* profiles (profile.c): the -p values in order, the files read, and every option applied
+     with where it came from */
+  char **profiles;
+  char **profile_files;
+  struct applied_option *applied;
+  size_t n_applied;
 
   /* derived by config_finish (), not set by options */
   uid_t caller_uid;
@@ -79,6 +131,18 @@ struct config
   char *home_dir;          /* the caller's home folder */
   char *bind_cwd;          /* the working directory to bind read-write; NULL: none */
   char *fuse_overlayfs;    /* path of the helper when the engine may need it */
+  uint64_t caps; /* the capabilities the command keeps (caps.c) */
+  struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
+  /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */
+  struct desktop_bind *desktop_binds;
+  size_t n_desktop_binds;
+  char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
+  char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
+  size_t xauth_len;
+  /* the session bus filter (dbus.c), started by the launcher, stopped by sb_dbus_stop () */
+  pid_t dbus_proxy_pid;
+  int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
+  char *dbus_proxy_dir;
 };
 
 struct sb_error;
@@ -87,3 +151,5 @@ void config_init (struct config *cfg);
 /* Fills the derived fields; the last step before a sandbox is made.  */
 int config_finish (struct config *cfg, struct sb_error **err);
 void config_free (struct config *cfg);
+/* Sets NAME=VALUE in *ENVP (VALUE NULL: removes NAME).  */
+void config_env_set (char ***envp, const char *name, const char *value);

@@ -14,12 +14,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "init.h"
 #include "log.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "util.h"
 
@@ -90,32 +93,40 @@ exec_command (const struct config *cfg, int sock)
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  /* still uid 0 of the namespace with every capability in it: the last moment we can */
+  if (sb_caps_drop_bounding (cfg, &err) < 0)
+    fail (sock, err, 125);
   if (setresgid (cfg->gid, cfg->gid, cfg->gid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
   if (setresuid (cfg->uid, cfg->uid, cfg->uid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
+  if (sb_caps_set (cfg, &err) < 0)
+    fail (sock, err, 125);
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
+  /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
+  if (cfg->new_session && setsid () < 0)
+    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
   log_debug ("exec");
   environ = cfg->envp;
-  if (strchr (cfg->argv[0], '/') != NULL)
-    {
-      execv (cfg->argv[0], cfg->argv);
-      e = errno;
-    }
-  else
-    {
-      char *full = find_command (cfg->argv[0], &e);
+  {
+    const char *path = cfg->argv[0];
+    cleanup_free char *full = NULL;
 
-      if (full != NULL)
-        {
-          execv (full, cfg->argv);
-          e = errno;
-        }
-    }
+    if (strchr (cfg->argv[0], '/') == NULL)
+      path = full = find_command (cfg->argv[0], &e);
+    if (path != NULL)
+      {
+        /* last: nothing of our own setup runs under the policy, only execve itself */
+        if (sb_seccomp_install (cfg, &err) < 0)
+          fail (sock, err, 125);
+        execv (path, cfg->argv);
+        e = errno;
+      }
+  }
   if (e == ENOENT && strchr (cfg->argv[0], '/') == NULL)
     sb_error_set (&err, 0, "'%s': command not found", cfg->argv[0]);
   else
@@ -173,7 +184,7 @@ init_main (const struct config *cfg, int sock)
     _exit (125);
 
   log_debug ("maps done; building the root");
-  if (rootfs_setup (cfg, sock, &err) < 0)
+  if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, sock, &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
   {

@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "caps.h"
 #include "config.h"
+#include "dbus.h"
 #include "error.h"
 #include "launch.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
+#include "seccomp.h"
 #include "util.h"
 
 static int
@@ -44,9 +48,26 @@ main (int argc, char **argv)
       status = 0;
       goto out;
     }
+  if (cfg.list_profiles)
+    {
+      status = profile_list (stdout, &err) < 0 ? 125 : 0;
+      if (status != 0)
+        goto fail;
+      goto out;
+    }
+  if (cfg.print_config)
+    {
+      profile_print_config (&cfg, stdout);
+      status = 0;
+      goto out;
+    }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
   if (config_finish (&cfg, &err) < 0)
+    goto fail;
+  sb_caps_plan (&cfg);
+  /* the policy's rules may depend on the capabilities: compile after them */
+  if (sb_seccomp_prepare (&cfg, &err) < 0)
     goto fail;
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)
@@ -57,6 +78,7 @@ fail:
   status = report (err);
   sb_error_free (&err);
 out:
+  sb_dbus_stop (&cfg);
   config_free (&cfg);
   return status;
 }

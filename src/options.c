@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "options.h"
+#include "profile.h"
 #include "util.h"
 
 #define FIELD(f) offsetof (struct config, f)
@@ -124,6 +127,69 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
   (void) args;
   (void) err;
   return add_env_op (cfg, NULL, NULL);
+}
+
+static int
+set_dbus_user (struct config *cfg, const struct sb_option *opt, char *const *args,
+               struct sb_error **err)
+{
+  static const char *const modes[] = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter",
+                                       [DBUS_OPEN] = "open" };
+
+  for (size_t m = DBUS_NONE; m < sizeof modes / sizeof *modes; m++)
+    if (strcmp (args[0], modes[m]) == 0)
+      {
+        *AT (cfg, opt, enum dbus_mode) = (enum dbus_mode) m;
+        return 0;
+      }
+  return sb_error_set (err, 0, "--%s '%s': expected none, filter or open", opt->name, args[0]);
+}
+
+/* a well-known bus name, or a prefix of them ending in ".*", as xdg-dbus-proxy takes them */
+static int
+set_dbus_name (struct config *cfg, const struct sb_option *opt, char *const *args,
+               struct sb_error **err)
+{
+  const char *s = args[0];
+  size_t len = strlen (s);
+  bool ok = len > 0 && len <= 255 && s[0] != '.' && s[0] != ':';
+
+  for (const char *p = s; ok && *p; p++)
+    ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+         || *p == '_' || *p == '-' || (*p == '.' && p[1] != '.' && p[1] != '\0')
+         || (*p == '*' && p[1] == '\0' && p > s && p[-1] == '.');
+  if (!ok)
+    return sb_error_set (err, 0, "--%s '%s': not a D-Bus name such as org.example.App or "
+                                 "org.example.*", opt->name, s);
+  strv_push (AT (cfg, opt, char **), xstrdup (s));
+  return 0;
+}
+
+/* -p: only noted here; options_parse_argv applies the profiles before the other options */
+static int
+set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  if (args[0][0] == '\0')
+    return sb_error_set (err, 0, "--%s '': must not be empty", opt->name);
+  strv_push (&cfg->profiles, xstrdup (args[0]));
+  return 0;
+}
+
+static int
+set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  bool add = strcmp (opt->name, "cap-add") == 0;
+  int c = sb_caps_from_name (args[0]);
+
+  if (c == -2)
+    return sb_error_set (err, 0, "--%s '%s': unknown capability", opt->name, args[0]);
+  if (c == -1)
+    *(add ? &cfg->cap_add_all : &cfg->cap_drop_all) = true;
+  else
+    *(add ? &cfg->cap_add : &cfg->cap_drop) |= UINT64_C (1) << c;
+  return 0;
 }
 
 static int
@@ -262,21 +328,36 @@ const struct sb_option sb_options[] = {
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
   { "hostname", 0, OPT_ARG_ONE, "NAME", "host name inside (default: sandbox)", set_hostname, FIELD (hostname) },
   { "chdir", 0, OPT_ARG_ONE, "DIR", "working directory of the command", set_string, FIELD (chdir) },
-  { "setenv", 0, OPT_ARG_TWO, "NAME VALUE", "set an environment variable", set_setenv, 0 },
-  { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
-  { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
+  { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
+  { "clearenv", 0, OPT_ARG_NONE | OPT_REPEAT, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
+  { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
+  { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
+  { "cap-drop", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
+  { "x11", 0, OPT_ARG_NONE, NULL, "share the X11 display $DISPLAY (its socket and cookie only)", set_flag, FIELD (x11) },
+  { "wayland", 0, OPT_ARG_NONE, NULL, "share the Wayland compositor's socket", set_flag, FIELD (wayland) },
+  { "pulseaudio", 0, OPT_ARG_NONE, NULL, "share the PulseAudio socket", set_flag, FIELD (pulseaudio) },
+  { "pipewire", 0, OPT_ARG_NONE, NULL, "share the PipeWire socket", set_flag, FIELD (pipewire) },
+  { "gpu", 0, OPT_ARG_NONE, NULL, "share the GPU devices (/dev/dri)", set_flag, FIELD (gpu) },
+  { "dbus-user", 0, OPT_ARG_ONE, "MODE", "the session bus: none (default), filter or open", set_dbus_user, FIELD (dbus_user) },
+  { "dbus-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_talk) },
+  { "dbus-own", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command own bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_own) },
+  { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
+  { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
+  { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
   { "overlay", 0, OPT_ARG_ONE, "ENGINE", "copy-on-write engine: auto, kernel, fuse or none (default: auto)", set_overlay, 0 },
   { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
   { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },
-  { "layer", 0, OPT_ARG_ONE, "DIR", "a read-only layer over the lower tree; repeatable, stacked in order", set_layer, 0 },
+  { "layer", 0, OPT_ARG_ONE | OPT_REPEAT, "DIR", "a read-only layer over the lower tree; repeatable, stacked in order", set_layer, 0 },
   { "persist", 0, OPT_ARG_ONE, "DIR", "keep the changes in DIR and reuse them next time", set_string, FIELD (persist) },
-  { "bind", 0, OPT_ARG_ONE, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
-  { "ro-bind", 0, OPT_ARG_ONE, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
-  { "bind-try", 0, OPT_ARG_ONE, "SRC[:DST]", "as --bind; a missing SRC is skipped", set_mount, 0 },
-  { "ro-bind-try", 0, OPT_ARG_ONE, "SRC[:DST]", "as --ro-bind; a missing SRC is skipped", set_mount, 0 },
-  { "whitelist", 0, OPT_ARG_ONE, "PATH", "bind PATH read-write into a private home (implies --home private)", set_mount, 0 },
-  { "tmpfs", 0, OPT_ARG_ONE, "DIR", "mount an empty tmpfs on DIR", set_mount, 0 },
-  { "mask", 0, OPT_ARG_ONE, "PATH", "make PATH empty and unreadable", set_mount, 0 },
+  { "bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
+  { "ro-bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
+  { "bind-try", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "as --bind; a missing SRC is skipped", set_mount, 0 },
+  { "ro-bind-try", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "as --ro-bind; a missing SRC is skipped", set_mount, 0 },
+  { "whitelist", 0, OPT_ARG_ONE | OPT_REPEAT, "PATH", "bind PATH read-write into a private home (implies --home private)", set_mount, 0 },
+  { "tmpfs", 0, OPT_ARG_ONE | OPT_REPEAT, "DIR", "mount an empty tmpfs on DIR", set_mount, 0 },
+  { "mask", 0, OPT_ARG_ONE | OPT_REPEAT, "PATH", "make PATH empty and unreadable", set_mount, 0 },
   { "no-bind-cwd", 0, OPT_ARG_NONE, NULL, "do not bind the working directory read-write", set_flag, FIELD (no_bind_cwd) },
   { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: copy (copy-on-write, the default), host (read-write) or private (empty)", set_home, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
@@ -292,6 +373,72 @@ options_find (const char *name)
   return NULL;
 }
 
+/* Levenshtein distance, for "did you mean": option names are short, one row suffices */
+static size_t
+edit_distance (const char *a, const char *b)
+{
+  size_t lb = strlen (b), row[64], diag, up;
+
+  if (lb >= sizeof row / sizeof *row)
+    return SIZE_MAX;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; a[i - 1] != '\0'; i++)
+    {
+      diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= lb; j++)
+        {
+          size_t best = diag + (a[i - 1] != b[j - 1]);
+
+          up = row[j];
+          if (up + 1 < best)
+            best = up + 1;
+          if (row[j - 1] + 1 < best)
+            best = row[j - 1] + 1;
+          diag = up;
+          row[j] = best;
+        }
+    }
+  return row[lb];
+}
+
+const char *
+options_nearest (const char *name)
+{
+  const char *best = NULL;
+  size_t best_d = SIZE_MAX, len = strlen (name);
+
+  while (name[0] == '-')
+    name++, len--;
+  for (const struct sb_option *o = sb_options; o->name != NULL; o++)
+    {
+      size_t d = edit_distance (name, o->name);
+
+      if (d < best_d)
+        best_d = d, best = o->name;
+    }
+  /* a hint only when most of the word survives: 'netwrok' -> 'net', not 'foo' -> 'gid' */
+  return best_d <= 2 && best_d * 3 <= len ? best : NULL;
+}
+
+int
+options_apply (struct config *cfg, const struct sb_option *opt, char *const *args,
+               const char *origin, struct sb_error **err)
+{
+  struct applied_option *a;
+
+  if (opt->set (cfg, opt, args, err) < 0)
+    return -1;
+  cfg->applied = xreallocarray (cfg->applied, cfg->n_applied + 1, sizeof *cfg->applied);
+  a = &cfg->applied[cfg->n_applied++];
+  a->opt = opt;
+  a->args[0] = OPT_NARGS (opt) >= OPT_ARG_ONE ? xstrdup (args[0]) : NULL;
+  a->args[1] = OPT_NARGS (opt) >= OPT_ARG_TWO ? xstrdup (args[1]) : NULL;
+  a->origin = xstrdup (origin);
+  return 0;
+}
+
 static const struct sb_option *
 find_short (int c)
 {
@@ -301,8 +448,31 @@ find_short (int c)
   return NULL;
 }
 
-int
-options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err)
+/* An option met on the command line, applied after the profiles.  */
+struct pending
+{
+  const struct sb_option *opt;
+  char *args[3];
+};
+
+static int
+unknown_long (const char *bad, size_t len, struct sb_error **err)
+{
+  cleanup_free char *name = strndup (bad, len);
+  const char *hint;
+
+  if (name == NULL)
+    oom ();
+  hint = options_nearest (name);
+  if (hint != NULL)
+    return sb_error_set (err, 0, "%s: unknown option (did you mean '--%s'?)", name, hint);
+  return sb_error_set (err, 0, "%s: unknown option", name);
+}
+
+/* The getopt pass: every option goes to RET_PENDING, in order, none is applied yet.  */
+static int
+collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending, size_t *ret_n,
+              struct sb_error **err)
 {
   size_t n = 0;
   cleanup_free struct option *longopts = NULL;
@@ -318,23 +488,24 @@ options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error *
       const struct sb_option *o = &sb_options[i];
 
       longopts[i].name = o->name;
-      longopts[i].has_arg = o->arg == OPT_ARG_NONE ? no_argument : required_argument;
+      longopts[i].has_arg = OPT_NARGS (o) == OPT_ARG_NONE ? no_argument : required_argument;
       longopts[i].val = 256 + (int) i;
       if (o->short_name != 0 && sl + 3 < sizeof shortopts)
         {
           shortopts[sl++] = (char) o->short_name;
-          if (o->arg != OPT_ARG_NONE)
+          if (OPT_NARGS (o) != OPT_ARG_NONE)
             shortopts[sl++] = ':';
         }
     }
   shortopts[sl] = '\0';
 
+  *ret_n = 0;
   opterr = 0;
   optind = 1;
   while ((c = getopt_long (argc, argv, shortopts, longopts, &index)) != -1)
     {
       const struct sb_option *o;
-      char *args[3] = { optarg, NULL, NULL };
+      struct pending *p = &ret_pending[(*ret_n)++];
 
       if (c == '?' || c == ':')
         {
@@ -345,7 +516,7 @@ options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error *
             return sb_error_set (err, 0, c == '?' ? "-%c: unknown option"
                                                    : "-%c: missing value", optopt);
           if (c == '?')
-            return sb_error_set (err, 0, "%.*s: unknown option", (int) len, bad);
+            return unknown_long (bad, len, err);
           o = optopt >= 256 ? &sb_options[optopt - 256] : NULL;
           return sb_error_set (err, 0, "%.*s: missing value %s", (int) len, bad,
                                o != NULL && o->argname != NULL ? o->argname : "");
@@ -353,14 +524,15 @@ options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error *
       o = c >= 256 ? &sb_options[c - 256] : find_short (c);
       if (o == NULL)
         return sb_error_set (err, 0, "-%c: unknown option", c);
-      if (o->arg == OPT_ARG_TWO)
+      p->opt = o;
+      p->args[0] = optarg;
+      p->args[1] = p->args[2] = NULL;
+      if (OPT_NARGS (o) == OPT_ARG_TWO)
         {
           if (optind >= argc)
             return sb_error_set (err, 0, "--%s: missing value %s", o->name, o->argname);
-          args[1] = argv[optind++];
+          p->args[1] = argv[optind++];
         }
-      if (o->set (cfg, o, args, err) < 0)
-        return -1;
     }
   if (optind < argc)
     {
@@ -368,6 +540,50 @@ options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error *
       for (int i = optind; i < argc; i++)
         cfg->argv[i - optind] = xstrdup (argv[i]);
     }
+  return 0;
+}
+
+static bool
+is_row (const struct sb_option *o,
+        int (*set) (struct config *, const struct sb_option *, char *const *, struct sb_error **))
+{
+  return o->set == set;
+}
+
+int
+options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err)
+{
+  /* argc bounds the number of options: each takes at least one word */
+  cleanup_free struct pending *pending = xcalloc ((size_t) argc + 1, sizeof *pending);
+  size_t n = 0;
+  bool action = false;
+
+  if (collect_argv (cfg, argc, argv, pending, &n, err) < 0)
+    return -1;
+  /* -p first, in order: the command line's own options then win over every profile, even
+     those written before the -p */
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct sb_option *o = pending[i].opt;
+
+      if (is_row (o, set_profile) && o->set (cfg, o, pending[i].args, err) < 0)
+        return -1;
+      /* listing or helping must work even when the default profile is broken */
+      action |= o->field == FIELD (help) || o->field == FIELD (version)
+                || o->field == FIELD (list_profiles);
+    }
+  if (cfg->profiles != NULL)
+    {
+      for (char **p = cfg->profiles; *p != NULL; p++)
+        if (profile_apply (cfg, *p, err) < 0)
+          return -1;
+    }
+  else if (!action && profile_apply_default (cfg, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (!is_row (pending[i].opt, set_profile)
+        && options_apply (cfg, pending[i].opt, pending[i].args, "command line", err) < 0)
+      return -1;
   return 0;
 }
 

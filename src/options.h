@@ -13,13 +13,17 @@ enum opt_arg
   OPT_ARG_NONE,
   OPT_ARG_ONE,
   OPT_ARG_TWO,
+  /* or'ed in: each use adds a value (setenv, bind...) instead of replacing the last one;
+     --print-config then shows every use, not only the last */
+  OPT_REPEAT = 1 << 4,
 };
+#define OPT_NARGS(o) ((o)->arg & 3)
 
 struct sb_option
 {
   const char *name;    /* long name, without dashes; also the profile keyword */
   int short_name;      /* 0: none */
-  enum opt_arg arg;    /* how many values follow */
+  int arg;             /* enum opt_arg: how many values follow, maybe | OPT_REPEAT */
   const char *argname; /* "NAME VALUE", for --help and the man page */
   const char *help;
   /* ARGS holds the option's values; it reports bad ones naming "--NAME 'value'" */
@@ -31,6 +35,14 @@ struct sb_option
 extern const struct sb_option sb_options[]; /* ends with a row whose name is NULL */
 
 const struct sb_option *options_find (const char *name);
-/* Parses ARGV into CFG; the command (after the options or "--") goes to cfg->argv.  */
+/* The option name nearest to NAME (a typo's likely meaning), or NULL when none is close.  */
+const char *options_nearest (const char *name);
+/* Runs OPT's setter and records ORIGIN ("file:line", "command line") for --print-config.
+   The one way an option reaches a config: the command line and profiles both use it.  */
+int options_apply (struct config *cfg, const struct sb_option *opt, char *const *args,
+                   const char *origin, struct sb_error **err);
+/* Parses ARGV into CFG: first the profiles named by -p, in order (or the default profile
+   when there is no -p), then the command line's own options, which win over them.  The
+   command (after the options or "--") goes to cfg->argv.  */
 int options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err);
 void options_print_help (FILE *f);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "desktop.h"
 #include "error.h"
 #include "log.h"
 #include "overlay.h"
@@ -1200,7 +1201,10 @@ rootfs_setup (const struct config *cfg, int sock, struct sb_error **err)
       sb_error_set (err, errno, "open '%s'", ROOT);
       goto out;
     }
-  if (setup_pseudo (root, err) < 0 || setup_mounts (&c, root, err) < 0)
+  /* the desktop's sockets and devices go on the fresh /tmp, /run and /dev; the user's
+     binds after them may still cover them */
+  if (setup_pseudo (root, err) < 0 || desktop_setup (cfg, ROOT, err) < 0
+      || setup_mounts (&c, root, err) < 0)
     goto out;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */

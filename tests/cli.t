@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line: --help, --version, and one exact line for each bad input.
 . "${srcdir:?}/tests/lib.sh"
-plan 19
+plan 20
 
 out=$("$SANDBOX" --help); st=$?
 is "--help exits 0" "$st" 0
@@ -40,5 +40,7 @@ is "a file that is not executable exits 126 with one line" "$status $(cat "$T/er
 mkdir "$T/gone"
 st=$(cd "$T/gone" && rmdir "$T/gone" && { "$SANDBOX" true 2>"$T/err"; echo $?; })
 is "a deleted working directory exits 125 with one line" "$st $(cat "$T/err")" "125 sandbox: working directory: it was deleted; use --chdir DIR"
+st=$(env -u SANDBOX_DATADIR "$SANDBOX" true 2>&1; echo $?)
+is "an uninstalled build finds its shipped policies without SANDBOX_DATADIR" "$st" 0
 assert_clean
 done_testing

@@ -1,0 +1,3 @@
+# an interactive shell: your own user, the host tree read-only, no network
+include default
+hostname shell

@@ -1,0 +1,427 @@
+/* desktop.c: --x11, --wayland, --pulseaudio, --pipewire and --gpu: the host session's
+   sockets and GPU devices, opened by the launcher (O_PATH, before the first namespace) and
+   bound into the new root by the child; for X11 a private Xauthority file holding the one
+   cookie of the display, not the user's whole file.  */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dbus.h"
+#include "desktop.h"
+#include "error.h"
+#include "log.h"
+#include "util.h"
+
+/* Xauthority families (X11/Xauth.h) */
+#define FAMILY_LOCAL 256
+#define FAMILY_WILD 65535
+
+static int
+read_u16 (const unsigned char *buf, size_t len, size_t *pos, unsigned *ret)
+{
+  if (len - *pos < 2)
+    return -1;
+  *ret = (unsigned) buf[*pos] << 8 | buf[*pos + 1];
+  *pos += 2;
+  return 0;
+}
+
+static int
+read_field (const unsigned char *buf, size_t len, size_t *pos, const unsigned char **ret,
+            unsigned *ret_len)
+{
+  if (read_u16 (buf, len, pos, ret_len) < 0 || len - *pos < *ret_len)
+    return -1;
+  *ret = buf + *pos;
+  *pos += *ret_len;
+  return 0;
+}
+
+static void
+put_field (unsigned char **w, const void *p, unsigned n)
+{
+  (*w)[0] = (unsigned char) (n >> 8);
+  (*w)[1] = (unsigned char) n;
+  if (n > 0)
+    memcpy (*w + 2, p, n);
+  *w += 2 + n;
+}
+
+/* The format: records of a big-endian u16 family, then address, display number, auth name
+   and auth data, each a big-endian u16 length and that many bytes.  */
+int
+desktop_xauth_extract (const char *buf, size_t len, const char *host, const char *display,
+                       char **ret, size_t *ret_len)
+{
+  const unsigned char *b = (const unsigned char *) buf;
+  size_t pos = 0;
+
+  *ret = NULL;
+  *ret_len = 0;
+  while (pos < len)
+    {
+      const unsigned char *addr, *num, *name, *data;
+      unsigned family, al, nl, nal, dl;
+      unsigned char *out, *w;
+
+      if (read_u16 (b, len, &pos, &family) < 0 || read_field (b, len, &pos, &addr, &al) < 0
+          || read_field (b, len, &pos, &num, &nl) < 0 || read_field (b, len, &pos, &name, &nal) < 0
+          || read_field (b, len, &pos, &data, &dl) < 0)
+        return -1;
+      if (family != FAMILY_WILD
+          && !(family == FAMILY_LOCAL && al == strlen (host) && memcmp (addr, host, al) == 0))
+        continue;
+      /* as libXau: an entry without a number is for every display */
+      if (nl != 0 && (nl != strlen (display) || memcmp (num, display, nl) != 0))
+        continue;
+      /* FamilyWild: inside, the host name is the sandbox's own */
+      w = out = xcalloc (2 + 2 + 2 + strlen (display) + 2 + nal + 2 + dl, 1);
+      *w++ = (unsigned char) (FAMILY_WILD >> 8);
+      *w++ = (unsigned char) (FAMILY_WILD & 0xff);
+      put_field (&w, "", 0);
+      put_field (&w, display, (unsigned) strlen (display));
+      put_field (&w, name, nal);
+      put_field (&w, data, dl);
+      *ret_len = (size_t) (w - out);
+      *ret = (char *) out;
+      return 0;
+    }
+  return 0;
+}
+
+/* Opens SRC for binding at DST inside; a missing SRC is left out (false in *RET_FOUND).  */
+static int
+add_bind (struct config *cfg, const char *opt, const char *src, const char *dst, bool dir,
+          bool *ret_found, struct sb_error **err)
+{
+  struct stat st;
+  struct desktop_bind *b;
+
+  if (ret_found)
+    *ret_found = false;
+  if (stat (src, &st) < 0)
+    {
+      if (errno != ENOENT)
+        return sb_error_set (err, errno, "--%s: '%s'", opt, src);
+      log_debug ("--%s: no '%s' here; left out", opt, src);
+      return 0;
+    }
+  /* a file where a socket should be is not what the option promises to share */
+  if (dir ? !S_ISDIR (st.st_mode) : !S_ISSOCK (st.st_mode) && !S_ISCHR (st.st_mode))
+    return sb_error_set (err, 0, "--%s: '%s' is not a %s", opt, src, dir ? "folder" : "socket");
+  cfg->desktop_binds
+      = xreallocarray (cfg->desktop_binds, cfg->n_desktop_binds + 1, sizeof *cfg->desktop_binds);
+  b = &cfg->desktop_binds[cfg->n_desktop_binds++];
+  b->src = xstrdup (src);
+  b->ours = false;
+  b->fd = b->up_fd = -1;
+  b->dst = xstrdup (dst);
+  b->dir = dir;
+  if (ret_found)
+    *ret_found = true;
+  return 0;
+}
+
+/* The command's XDG_RUNTIME_DIR inside, made on first use.  */
+static const char *
+runtime_dir (struct config *cfg)
+{
+  if (cfg->runtime_dir == NULL)
+    {
+      if (asprintf (&cfg->runtime_dir, "/run/user/%u", cfg->uid) < 0)
+        oom ();
+      config_env_set (&cfg->envp, "XDG_RUNTIME_DIR", cfg->runtime_dir);
+    }
+  return cfg->runtime_dir;
+}
+
+/* A socket in the host's $XDG_RUNTIME_DIR (or at an absolute NAME), bound at
+   $XDG_RUNTIME_DIR/DST inside.  */
+static int
+share_runtime_socket (struct config *cfg, const char *opt, const char *name, const char *dst,
+                      bool *ret_found, struct sb_error **err)
+{
+  const char *host_dir = getenv ("XDG_RUNTIME_DIR");
+  cleanup_free char *src = NULL, *inside = NULL;
+
+  *ret_found = false;
+  if (name[0] != '/' && (host_dir == NULL || host_dir[0] != '/'))
+    {
+      log_debug ("--%s: XDG_RUNTIME_DIR is not set; nothing to share", opt);
+      return 0;
+    }
+  if (name[0] == '/')
+    src = xstrdup (name);
+  else if (asprintf (&src, "%s/%s", host_dir, name) < 0)
+    oom ();
+  if (asprintf (&inside, "%s/%s", runtime_dir (cfg), dst) < 0)
+    oom ();
+  return add_bind (cfg, opt, src, inside, false, ret_found, err);
+}
+
+static int
+prepare_x11 (struct config *cfg, struct sb_error **err)
+{
+  const char *d = getenv ("DISPLAY"), *colon;
+  cleanup_free char *socket = NULL, *num = NULL, *xauth_path = NULL, *file = NULL;
+  cleanup_free char *inside = NULL;
+  char host[256] = "";
+  size_t file_len = 0;
+  bool found;
+
+  colon = d ? strrchr (d, ':') : NULL;
+  if (colon == NULL)
+    {
+      log_debug ("--x11: DISPLAY is not set; no display to share");
+      return 0;
+    }
+  /* only a local display has a socket to bind: ":0", "unix:0"; not "host:10" (TCP) */
+  if (colon != d && strncmp (d, "unix:", 5) != 0)
+    {
+      log_debug ("--x11: DISPLAY '%s' is not a local display; left out", d);
+      return 0;
+    }
+  num = strndup (colon + 1, strspn (colon + 1, "0123456789"));
+  if (num == NULL)
+    oom ();
+  if (num[0] == '\0')
+    return sb_error_set (err, 0, "--x11: DISPLAY '%s': expected a display such as :0", d);
+  if (asprintf (&socket, "/tmp/.X11-unix/X%s", num) < 0)
+    oom ();
+  if (add_bind (cfg, "x11", socket, socket, false, &found, err) < 0)
+    return -1;
+  if (!found)
+    return 0;
+  config_env_set (&cfg->envp, "DISPLAY", colon);
+
+  /* the display's cookie only: the user's file holds every display's, of every host */
+  if (getenv ("XAUTHORITY") != NULL && getenv ("XAUTHORITY")[0] != '\0')
+    xauth_path = xstrdup (getenv ("XAUTHORITY"));
+  else if (getenv ("HOME") != NULL && asprintf (&xauth_path, "%s/.Xauthority", getenv ("HOME")) < 0)
+    oom ();
+  file = xauth_path ? read_file_at (AT_FDCWD, xauth_path, &file_len) : NULL;
+  (void) gethostname (host, sizeof host - 1);
+  if (file != NULL
+      && desktop_xauth_extract (file, file_len, host, num, &cfg->xauth, &cfg->xauth_len) < 0)
+    return sb_error_set (err, 0, "--x11: '%s': not an Xauthority file", xauth_path);
+  if (cfg->xauth == NULL)
+    {
+      log_debug ("--x11: no cookie for display %s; the display must allow us without", num);
+      config_env_set (&cfg->envp, "XAUTHORITY", NULL);
+      return 0;
+    }
+  if (asprintf (&inside, "%s/Xauthority", runtime_dir (cfg)) < 0)
+    oom ();
+  config_env_set (&cfg->envp, "XAUTHORITY", inside);
+  return 0;
+}
+
+static int
+prepare_gpu (struct config *cfg, struct sb_error **err)
+{
+  glob_t g;
+  int r = 0;
+
+  if (add_bind (cfg, "gpu", "/dev/dri", "/dev/dri", true, NULL, err) < 0)
+    return -1;
+  /* NVIDIA's proprietary driver: its own device nodes beside /dev/dri */
+  if (glob ("/dev/nvidia*", GLOB_NOSORT, NULL, &g) != 0)
+    return 0;
+  for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
+    {
+      struct stat st;
+
+      if (stat (g.gl_pathv[i], &st) == 0 && S_ISCHR (st.st_mode))
+        r = add_bind (cfg, "gpu", g.gl_pathv[i], g.gl_pathv[i], false, NULL, err);
+    }
+  globfree (&g);
+  return r;
+}
+
+static int
+prepare_dbus (struct config *cfg, struct sb_error **err)
+{
+  cleanup_free char *bus = NULL, *inside = NULL, *address = NULL;
+  bool found = false;
+
+  if (sb_dbus_prepare (cfg, &bus, err) < 0)
+    return -1;
+  if (bus != NULL)
+    {
+      if (asprintf (&inside, "%s/bus", runtime_dir (cfg)) < 0)
+        oom ();
+      if (add_bind (cfg, "dbus-user", bus, inside, false, &found, err) < 0)
+        return -1;
+      cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = found && cfg->dbus_proxy_pid > 0;
+    }
+  /* an address the command cannot reach is worse than none: clients would wait on it */
+  if (found && asprintf (&address, "unix:path=%s", inside) < 0)
+    oom ();
+  config_env_set (&cfg->envp, "DBUS_SESSION_BUS_ADDRESS", address);
+  return 0;
+}
+
+int
+desktop_prepare (struct config *cfg, struct sb_error **err)
+{
+  bool found;
+
+  if (cfg->x11 && prepare_x11 (cfg, err) < 0)
+    return -1;
+  if (cfg->wayland)
+    {
+      const char *w = getenv ("WAYLAND_DISPLAY");
+      const char *name = w != NULL && w[0] != '\0' ? w : "wayland-0";
+      const char *base = strrchr (name, '/') ? strrchr (name, '/') + 1 : name;
+
+      if (share_runtime_socket (cfg, "wayland", name, base, &found, err) < 0)
+        return -1;
+      if (found)
+        config_env_set (&cfg->envp, "WAYLAND_DISPLAY", base);
+    }
+  if (cfg->pulseaudio)
+    {
+      const char *s = getenv ("PULSE_SERVER");
+      cleanup_free char *inside = NULL;
+
+      /* PULSE_SERVER may name a unix socket; any other server is not ours to bind */
+      if (share_runtime_socket (cfg, "pulseaudio",
+                                s && strncmp (s, "unix:/", 6) == 0 ? s + 5 : "pulse/native",
+                                "pulse/native", &found, err)
+          < 0)
+        return -1;
+      if (found && asprintf (&inside, "unix:%s/pulse/native", cfg->runtime_dir) < 0)
+        oom ();
+      if (found)
+        config_env_set (&cfg->envp, "PULSE_SERVER", inside);
+    }
+  if (cfg->pipewire)
+    {
+      const char *s = getenv ("PIPEWIRE_REMOTE");
+
+      if (share_runtime_socket (cfg, "pipewire", s && s[0] ? s : "pipewire-0", "pipewire-0", &found,
+                                err)
+          < 0)
+        return -1;
+      if (found)
+        config_env_set (&cfg->envp, "PIPEWIRE_REMOTE", "pipewire-0");
+    }
+  if (cfg->gpu && prepare_gpu (cfg, err) < 0)
+    return -1;
+  return prepare_dbus (cfg, err);
+}
+
+int
+desktop_open (const struct config *cfg, struct sb_error **err)
+{
+  for (size_t i = 0; i < cfg->n_desktop_binds; i++)
+    {
+      /* the array is the child's own copy: its fds are the one thing set after the launch */
+      struct desktop_bind *b = &cfg->desktop_binds[i];
+
+      b->fd = open (b->src, O_PATH | O_CLOEXEC | (b->dir ? O_DIRECTORY : 0));
+      if (b->fd < 0)
+        return sb_error_set (err, errno, "open '%s'", b->src);
+      if (b->ours)
+        {
+          cleanup_free char *up = xstrdup (b->src);
+
+          for (int k = 0; k < 2; k++)
+            *strrchr (up, '/') = '\0';
+          b->up_fd = open (up[0] ? up : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+          if (b->up_fd < 0)
+            return sb_error_set (err, errno, "open '%s'", up);
+        }
+    }
+  return 0;
+}
+
+/* mkdir -p of PATH's parents below ROOT (all on the new root's tmpfs folders) */
+static int
+make_parents (const char *root, char *path, struct sb_error **err)
+{
+  for (char *p = strchr (path + strlen (root) + 1, '/'); p != NULL; p = strchr (p + 1, '/'))
+    {
+      *p = '\0';
+      if (mkdir (path, 0755) < 0 && errno != EEXIST)
+        return sb_error_set (err, errno, "mkdir '%s'", path + strlen (root));
+      *p = '/';
+    }
+  return 0;
+}
+
+static int
+bind_one (const struct desktop_bind *b, const char *root, struct sb_error **err)
+{
+  cleanup_free char *target = NULL;
+  char src[64];
+
+  if (asprintf (&target, "%s%s", root, b->dst) < 0)
+    oom ();
+  if (make_parents (root, target, err) < 0)
+    return -1;
+  if (b->dir ? mkdir (target, 0755) < 0 && errno != EEXIST
+             : mknod (target, S_IFREG | 0600, 0) < 0 && errno != EEXIST)
+    return sb_error_set (err, errno, "create '%s'", b->dst);
+  /* the launcher's O_PATH fd: the host path itself may be hidden from us by now */
+  snprintf (src, sizeof src, "/proc/self/fd/%d", b->fd);
+  if (mount (src, target, NULL, MS_BIND | (b->dir ? MS_REC : 0), NULL) < 0)
+    return sb_error_set (err, errno, "bind '%s'", b->dst);
+  return 0;
+}
+
+int
+desktop_setup (const struct config *cfg, const char *root, struct sb_error **err)
+{
+  cleanup_free char *dir = NULL;
+
+  if (cfg->runtime_dir != NULL)
+    {
+      if (asprintf (&dir, "%s%s/", root, cfg->runtime_dir) < 0)
+        oom ();
+      if (make_parents (root, dir, err) < 0)
+        return -1;
+      /* the command's own, as a login session's is */
+      if (chown (dir, cfg->uid, cfg->gid) < 0 || chmod (dir, 0700) < 0)
+        return sb_error_set (err, errno, "chown '%s'", cfg->runtime_dir);
+    }
+  for (size_t i = 0; i < cfg->n_desktop_binds; i++)
+    {
+      const struct desktop_bind *b = &cfg->desktop_binds[i];
+
+      if (bind_one (b, root, err) < 0)
+        return -1;
+      /* the bind holds the socket's inode: its name can go now, and with it our folder,
+         which then is not left behind even when the launcher is killed */
+      if (b->ours)
+        {
+          const char *sock = strrchr (b->src, '/'), *folder = sock;
+
+          while (folder > b->src && folder[-1] != '/')
+            folder--;
+          (void) unlinkat (b->up_fd, folder, 0);
+          (void) unlinkat (b->up_fd, strndupa (folder, (size_t) (sock - folder)), AT_REMOVEDIR);
+        }
+    }
+  if (cfg->xauth != NULL)
+    {
+      cleanup_free char *path = NULL;
+      cleanup_close int fd = -1;
+
+      if (asprintf (&path, "%sXauthority", dir) < 0)
+        oom ();
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0 || write_all (fd, cfg->xauth, cfg->xauth_len) < 0
+          || fchown (fd, cfg->uid, cfg->gid) < 0)
+        return sb_error_set (err, errno, "write '%s/Xauthority'", cfg->runtime_dir);
+    }
+  return 0;
+}
