@@ -103,21 +103,15 @@ fd_path (const char *path, struct sb_error **err)
   return p;
 }
 
-/* In the helper: everything up to the exec of fuse-overlayfs.  */
+/* In the helper: the lower folders (and a persistent upper) as fds, opened before our tmpfs
+   covers /tmp, where they may live.  */
 static int
-helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fuse_fd,
-                char **ret_opts, int *ret_fuse, struct sb_error **err)
+helper_open_layers (const struct config *cfg, char **ret_lowers, char **ret_upper, char **ret_work,
+                    struct sb_error **err)
 {
-  cleanup_free char *lowers = NULL;
-  cleanup_free char *upper = NULL;
-  cleanup_free char *work = NULL;
-  cleanup_close int ns = -1;
-  char path[64];
-  struct stat st;
+  cleanup_free char *lowers = fd_path (cfg->rootfs ? cfg->rootfs : "/", err);
   size_t n = strv_len (cfg->layers);
 
-  /* the lower folders before our tmpfs covers /tmp, where they may live */
-  lowers = fd_path (cfg->rootfs ? cfg->rootfs : "/", err);
   if (lowers == NULL)
     return -1;
   for (size_t i = 0; i < n; i++)
@@ -138,11 +132,21 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
 
       if (asprintf (&u, "%s/upper", cfg->persist) < 0 || asprintf (&w, "%s/work", cfg->persist) < 0)
         oom ();
-      upper = fd_path (u, err);
-      work = upper ? fd_path (w, err) : NULL;
-      if (work == NULL)
+      *ret_upper = fd_path (u, err);
+      *ret_work = *ret_upper ? fd_path (w, err) : NULL;
+      if (*ret_work == NULL)
         return -1;
     }
+  *ret_lowers = steal_ptr (&lowers);
+  return 0;
+}
+
+/* In the helper: root of the sandbox's user namespace, dying with the launcher.  */
+static int
+helper_enter (pid_t init_pid, pid_t launcher, struct sb_error **err)
+{
+  cleanup_close int ns = -1;
+  char path[64];
 
   snprintf (path, sizeof path, "/proc/%d/ns/user", (int) init_pid);
   ns = open (path, O_RDONLY | O_CLOEXEC);
@@ -155,32 +159,55 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
   /* the id change cleared it: set it now, then catch a launcher that died before */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != launcher)
     return sb_error_set (err, 0, "the launcher went away");
+  return 0;
+}
 
-  if (cfg->persist == NULL)
+/* In the helper: the ephemeral upper, a tmpfs of our own mount namespace, gone with this
+   process, so nothing is left on disk even after a SIGKILL, and no file of a subordinate id
+   has to be removed by the launcher.  */
+static int
+helper_tmpfs_upper (const struct config *cfg, char **ret_upper, char **ret_work,
+                    struct sb_error **err)
+{
+  struct stat st;
+
+  if (unshare (CLONE_NEWNS) < 0)
+    return sb_error_set (err, errno, "fuse-overlayfs helper: unshare the mount namespace");
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return sb_error_set (err, errno, "fuse-overlayfs helper: make mounts private");
+  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+    return sb_error_set (err, errno, "fuse-overlayfs helper: mount the upper tmpfs");
+  if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
+    return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
+  /* the root shows the upper folder's owner and mode: make them the lower root's (an owner
+     this namespace does not map, the overflow id, becomes root inside) */
+  if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
     {
-      /* the ephemeral upper: a tmpfs of our own mount namespace, gone with this process, so
-         nothing is left on disk even after a SIGKILL, and no file of a subordinate id has to
-         be removed by the launcher */
-      if (unshare (CLONE_NEWNS) < 0)
-        return sb_error_set (err, errno, "fuse-overlayfs helper: unshare the mount namespace");
-      if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return sb_error_set (err, errno, "fuse-overlayfs helper: make mounts private");
-      if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
-        return sb_error_set (err, errno, "fuse-overlayfs helper: mount the upper tmpfs");
-      if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
-        return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
-      upper = xstrdup ("/tmp/upper");
-      work = xstrdup ("/tmp/work");
-      /* the root shows the upper folder's owner and mode: make them the lower root's (an
-         owner this namespace does not map, the overflow id, becomes root inside) */
-      if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
-        {
-          if (chown (upper, st.st_uid == 65534 ? 0 : st.st_uid, st.st_gid == 65534 ? 0 : st.st_gid)
-              < 0)
-            (void) chown (upper, 0, 0);
-          (void) chmod (upper, st.st_mode & 07777);
-        }
+      if (chown ("/tmp/upper", st.st_uid == 65534 ? 0 : st.st_uid,
+                 st.st_gid == 65534 ? 0 : st.st_gid)
+          < 0)
+        (void) chown ("/tmp/upper", 0, 0);
+      (void) chmod ("/tmp/upper", st.st_mode & 07777);
     }
+  *ret_upper = xstrdup ("/tmp/upper");
+  *ret_work = xstrdup ("/tmp/work");
+  return 0;
+}
+
+/* In the helper: everything up to the exec of fuse-overlayfs.  */
+static int
+helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fuse_fd,
+                char **ret_opts, int *ret_fuse, struct sb_error **err)
+{
+  cleanup_free char *lowers = NULL;
+  cleanup_free char *upper = NULL;
+  cleanup_free char *work = NULL;
+
+  if (helper_open_layers (cfg, &lowers, &upper, &work, err) < 0
+      || helper_enter (init_pid, launcher, err) < 0)
+    return -1;
+  if (cfg->persist == NULL && helper_tmpfs_upper (cfg, &upper, &work, err) < 0)
+    return -1;
   /* kept across exec (F_DUPFD leaves close-on-exec clear), above the lower folders' fds */
   if ((*ret_fuse = fcntl (fuse_fd, F_DUPFD, 100)) < 0)
     return sb_error_set (err, errno, "dup the /dev/fuse fd");
