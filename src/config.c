@@ -10,6 +10,7 @@
 #include "config.h"
 #include "desktop.h"
 #include "error.h"
+#include "rootfs.h"
 #include "util.h"
 
 extern char **environ;
@@ -72,6 +73,8 @@ config_finish (struct config *cfg, struct sb_error **err)
   pw = getpwuid (cfg->caller_uid);
   if (pw != NULL)
     cfg->caller_name = xstrdup (pw->pw_name);
+  if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
+    cfg->home_dir = xstrdup (pw->pw_dir);
   if (!cfg->uid_set)
     cfg->uid = cfg->caller_uid;
   if (!cfg->gid_set)
@@ -82,6 +85,9 @@ config_finish (struct config *cfg, struct sb_error **err)
     return sb_error_set (err, errno, "working directory");
   if (cfg->cwd == NULL && cfg->chdir == NULL)
     return sb_error_set (err, 0, "working directory: it was deleted; use --chdir DIR");
+
+  if (rootfs_config_finish (cfg, err) < 0)
+    return -1;
 
   envp = xcalloc (1, sizeof (char *));
   for (char **e = environ; *e != NULL; e++)
@@ -130,6 +136,19 @@ config_free (struct config *cfg)
       free (cfg->applied[i].origin);
     }
   free (cfg->applied);
+  free (cfg->rootfs);
+  strv_free (cfg->layers);
+  free (cfg->persist);
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    {
+      free (cfg->mounts[i].arg);
+      free (cfg->mounts[i].src);
+      free (cfg->mounts[i].dst);
+    }
+  free (cfg->mounts);
+  free (cfg->home_dir);
+  free (cfg->bind_cwd);
+  free (cfg->fuse_overlayfs);
   free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);

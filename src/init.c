@@ -197,7 +197,7 @@ init_main (const struct config *cfg, int sock)
   log_debug ("maps done; building the root");
   if (procviews_open (cfg, &fuse_fd, &err) < 0)
     fail (sock, err, 125);
-  if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, &err) < 0)
+  if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, sock, &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
   {

@@ -20,6 +20,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "overlay.h"
 #include "procviews.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -60,6 +61,7 @@ struct waitstate
   const struct cgroup *cg;
   pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
+  pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
   bool reaped, eof, exited;
   int pid_status; /* pid 1's wait status */
   int cmd_status; /* the command's, from SYNC_EXITED */
@@ -84,6 +86,14 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
         (void) kill (w->pid, SIGKILL);
       return *err != NULL ? -1 : 0;
+    }
+  if (m.step == SYNC_FUSE_FD)
+    {
+      if (fd < 0 || w->fuse_helper > 0)
+        return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
+      /* on failure the setup process sees the FUSE connection end with our fd */
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, err);
+      return w->fuse_helper < 0 ? -1 : 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -176,7 +186,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { .cfg = cfg, .cg = &cg };
+  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
   sigset_t set, old;
@@ -252,6 +262,8 @@ kill:
   r = -1;
 out:
   procviews_stop (&w.views_pid);
+  /* pid 1 is gone: no process uses the overlay any more */
+  overlay_fuse_stop (w.fuse_helper);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);

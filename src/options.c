@@ -300,6 +300,133 @@ set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+static int
+set_overlay (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  static const char *const names[] = { "auto", "kernel", "fuse", "none" };
+
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp (args[0], names[i]) == 0)
+      {
+        cfg->overlay = (enum overlay_engine) i;
+        return 0;
+      }
+  return sb_error_set (err, 0, "--%s '%s': expected auto, kernel, fuse or none", opt->name,
+                       args[0]);
+}
+
+static int
+set_read_only (struct config *cfg, const struct sb_option *opt, char *const *args,
+               struct sb_error **err)
+{
+  (void) opt;
+  (void) args;
+  (void) err;
+  cfg->overlay = OVERLAY_NONE;
+  return 0;
+}
+
+static int
+set_layer (struct config *cfg, const struct sb_option *opt, char *const *args,
+           struct sb_error **err)
+{
+  if (args[0][0] == '\0')
+    return sb_error_set (err, 0, "--%s '': must not be empty", opt->name);
+  if (cfg->layers == NULL)
+    cfg->layers = xcalloc (1, sizeof (char *));
+  strv_push (&cfg->layers, xstrdup (args[0]));
+  return 0;
+}
+
+/* A clean absolute path inside: no "." or ".." parts, which could climb out of a folder the
+   user meant.  */
+static bool
+valid_inside_path (const char *p)
+{
+  if (p[0] != '/')
+    return false;
+  for (const char *s = p; *s != '\0'; s++)
+    if (s[0] == '/' && s[1] == '.'
+        && (s[2] == '/' || s[2] == '\0' || (s[2] == '.' && (s[3] == '/' || s[3] == '\0'))))
+      return false;
+  return true;
+}
+
+static int
+set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
+           struct sb_error **err)
+{
+  struct mount_op op = { 0 };
+  const char *colon = NULL;
+
+  op.opt = opt->name;
+  if (strcmp (opt->name, "bind") == 0 || strcmp (opt->name, "bind-try") == 0
+      || strcmp (opt->name, "whitelist") == 0)
+    op.kind = MOUNT_BIND;
+  else if (strcmp (opt->name, "ro-bind") == 0 || strcmp (opt->name, "ro-bind-try") == 0)
+    op.kind = MOUNT_RO_BIND;
+  else if (strcmp (opt->name, "tmpfs") == 0)
+    op.kind = MOUNT_TMPFS;
+  else
+    op.kind = MOUNT_MASK;
+  op.try = strstr (opt->name, "-try") != NULL;
+  if (strcmp (opt->name, "whitelist") == 0)
+    {
+      /* one real path in a private home: SRC and DST are the same path */
+      if (strchr (args[0], ':') != NULL || !valid_inside_path (args[0]))
+        return sb_error_set (err, 0, "--%s '%s': expected an absolute path without '.', '..' "
+                             "or ':'", opt->name, args[0]);
+      cfg->home = HOME_PRIVATE;
+    }
+  if (op.kind == MOUNT_BIND || op.kind == MOUNT_RO_BIND)
+    colon = strchr (args[0], ':');
+  if (args[0][0] == '\0' || (colon != NULL && (colon == args[0] || colon[1] == '\0')))
+    return sb_error_set (err, 0, "--%s '%s': expected %s", opt->name, args[0], opt->argname);
+  if (op.kind == MOUNT_BIND || op.kind == MOUNT_RO_BIND)
+    {
+      op.src = colon ? strndup (args[0], (size_t) (colon - args[0])) : xstrdup (args[0]);
+      if (op.src == NULL)
+        oom ();
+      op.dst = xstrdup (colon ? colon + 1 : args[0]);
+      /* a relative SRC is the host's; an implied DST becomes absolute with it (config.c) */
+      if (colon != NULL && !valid_inside_path (op.dst))
+        {
+          free (op.src);
+          free (op.dst);
+          return sb_error_set (err, 0, "--%s '%s': the destination must be an absolute path "
+                               "without '.' or '..'", opt->name, args[0]);
+        }
+    }
+  else
+    {
+      if (!valid_inside_path (args[0]))
+        return sb_error_set (err, 0, "--%s '%s': expected an absolute path without '.' or '..'",
+                             opt->name, args[0]);
+      op.dst = xstrdup (args[0]);
+    }
+  op.arg = xstrdup (args[0]);
+  cfg->mounts = xreallocarray (cfg->mounts, cfg->n_mounts + 1, sizeof *cfg->mounts);
+  cfg->mounts[cfg->n_mounts++] = op;
+  return 0;
+}
+
+static int
+set_home (struct config *cfg, const struct sb_option *opt, char *const *args,
+          struct sb_error **err)
+{
+  if (strcmp (args[0], "copy") == 0)
+    cfg->home = HOME_COPY;
+  else if (strcmp (args[0], "host") == 0)
+    cfg->home = HOME_HOST;
+  else if (strcmp (args[0], "private") == 0)
+    cfg->home = HOME_PRIVATE;
+  else
+    return sb_error_set (err, 0, "--%s '%s': expected copy, host or private", opt->name,
+                         args[0]);
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -338,6 +465,20 @@ const struct sb_option sb_options[] = {
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
   { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
   { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
+  { "overlay", 0, OPT_ARG_ONE, "ENGINE", "copy-on-write engine: auto, kernel, fuse or none (default: auto)", set_overlay, 0 },
+  { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
+  { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },
+  { "layer", 0, OPT_ARG_ONE | OPT_REPEAT, "DIR", "a read-only layer over the lower tree; repeatable, stacked in order", set_layer, 0 },
+  { "persist", 0, OPT_ARG_ONE, "DIR", "keep the changes in DIR and reuse them next time", set_string, FIELD (persist) },
+  { "bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
+  { "ro-bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
+  { "bind-try", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "as --bind; a missing SRC is skipped", set_mount, 0 },
+  { "ro-bind-try", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "as --ro-bind; a missing SRC is skipped", set_mount, 0 },
+  { "whitelist", 0, OPT_ARG_ONE | OPT_REPEAT, "PATH", "bind PATH read-write into a private home (implies --home private)", set_mount, 0 },
+  { "tmpfs", 0, OPT_ARG_ONE | OPT_REPEAT, "DIR", "mount an empty tmpfs on DIR", set_mount, 0 },
+  { "mask", 0, OPT_ARG_ONE | OPT_REPEAT, "PATH", "make PATH empty and unreadable", set_mount, 0 },
+  { "no-bind-cwd", 0, OPT_ARG_NONE, NULL, "do not bind the working directory read-write", set_flag, FIELD (no_bind_cwd) },
+  { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: copy (copy-on-write, the default), host (read-write) or private (empty)", set_home, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */

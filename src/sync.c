@@ -45,17 +45,21 @@ sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
     struct cmsghdr align;
   } u;
   struct iovec iov = { &m, sizeof m };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&mh);
+  struct msghdr mh = { 0 };
+  struct cmsghdr *c;
 
   memset (&m, 0, sizeof m);
   memset (&u, 0, sizeof u);
   m.step = step;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
+  c = CMSG_FIRSTHDR (&mh);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
+  memcpy (CMSG_DATA (c), &fd, sizeof (int));
   if (TEMP_FAILURE_RETRY (sendmsg (sock, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
     return sb_error_set (err, errno, "write to the launcher");
   return 0;
@@ -64,7 +68,12 @@ sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
 int
 sync_recv (int sock, struct sync_msg *m, struct sb_error **err)
 {
-  return sync_recv_fd (sock, m, NULL, err);
+  int fd = -1;
+  int r = sync_recv_fd (sock, m, &fd, err);
+
+  if (fd >= 0)
+    (void) close (fd);
+  return r;
 }
 
 int
@@ -76,23 +85,20 @@ sync_recv_fd (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
     struct cmsghdr align;
   } u;
   struct iovec iov = { m, sizeof *m };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof u.buf };
+  struct msghdr mh = { 0 };
   ssize_t n;
-  int fd = -1;
 
-  if (ret_fd != NULL)
-    *ret_fd = -1;
+  *ret_fd = -1;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
   n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
-  if (n > 0)
+  if (n >= 0)
     for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
           && c->cmsg_len == CMSG_LEN (sizeof (int)))
-        memcpy (&fd, CMSG_DATA (c), sizeof fd);
-  if (fd >= 0 && ret_fd != NULL)
-    *ret_fd = fd;
-  else if (fd >= 0)
-    (void) close (fd);
+        memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
   if (n < 0)
     return sb_error_set (err, errno, "read from the setup process");
   if (n == 0)

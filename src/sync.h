@@ -11,6 +11,7 @@ enum sync_step
   SYNC_MAPS_DONE = 1, /* launcher -> child: id maps written, go on */
   SYNC_ERROR,         /* child -> launcher: setup or exec failed; text says why */
   SYNC_EXITED,        /* child -> launcher: the command ended with wait status */
+  SYNC_FUSE_FD,       /* child -> launcher: a mounted /dev/fuse fd (SCM_RIGHTS) to serve */
   SYNC_PROCVIEWS,     /* child -> launcher: the /proc views' /dev/fuse fd; start its server */
   SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
 };
@@ -27,11 +28,12 @@ int sync_send (int sock, enum sync_step step, int status, struct sb_error **err)
 /* Sends ERR (or TEXT) as SYNC_ERROR with exit status STATUS.  Best effort: the child is about
    to _exit anyway.  */
 void sync_send_error (int sock, const struct sb_error *e, int status);
-/* Sends STEP with FD attached (SCM_RIGHTS).  */
-int sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err);
-/* Like sync_recv; a file descriptor that came with the message goes to *RET_FD (else -1).  */
-int sync_recv_fd (int sock, struct sync_msg *ret, int *ret_fd, struct sb_error **err);
 /* Waits for WANT; the peer's SYNC_ERROR, or its death, becomes *err.  */
 int sync_expect (int sock, enum sync_step want, struct sb_error **err);
-/* Reads one message of any kind; 0 at end of stream, 1 when *ret holds one.  */
+/* Reads one message of any kind; 0 at end of stream, 1 when *ret holds one.  A passed fd is
+   closed.  */
 int sync_recv (int sock, struct sync_msg *ret, struct sb_error **err);
+/* Sends STEP with FD attached.  */
+int sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err);
+/* As sync_recv; a passed fd goes to *ret_fd (-1 when none came).  */
+int sync_recv_fd (int sock, struct sync_msg *ret, int *ret_fd, struct sb_error **err);

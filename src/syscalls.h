@@ -44,3 +44,65 @@ sys_clone_fork (unsigned long flags)
 {
   return (pid_t) syscall (SYS_clone, flags, NULL, NULL, NULL, NULL);
 }
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC 02000000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+
+static inline int
+sys_open_tree (int dirfd, const char *path, unsigned flags)
+{
+#ifdef __NR_open_tree
+  return (int) syscall (__NR_open_tree, dirfd, path, flags);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+static inline int
+sys_move_mount (int from_dirfd, const char *from, int to_dirfd, const char *to, unsigned flags)
+{
+#ifdef __NR_move_mount
+  return (int) syscall (__NR_move_mount, from_dirfd, from, to_dirfd, to, flags);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+#ifndef RESOLVE_NO_XDEV
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
+struct sb_open_how
+{
+  uint64_t flags;
+  uint64_t mode;
+  uint64_t resolve;
+};
+
+static inline int
+sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve)
+{
+#ifdef __NR_openat2
+  struct sb_open_how how = { .flags = flags, .mode = 0, .resolve = resolve };
+  return (int) syscall (__NR_openat2, dirfd, path, &how, sizeof how);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}

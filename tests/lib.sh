@@ -45,11 +45,13 @@ wait_for() {
 }
 # Every process a test starts carries SBTEST_MARK in its environment; so does whatever the
 # sandbox starts (helpers, the command and its children), unless a test clears the
-# environment.  Leftovers: marked processes that are not the test's own shell or its children.
+# environment.  All users are looked at: a helper such as fuse-overlayfs runs as a
+# subordinate id, whose environ the test user may still read as the owner of its namespace.
+# Leftovers: marked processes that are not the test's own shell or its children.
 SBTEST_MARK=$$.$(date +%s%N)
 export SBTEST_MARK
 _leftovers() {
-  ps -o pid=,ppid= -u "$(id -u)" 2>/dev/null | awk -v top=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
+  ps -e -o pid=,ppid= 2>/dev/null | awk -v top=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
     { parent[$1] = $2; pids[++n] = $1 }
     END {
       for (i = 1; i <= n; i++) {

@@ -53,6 +53,19 @@ static const struct row rows[] = {
   { { "--cap-drop", "ALL" }, NULL },
   { { "--cap-add", "FLY" }, "--cap-add 'FLY': unknown capability" },
   { { "--cap-drop", "cap_" }, "--cap-drop 'cap_': unknown capability" },
+  { { "--overlay", "fuse" }, NULL },
+  { { "--overlay", "btrfs" }, "--overlay 'btrfs': expected auto, kernel, fuse or none" },
+  { { "--bind", "/a:/b" }, NULL },
+  { { "--bind", "/a:" }, "--bind '/a:': expected SRC[:DST]" },
+  { { "--bind", ":/b" }, "--bind ':/b': expected SRC[:DST]" },
+  { { "--ro-bind", "/a:b" }, "--ro-bind '/a:b': the destination must be an absolute path without '.' or '..'" },
+  { { "--bind", "/a:/b/../c" }, "--bind '/a:/b/../c': the destination must be an absolute path without '.' or '..'" },
+  { { "--tmpfs", "/x/." }, "--tmpfs '/x/.': expected an absolute path without '.' or '..'" },
+  { { "--mask", "/x/..y" }, NULL },
+  { { "--home", "root" }, "--home 'root': expected copy, host or private" },
+  { { "--whitelist", "/h/a:b" }, "--whitelist '/h/a:b': expected an absolute path without '.', '..' or ':'" },
+  { { "--bind-try", "/nonexistent" }, NULL },
+  { { "--layer", "" }, "--layer '': must not be empty" },
 };
 
 int
