@@ -50,8 +50,9 @@ done
   grep -E 'cgroup:|views:|cloned|maps written|sandbox ended' >"$tmp/verbose"
 SH
 sed -n '/^time1()/,/^median()/p' "$0" >"$tmp/lib.sh"
-tmp=$tmp rounds=$rounds SANDBOX=$SANDBOX systemd-run --user --scope --quiet -p Delegate=yes \
-  sh "$tmp/loop.sh" || { echo "bench: the delegated scope failed" >&2; exit 1; }
+export tmp rounds SANDBOX
+systemd-run --user --scope --quiet -p Delegate=yes sh "$tmp/loop.sh" ||
+  { echo "bench: the delegated scope failed" >&2; exit 1; }
 
 none=$(median none)
 echo "# sandbox true: median of $rounds interleaved starts; added time against no limits"

@@ -117,10 +117,10 @@ r --cgroup-parent "$d/sub" --io-weight 100 -- true
 echo "noio st=$(cat "$T/fs.st") err=$(cat "$T/fs.err")"
 rmdir "$d/sub"
 SH
-T=$T SANDBOX=$SANDBOX bomb=$bomb systemd-run --user --scope --quiet -p Delegate=yes --unit=sbdeleg \
-  sh "$T/deleg.sh" >"$T/deleg" 2>&1
-d=$(systemctl --user show -P ControlGroup sbdeleg.scope 2>/dev/null)
-cat "$T/deleg" | sed 's/^/# /'
+export T SANDBOX bomb
+systemd-run --user --scope --quiet -p Delegate=yes --unit=sbdeleg sh "$T/deleg.sh" \
+  >"$T/deleg" 2>&1
+sed 's/^/# /' "$T/deleg"
 is "cgroupfs: the limits are the folder's" "$(grep '^values' "$T/deleg")" \
   "values 33554432 10 25000 100000 default 200 0::/ st=0 left=0"
 is "cgroupfs: --io-write-bps in io.max" "$(grep '^iomax' "$T/deleg")" \
@@ -139,6 +139,7 @@ check "cgroupfs: ... and one line naming it" grep -qx \
 
 # ---- what the sandbox sees (/proc views)
 run_sb --memory 256M --cpus 1 -- sh -c 'free -m | awk "/^Mem:/ {print \$2}"; nproc; cat /sys/devices/system/cpu/online; cut -d" " -f1 /proc/uptime'
+# shellcheck disable=SC2046 # one word a line
 set -- $(cat "$T/out")
 is "views: free shows the memory limit" "${1:-}" 256
 is "views: nproc shows --cpus 1" "${2:-}" 1
