@@ -1,6 +1,11 @@
 # Firefox and Chromium: display, audio, GPU and a filtered session bus
 include default
 hostname browser
+# an empty home but for the browsers' own folders (kept, made on the first run) and Downloads
+whitelist ${HOME}/.mozilla
+whitelist ${HOME}/.config/chromium
+whitelist ${XDG_DOWNLOAD_DIR}
+no-bind-cwd
 x11
 wayland
 pulseaudio
