@@ -71,7 +71,11 @@ config_finish (struct config *cfg, struct sb_error **err)
   pw = getpwuid (cfg->caller_uid);
   if (pw != NULL)
     cfg->caller_name = xstrdup (pw->pw_name);
-  if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
+  /* the home is $HOME, as for the shell and the profiles' ${HOME}; the password file's when
+     it is unset */
+  if (getenv ("HOME") != NULL && getenv ("HOME")[0] == '/')
+    cfg->home_dir = xstrdup (getenv ("HOME"));
+  else if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
     cfg->home_dir = xstrdup (pw->pw_dir);
   if (!cfg->uid_set)
     cfg->uid = cfg->caller_uid;
