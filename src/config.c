@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "net.h"
 #include "util.h"
 
 extern char **environ;
@@ -79,6 +80,9 @@ config_finish (struct config *cfg, struct sb_error **err)
     env_apply (&envp, &cfg->env_ops[i]);
   cfg->envp = envp;
 
+  if (net_config_finish (cfg, err) < 0)
+    return -1;
+
   if (cfg->argv == NULL)
     {
       const char *shell = getenv ("SHELL");
@@ -97,6 +101,10 @@ config_free (struct config *cfg)
   strv_free (cfg->argv);
   free (cfg->hostname);
   free (cfg->chdir);
+  for (size_t i = 0; i < cfg->n_publish; i++)
+    free (cfg->publish[i].spec);
+  free (cfg->publish);
+  free (cfg->net_helper);
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     {
       free (cfg->env_ops[i].name);

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "net.h"
+
 struct env_op
 {
   char *name;  /* NULL: clear the whole environment */
@@ -24,6 +26,12 @@ struct config
   struct env_op *env_ops;
   size_t n_env_ops;
 
+  /* network (net.c) */
+  enum net_mode net;
+  bool net_host_loopback; /* the host's 127.0.0.1 reachable through the gateway */
+  struct net_publish *publish;
+  size_t n_publish;
+
   bool verbose;
   bool help, version; /* actions: print and exit */
 
@@ -33,6 +41,7 @@ struct config
   char *caller_name;
   char *cwd;   /* the launcher's working directory, NULL when it has none */
   char **envp; /* the command's environment */
+  char *net_helper; /* the helper's path with --net slirp or pasta (auto is resolved) */
 };
 
 struct sb_error;

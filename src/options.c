@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "net.h"
 #include "options.h"
 #include "util.h"
 
@@ -126,6 +127,30 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
   return add_env_op (cfg, NULL, NULL);
 }
 
+static int
+set_net (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  if (net_parse_mode (args[0], &cfg->net) < 0)
+    return sb_error_set (err, 0, "--%s '%s': expected none, host, slirp, pasta or auto",
+                         opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_publish (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  struct net_publish p;
+  const char *why;
+
+  if (net_parse_publish (args[0], &p, &why) < 0)
+    return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], why);
+  cfg->publish = xreallocarray (cfg->publish, cfg->n_publish + 1, sizeof *cfg->publish);
+  cfg->publish[cfg->n_publish++] = p;
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -135,6 +160,9 @@ const struct sb_option sb_options[] = {
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
   { "hostname", 0, OPT_ARG_ONE, "NAME", "host name inside (default: sandbox)", set_hostname, FIELD (hostname) },
   { "chdir", 0, OPT_ARG_ONE, "DIR", "working directory of the command", set_string, FIELD (chdir) },
+  { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta or auto (default: none)", set_net, FIELD (net) },
+  { "net-host-loopback", 0, OPT_ARG_NONE, NULL, "let the sandbox reach the host's 127.0.0.1 through the gateway", set_flag, FIELD (net_host_loopback) },
+  { "publish", 0, OPT_ARG_ONE, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
   { "setenv", 0, OPT_ARG_TWO, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },

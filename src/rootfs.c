@@ -15,6 +15,7 @@
 #include "config.h"
 #include "error.h"
 #include "log.h"
+#include "net.h"
 #include "rootfs.h"
 #include "syscalls.h"
 #include "util.h"
@@ -208,6 +209,8 @@ rootfs_setup (const struct config *cfg, struct sb_error **err)
     return -1;
   if (do_mount ("tmpfs", ROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0
       || do_mount ("tmpfs", ROOT "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
+    return -1;
+  if (net_setup_files (cfg, ROOT, err) < 0)
     return -1;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */

@@ -11,6 +11,7 @@ enum sync_step
   SYNC_MAPS_DONE = 1, /* launcher -> child: id maps written, go on */
   SYNC_ERROR,         /* child -> launcher: setup or exec failed; text says why */
   SYNC_EXITED,        /* child -> launcher: the command ended with wait status */
+  SYNC_NET_READY,     /* launcher -> child: the network helper is up; exec the command */
 };
 
 struct sync_msg
