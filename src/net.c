@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -388,6 +389,7 @@ net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h,
     }
   if (h->pid == 0)
     helper_exec (argv, launcher, ready_w, exit_r, h->log_fd);
+  h->target = pid;
   log_debug ("started %s, pid %d", argv[0], (int) h->pid);
   return 0;
 }
@@ -469,8 +471,63 @@ slirp_add_ports (const struct config *cfg, const struct net_helper *h, struct sb
           return sb_error_set (err, 0, "--publish '%s': slirp4netns refused it: %s", p->spec,
                                desc ? desc : resp);
         }
-      log_debug ("published %s", p->spec);
     }
+  return 0;
+}
+
+/* slirp4netns --enable-sandbox joins the sandbox's user namespace to isolate itself, so its
+   API socket belongs to the sandbox's root (a subordinate uid) with mode 0755: only a
+   process with CAP_DAC_OVERRIDE in that namespace may connect.  A short-lived child of ours
+   joins it and talks to the socket; the launcher itself stays where it is.  */
+static int
+slirp_publish (const struct config *cfg, const struct net_helper *h, struct sb_error **err)
+{
+  cleanup_close int rd = -1;
+  cleanup_close int wr = -1;
+  char msg[600];
+  ssize_t n;
+  int p[2], status = 0;
+  pid_t pid;
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return sb_error_set (err, errno, "pipe");
+  rd = p[0];
+  wr = p[1];
+  pid = fork ();
+  if (pid < 0)
+    return sb_error_set (err, errno, "fork");
+  if (pid == 0)
+    {
+      struct sb_error *e = NULL;
+      char path[64];
+      int fd;
+
+      snprintf (path, sizeof path, "/proc/%d/ns/user", (int) h->target);
+      fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns (fd, CLONE_NEWUSER) < 0)
+        sb_error_set (&e, errno, "join the sandbox's user namespace");
+      else
+        slirp_add_ports (cfg, h, &e);
+      if (e != NULL)
+        {
+          char *text = sb_error_text (e);
+
+          (void) write_all (wr, text, strlen (text));
+          _exit (1);
+        }
+      _exit (0);
+    }
+  closep (&wr);
+  wr = -1;
+  n = TEMP_FAILURE_RETRY (read (rd, msg, sizeof msg - 1));
+  (void) TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
+  if (n > 0)
+    {
+      msg[n] = '\0';
+      return sb_error_set (err, 0, "%s", msg);
+    }
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return sb_error_set (err, 0, "--publish: the process that adds the ports failed");
   return 0;
 }
 
@@ -492,7 +549,7 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
     return helper_failed (h, name, err);
   if (h->api_dir != NULL)
     {
-      int r = slirp_add_ports (cfg, h, err);
+      int r = slirp_publish (cfg, h, err);
       cleanup_free char *sock = NULL;
 
       /* the socket has done its work: from now on nobody can add forwards */

@@ -33,12 +33,13 @@ struct net_publish
 struct net_helper
 {
   pid_t pid;     /* 0: none */
+  pid_t target;  /* the sandbox's pid 1, whose namespaces the helper serves */
   int ready_fd;  /* read end: the helper writes to it once its device is up */
   int exit_fd;   /* write end: slirp4netns exits when it closes (also when we are killed) */
   int log_fd;    /* a memfd holding the helper's stderr, for the error line */
   char *api_dir; /* a private folder for slirp4netns's API socket while ports are added */
 };
-#define NET_HELPER_INIT { 0, -1, -1, -1, NULL }
+#define NET_HELPER_INIT { 0, 0, -1, -1, -1, NULL }
 
 /* Parsers for the option table.  *RET_WHY says what is wrong, for "--OPT 'VALUE': why".  */
 int net_parse_mode (const char *s, enum net_mode *ret_mode);
