@@ -222,8 +222,19 @@ net_config_finish (struct config *cfg, struct sb_error **err)
       cfg->net = NET_SLIRP;
     }
   for (size_t i = 0; i < cfg->n_publish; i++)
-    if (check_port_free (&cfg->publish[i], err) < 0)
-      return -1;
+    {
+      const struct net_publish *p = &cfg->publish[i];
+
+      if (check_port_free (p, err) < 0)
+        return -1;
+      /* the sandbox answers a loopback client at the gateway, which maps to the host's
+         loopback only when that is open: TCP is unaffected (the helper holds the
+         connection), UDP answers are dropped */
+      if (p->proto == IPPROTO_UDP && !cfg->net_host_loopback
+          && (ntohl (p->host_addr.s_addr) >> 24) == 127)
+        log_warning ("--publish '%s': answers to the host's loopback need --net-host-loopback",
+                     p->spec);
+    }
   return 0;
 }
 
@@ -570,8 +581,10 @@ net_helper_stop (struct net_helper *h)
 {
   if (h->pid > 0)
     {
-      /* the sandbox is gone: nothing is left to flush, and a graceful end costs a slirp4netns
-         main-loop turn of up to tens of milliseconds */
+      /* pid 1 is gone, and with it every process of the sandbox.  A graceful end (the
+         exit fd, SIGTERM) costs 20-50 ms here, and neither helper promises to drain its
+         queues first.  Bytes a server wrote just before the sandbox ended may be
+         lost; a server that closes properly (waits for the peer's FIN) loses nothing.  */
       (void) kill (h->pid, SIGKILL);
       (void) TEMP_FAILURE_RETRY (waitpid (h->pid, NULL, 0));
       h->pid = 0;

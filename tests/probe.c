@@ -10,7 +10,8 @@
                           address, which it also prints; "ready" once it listens
      probe gateway        the default IPv4 gateway, from /proc/net/route
      probe ifaces         the network devices, one a line
-     probe udpecho PORT   answers one UDP datagram on 0.0.0.0:PORT with "echo:" and it  */
+     probe udpecho PORT   answers UDP datagrams on 0.0.0.0:PORT with "echo:" and each, until
+                          "quit"  */
 #include "build-config.h"
 
 #include <arpa/inet.h>
@@ -156,6 +157,10 @@ http_serve (const char *port)
   snprintf (reply, sizeof reply, "HTTP/1.0 200 OK\r\n\r\nclient %s\n", addr);
   if (write (c, reply, strlen (reply)) < 0)
     return 1;
+  /* a proper close: the reply has reached the client once it closes its side */
+  shutdown (c, SHUT_WR);
+  while (read (c, buf, sizeof buf) > 0)
+    ;
   close (c);
   printf ("client %s\n", addr);
   return 0;
@@ -174,13 +179,16 @@ udp_echo (const char *port)
     return 1;
   printf ("ready\n");
   fflush (stdout);
-  n = recvfrom (fd, buf, sizeof buf - 1, 0, (struct sockaddr *) &peer, &len);
-  if (n < 0)
-    return 1;
-  buf[n] = '\0';
-  snprintf (reply, sizeof reply, "echo:%s", buf);
-  sendto (fd, reply, strlen (reply), 0, (struct sockaddr *) &peer, len);
-  return 0;
+  /* until "quit": an answer still in the helper when the sandbox ends would be lost */
+  while ((n = recvfrom (fd, buf, sizeof buf - 1, 0, (struct sockaddr *) &peer, &len)) >= 0)
+    {
+      buf[n] = '\0';
+      if (strcmp (buf, "quit") == 0)
+        return 0;
+      snprintf (reply, sizeof reply, "echo:%s", buf);
+      sendto (fd, reply, strlen (reply), 0, (struct sockaddr *) &peer, len);
+    }
+  return 1;
 }
 
 static int
