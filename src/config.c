@@ -105,6 +105,8 @@ config_free (struct config *cfg)
     free (cfg->publish[i].spec);
   free (cfg->publish);
   free (cfg->net_helper);
+  free (cfg->seccomp);
+  sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     {
       free (cfg->env_ops[i].name);

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "net.h"
+#include "seccomp.h"
 
 struct env_op
 {
@@ -32,6 +34,13 @@ struct config
   struct net_publish *publish;
   size_t n_publish;
 
+  /* security: the seccomp policy (a name, a file, "unconfined"; NULL: "default") and the
+     capabilities --cap-add/--cap-drop name (bit N: capability N) */
+  char *seccomp;
+  uint64_t cap_add, cap_drop;
+  bool cap_add_all, cap_drop_all;
+  bool new_session; /* setsid: no controlling terminal to inject input into */
+
   bool verbose;
   bool help, version; /* actions: print and exit */
 
@@ -42,6 +51,8 @@ struct config
   char *cwd;   /* the launcher's working directory, NULL when it has none */
   char **envp; /* the command's environment */
   char *net_helper; /* the helper's path with --net slirp or pasta (auto is resolved) */
+  uint64_t caps; /* the capabilities the command keeps (caps.c) */
+  struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
 };
 
 struct sb_error;

@@ -4,18 +4,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "init.h"
+#include "log.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "util.h"
 
@@ -43,27 +49,83 @@ enter_workdir (const struct config *cfg, struct sb_error **err)
   return 0;
 }
 
+/* PATH lookup as a shell does it: the first executable file wins; a name found only
+   without execute permission is 126, a name found nowhere 127 (execvp would report EACCES
+   for a PATH folder we may not search).  */
+static char *
+find_command (const char *name, int *ret_errno)
+{
+  const char *path = getenv ("PATH");
+  bool seen = false;
+
+  if (path == NULL)
+    path = "/usr/local/bin:/usr/bin:/bin";
+  for (const char *p = path;; p++)
+    {
+      size_t len = strcspn (p, ":");
+      struct stat st;
+      char *full;
+
+      if (asprintf (&full, "%.*s%s%s", (int) len, p, len ? "/" : "", name) < 0)
+        oom ();
+      if (stat (full, &st) == 0 && S_ISREG (st.st_mode))
+        {
+          if (access (full, X_OK) == 0)
+            return full;
+          seen = true;
+        }
+      free (full);
+      p += len;
+      if (*p == '\0')
+        break;
+    }
+  *ret_errno = seen ? EACCES : ENOENT;
+  return NULL;
+}
+
 _Noreturn static void
 exec_command (const struct config *cfg, int sock)
 {
   struct sb_error *err = NULL;
   sigset_t none;
-  int e;
+  int e = 0;
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  /* still uid 0 of the namespace with every capability in it: the last moment we can */
+  if (sb_caps_drop_bounding (cfg, &err) < 0)
+    fail (sock, err, 125);
   if (setresgid (cfg->gid, cfg->gid, cfg->gid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
   if (setresuid (cfg->uid, cfg->uid, cfg->uid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
+  if (sb_caps_set (cfg, &err) < 0)
+    fail (sock, err, 125);
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
+  /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
+  if (cfg->new_session && setsid () < 0)
+    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  log_debug ("exec");
   environ = cfg->envp;
-  execvp (cfg->argv[0], cfg->argv);
-  e = errno;
+  {
+    const char *path = cfg->argv[0];
+    cleanup_free char *full = NULL;
+
+    if (strchr (cfg->argv[0], '/') == NULL)
+      path = full = find_command (cfg->argv[0], &e);
+    if (path != NULL)
+      {
+        /* last: nothing of our own setup runs under the policy, only execve itself */
+        if (sb_seccomp_install (cfg, &err) < 0)
+          fail (sock, err, 125);
+        execv (path, cfg->argv);
+        e = errno;
+      }
+  }
   if (e == ENOENT && strchr (cfg->argv[0], '/') == NULL)
     sb_error_set (&err, 0, "'%s': command not found", cfg->argv[0]);
   else
@@ -120,8 +182,10 @@ init_main (const struct config *cfg, int sock)
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
 
+  log_debug ("maps done; building the root");
   if (rootfs_setup (cfg, &err) < 0)
     fail (sock, err, 125);
+  log_debug ("root built");
   {
     const char *name = cfg->hostname ? cfg->hostname : "sandbox";
 
@@ -149,6 +213,7 @@ init_main (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "fork"), err), 125);
   if (cmd == 0)
     exec_command (cfg, sock);
+  log_debug ("command started");
 
   /* the command owns the terminal; we keep nothing it could wait on */
   devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);

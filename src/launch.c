@@ -94,6 +94,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     }
   if (m.step == SYNC_EXITED)
     {
+      log_debug ("the command ended");
       w->exited = true;
       w->cmd_status = m.status;
     }
@@ -110,7 +111,10 @@ on_signal (int sfd, struct waitstate *w)
   if (si.ssi_signo == SIGCHLD)
     {
       if (!w->reaped && TEMP_FAILURE_RETRY (waitpid (w->pid, &w->pid_status, WNOHANG)) == w->pid)
-        w->reaped = true;
+        {
+          log_debug ("pid 1 reaped");
+          w->reaped = true;
+        }
       return;
     }
   /* a terminal's signals reached pid 1's process group already (see init.c) */
@@ -172,6 +176,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* --net host: the host's network namespace (net.c says what that gives away) */
   if (cfg->net == NET_HOST)
     flags &= ~(unsigned long) CLONE_NEWNET;
+  log_debug ("clone");
   w.pid = sys_clone_fork (flags | SIGCHLD);
   if (w.pid == 0)
     {
@@ -190,8 +195,10 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "signalfd");
       goto kill;
     }
+  log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_write (&map, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
+  log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
   if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
@@ -203,6 +210,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   r = wait_sandbox (sock, sfd, &w, err);
+  log_debug ("sandbox ended");
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)

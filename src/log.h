@@ -11,6 +11,8 @@ enum log_level
 
 extern enum log_level log_level; /* the only global */
 
+/* Debug lines carry the time since this call (main calls it first).  */
+void log_start_clock (void);
 void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 #define log_error(...) log_msg (LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) log_msg (LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "launch.h"
 #include "log.h"
 #include "options.h"
+#include "seccomp.h"
 #include "util.h"
 
 static int
@@ -28,6 +30,7 @@ main (int argc, char **argv)
   struct sb_error *err = NULL;
   int status = 125;
 
+  log_start_clock ();
   config_init (&cfg);
   if (options_parse_argv (&cfg, argc, argv, &err) < 0)
     goto fail;
@@ -46,6 +49,10 @@ main (int argc, char **argv)
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
   if (config_finish (&cfg, &err) < 0)
+    goto fail;
+  sb_caps_plan (&cfg);
+  /* the policy's rules may depend on the capabilities: compile after them */
+  if (sb_seccomp_prepare (&cfg, &err) < 0)
     goto fail;
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "caps.h"
 #include "config.h"
 #include "error.h"
 #include "net.h"
@@ -151,6 +152,22 @@ set_publish (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+static int
+set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  bool add = strcmp (opt->name, "cap-add") == 0;
+  int c = sb_caps_from_name (args[0]);
+
+  if (c == -2)
+    return sb_error_set (err, 0, "--%s '%s': unknown capability", opt->name, args[0]);
+  if (c == -1)
+    *(add ? &cfg->cap_add_all : &cfg->cap_drop_all) = true;
+  else
+    *(add ? &cfg->cap_add : &cfg->cap_drop) |= UINT64_C (1) << c;
+  return 0;
+}
+
 /* clang-format off */
 const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
@@ -166,6 +183,10 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
+  { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
+  { "cap-add", 0, OPT_ARG_ONE, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
+  { "cap-drop", 0, OPT_ARG_ONE, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */

@@ -191,3 +191,15 @@ parse_id (const char *s, unsigned *ret)
   *ret = (unsigned) v;
   return 0;
 }
+
+const char *
+sb_profiledir (void)
+{
+  const char *d = getenv ("SANDBOX_DATADIR");
+
+  if (d != NULL && d[0] == '/')
+    return d;
+  if (access (SB_PROFILEDIR, F_OK) == 0)
+    return SB_PROFILEDIR;
+  return SB_SRC_PROFILEDIR;
+}

@@ -50,3 +50,7 @@ char *read_file_at (int dirfd, const char *path, size_t *ret_len);
 
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
+
+/* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests),
+   the installed one, else the source tree's profiles/ (an uninstalled build run from it).  */
+const char *sb_profiledir (void);

@@ -14,8 +14,8 @@ _tap_n=0
 _tap_failed=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/sbtest.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-# probe copies for inside: the sandbox cannot see a build folder under /tmp
-if [ -n "$PROBE" ] && [ -x "$PROBE" ]; then :; fi
+# the sandbox keeps its state under $TMPDIR when there is no XDG_RUNTIME_DIR: one per test
+mkdir "$T/tmpdir" && TMPDIR=$T/tmpdir && export TMPDIR
 
 plan() { echo "1..$1"; }
 ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
@@ -43,18 +43,36 @@ wait_for() {
   done
   return 1
 }
-# Processes of ours still running: the launcher, or anything in a sandbox we started.
+# Every process a test starts carries SBTEST_MARK in its environment; so does whatever the
+# sandbox starts (helpers, the command and its children), unless a test clears the
+# environment.  Leftovers: marked processes that are not the test's own shell or its children.
+SBTEST_MARK=$$.$(date +%s%N)
+export SBTEST_MARK
 _leftovers() {
-  ps -o pid=,args= -u "$(id -u)" 2>/dev/null |
-    awk -v me=$$ '$1 != me && /(src\/sandbox|fuse-overlayfs|slirp4netns|pasta|xdg-dbus-proxy|sbprobe-mark)( |$)/'
+  ps -o pid=,ppid= -u "$(id -u)" 2>/dev/null | awk -v top=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
+    { parent[$1] = $2; pids[++n] = $1 }
+    END {
+      for (i = 1; i <= n; i++) {
+        p = pids[i]; q = p; mine = 0
+        while (q != "" && q > 1) { if (q == top) { mine = 1; break } q = parent[q] }
+        if (mine) continue
+        f = "/proc/" p "/environ"; RS = "\0"; found = 0
+        while ((getline line < f) > 0) if (line == mark) found = 1
+        close(f); RS = "\n"
+        if (found) print p
+      }
+    }'
 }
 assert_clean() {
-  wait_for 20 sh -c '[ -z "$(ps -o args= -u "$(id -u)" | grep -E "(src/sandbox|fuse-overlayfs|slirp4netns|pasta|sbprobe-mark)( |$)" | grep -v grep)" ]' || true
+  wait_for 20 _no_leftovers || true
   _left=$(_leftovers)
   _mnt=$(awk '$3 ~ /fuse|overlay/ && $2 ~ /sandbox/ {print $2}' /proc/mounts)
-  _state=$(ls -d "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}"/sandbox-"$(id -u)"/* 2>/dev/null)
+  _state=$(ls -d "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}"/sandbox-"$(id -u)"/*/ 2>/dev/null)
   if [ -z "$_left$_mnt$_state" ]; then ok "nothing is left behind"; else
-    not_ok "nothing is left behind"; diag "processes: $_left" "mounts: $_mnt" "state: $_state"
+    not_ok "nothing is left behind"
+    for p in $_left; do diag "process $p: $(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)"; done
+    diag "mounts: $_mnt" "state: $_state"
   fi
 }
+_no_leftovers() { [ -z "$(_leftovers)" ]; }
 done_testing() { [ "$_tap_failed" -eq 0 ]; }

@@ -34,6 +34,13 @@ static const struct row rows[] = {
   { { "--unsetenv", "" }, "--unsetenv '': not a valid variable name" },
   { { "--chdir", "" }, "--chdir '': must not be empty" },
   { { "--clearenv", "--", "true" }, NULL },
+  { { "--seccomp", "browser" }, NULL },
+  { { "--seccomp", "" }, "--seccomp '': must not be empty" },
+  { { "--cap-add", "net_raw" }, NULL },
+  { { "--cap-add", "CAP_SYS_ADMIN" }, NULL },
+  { { "--cap-drop", "ALL" }, NULL },
+  { { "--cap-add", "FLY" }, "--cap-add 'FLY': unknown capability" },
+  { { "--cap-drop", "cap_" }, "--cap-drop 'cap_': unknown capability" },
 };
 
 int

@@ -1,0 +1,113 @@
+#!/bin/sh
+# Seccomp policies: the default one on every ABI, terminal injection, clone3, user
+# namespaces, podman's policy, the search path, bad policies, the cache.
+. "${srcdir:?}/tests/lib.sh"
+plan 33
+XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
+export XDG_CACHE_HOME XDG_CONFIG_HOME
+PODMAN=/usr/share/containers/seccomp.json
+DENIED="keyctl add_key request_key bpf perf_event_open userfaultfd kexec_load init_module
+open_by_handle_at iopl ioperm settimeofday acct quotactl swapon reboot mount unshare_user"
+
+# every call of the deny list, through one ABI; prints "name=result ..."
+calls() { # ABI-VERB
+  # shellcheck disable=SC2016
+  "$SANDBOX" "$@" -- sh -c 'v=$1; shift; for c in "$@"; do printf "%s=%s " "$c" "$("$P" "$v" "$c")"; done' \
+    sh "$VERB" $DENIED 2>&1
+}
+want=$(for c in $DENIED; do printf '%s=EPERM ' "$c"; done)
+P=$PROBE; export P
+
+VERB=sys; is "default: each denied call gives EPERM (x86_64)" "$(calls)" "$want"
+VERB=sysx32; is "default: each denied call gives EPERM (x32 ABI)" "$(calls)" "$want"
+r=$("$SANDBOX" -- "$PROBE" sys32 keyctl 2>&1)
+if [ "$r" = noia32 ]; then
+  skip "default: keyctl through int 0x80 (i386 ABI) gives EPERM" "IA32 emulation: the kernel does not deliver int 0x80"
+  skip "default: getppid through int 0x80 is allowed" "IA32 emulation: the kernel does not deliver int 0x80"
+else
+  is "default: keyctl through int 0x80 (i386 ABI) gives EPERM" "$r" EPERM
+  is "default: getppid through int 0x80 is allowed" "$("$SANDBOX" -- "$PROBE" sys32 getppid 2>&1)" ok
+fi
+# the filter, not the kernel, said no: without it the same calls answer otherwise
+is "unconfined: keyctl reaches the kernel" "$("$SANDBOX" --seccomp unconfined -- "$PROBE" sys keyctl 2>&1)" EINVAL
+is "unconfined: an x32 call reaches the kernel (ENOSYS, or EINVAL where x32 is on)" \
+  "$("$SANDBOX" --seccomp unconfined -- "$PROBE" sysx32 keyctl 2>&1 | sed 's/EINVAL/ENOSYS/')" ENOSYS
+is "default: allowed calls work" "$("$SANDBOX" -- "$PROBE" sys getppid 2>&1)" ok
+is "default: clone3 gives ENOSYS" "$("$SANDBOX" -- "$PROBE" sys clone3 2>&1)" ENOSYS
+is "default: threads still start (libc falls back to clone)" "$("$SANDBOX" -- "$PROBE" threads 2>&1)" ok
+
+# terminal injection
+is "default: TIOCSTI gives EPERM" "$("$SANDBOX" -- "$PROBE" ioctl 5412 2>&1)" EPERM
+is "default: TIOCSTI with high bits set gives EPERM" "$("$SANDBOX" -- "$PROBE" ioctl ffffffff00005412 2>&1)" EPERM
+is "default: TIOCLINUX gives EPERM" "$("$SANDBOX" -- "$PROBE" ioctl 10000541c 2>&1)" EPERM
+is "default: other ioctls reach the kernel" "$("$SANDBOX" -- "$PROBE" ioctl 5413 2>&1)" ENOTTY
+is "default: TIOCSTI into the controlling terminal fails, nothing injected" \
+  "$("$SANDBOX" -- "$PROBE" tiocsti 2>&1)" "EPERM clean"
+diag "unconfined on this kernel: $("$SANDBOX" --seccomp unconfined -- "$PROBE" tiocsti 2>&1)"
+
+r=$("$SANDBOX" --new-session -- sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)' 2>&1)
+is "--new-session: the command leads its own session" "$(echo "$r" | awk '{ print ($1 == $2) }')" 1
+
+# user namespaces
+run_sb -- unshare -U true
+check "default: unshare -U fails" [ "$status" -ne 0 ]
+run_sb --seccomp browser -- unshare -Ur id -u
+is "browser: unshare -U works" "$status $(cat "$T/out")" "0 0"
+is "browser: still no TIOCSTI" "$("$SANDBOX" --seccomp browser -- "$PROBE" ioctl 5412 2>&1)" EPERM
+
+# podman's policy, unchanged
+run_sb --seccomp "$PODMAN" -- sh -c 'echo ran; grep ^Seccomp: /proc/self/status'
+is "podman's policy loads and a program runs under it" "$status $(tr '\n\t' '  ' <"$T/out")" "0 ran Seccomp: 2 "
+is "podman's policy: bpf EPERM without CAP_SYS_ADMIN" "$("$SANDBOX" --seccomp "$PODMAN" -- "$PROBE" sys bpf 2>&1)" EPERM
+is "podman's policy: keyctl allowed, as there" "$("$SANDBOX" --seccomp "$PODMAN" -- "$PROBE" sys keyctl 2>&1)" EINVAL
+
+is "unconfined: no filter" "$("$SANDBOX" --seccomp unconfined -- grep ^Seccomp: /proc/self/status | tr '\t' ' ')" "Seccomp: 0"
+
+# lookup by name in the user's folder; errnoRet is the policy's; setup is not under it
+mkdir -p "$T/config/sandbox/seccomp"
+cat >"$T/config/sandbox/seccomp/mine.json" <<'J'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 99 },
+    { "names": ["mount", "pivot_root", "sethostname", "setresuid", "setresgid", "capset",
+                "prctl", "chdir", "umount2", "clone", "socket"], "action": "SCMP_ACT_ERRNO" }
+  ] }
+J
+run_sb --seccomp mine -- "$PROBE" sys getppid
+is "a name is found in ~/.config/sandbox/seccomp; errnoRet is used" "$status $(cat "$T/out")" "0 EADDRNOTAVAIL"
+run_sb --seccomp mine -- true
+is "the sandbox's own setup is not under the policy (mount, prctl, setresuid denied)" "$status" 0
+cat >"$T/kill.json" <<'J'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS" } ] }
+J
+run_sb --seccomp "$T/kill.json" -- "$PROBE" sys getppid
+is "SCMP_ACT_KILL_PROCESS kills with SIGSYS (128+31)" "$status" 159
+
+# bad input: one line, 125, nothing started
+printf '{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "syscalls": [,]\n}\n' >"$T/bad.json"
+run_sb --seccomp "$T/bad.json" -- echo started
+is "a policy that is not JSON: 125, one line with line and column, nothing started" \
+  "$status $(cat "$T/err")|$(cat "$T/out")" "125 sandbox: $T/bad.json:3:16: not JSON: unexpected character|"
+echo '{ "defaultAction": "SCMP_ACT_KILL", "syscalls": [ { "names": ["getpid", "frobnicate"], "action": "SCMP_ACT_ALLOW" } ] }' >"$T/bad.json"
+run_sb --seccomp "$T/bad.json" -- echo started
+is "an unknown system call" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: $T/bad.json: syscalls[0]: unknown system call 'frobnicate'|"
+run_sb --seccomp nope -- echo started
+is "an unknown policy name" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp 'nope': no such policy in ~/.config/sandbox/seccomp, /etc/sandbox/seccomp or $SANDBOX_DATADIR/seccomp|"
+
+# the cache: one private file per compiled policy; a damaged one is not trusted
+rm -rf "$T/cache"
+"$SANDBOX" -- true
+set -- "$T"/cache/sandbox/seccomp-*.bpf
+is "the compiled default policy is cached, mode 0600" "$# $(stat -c %a "$1")" "1 600"
+size=$(stat -c %s "$1")
+head -c "$size" /dev/zero >"$1"
+is "a damaged cache file (zeros) is ignored" "$("$SANDBOX" -- "$PROBE" sys keyctl 2>&1)" EPERM
+check "and written again" [ "$(od -An -c -N8 "$1" | tr -d ' ')" = SBSCMP01 ]
+# the program's last bytes changed, the size kept: the sum catches it
+printf '\377\377\377\177' | dd of="$1" bs=1 seek=$((size - 4)) conv=notrunc 2>/dev/null
+is "a cache file whose program was changed is ignored" "$("$SANDBOX" -- "$PROBE" sys keyctl 2>&1)" EPERM
+assert_clean
+done_testing

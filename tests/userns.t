@@ -1,0 +1,45 @@
+#!/bin/sh
+# The user namespace: own ids by default, root on request, subordinate ranges through
+# newuidmap/newgidmap, and a one-id map with one notice line without a range.
+. "${srcdir:?}/tests/lib.sh"
+plan 12
+uid=$(id -u) gid=$(id -g)
+sub=$(awk -F: -v u="$(id -un)" -v n="$uid" '$1 == u || $1 == n {print $2, $3; exit}' /etc/subuid)
+norm() { awk '{print $1, $2, $3}' "$@"; }
+
+run_sb -- sh -c 'id -u; id -g'
+is "own uid and gid inside by default" "$(tr '\n' ' ' <"$T/out")" "$uid $gid "
+run_sb --uid 0 --gid 0 -- sh -c 'id -u; id -g'
+is "--uid 0 --gid 0 gives root inside" "$(tr '\n' ' ' <"$T/out")" "0 0 "
+
+if [ -n "$sub" ]; then
+  set -- $sub; start=$1 count=$2
+  run_sb -- cat /proc/self/uid_map
+  want=$(printf '0 %s %s\n%s %s %s\n%s %s 1' "$start" "$uid" "$((uid + 1))" "$((start + uid))" "$((count - uid))" "$uid" "$uid")
+  is "own-uid mode: ids below and above ours come from the range" "$(norm "$T/out")" "$want"
+  is "and no notice is printed" "$(cat "$T/err")" ""
+  run_sb --uid 0 -- cat /proc/self/uid_map
+  is "--uid 0: root is us, 1.. come from the range" "$(norm "$T/out")" "$(printf '1 %s %s\n0 %s 1' "$start" "$count" "$uid")"
+  run_sb --gid 0 -- cat /proc/self/gid_map
+  gstart=$(awk -F: -v u="$(id -un)" -v n="$uid" '$1 == u || $1 == n {print $2; exit}' /etc/subgid)
+  check "--gid 0: gid_map maps 0 to our gid and 1.. from the subgid range" grep -q "^ *1 *$gstart " "$T/out"
+  run_sb --uid 0 -- sh -c 'chown 1:1 /tmp 2>&1; touch /tmp/f && chown 5:7 /tmp/f && stat -c "%u %g" /tmp/f'
+  is "a subordinate id can own files inside" "$(tail -n1 "$T/out")" "5 7"
+else
+  for d in "own-uid map" "no notice" "--uid 0 map" "--gid 0 map" "subordinate owner"; do
+    skip "$d" "the test user has no /etc/subuid range (the test command makes one)"
+  done
+fi
+
+# without a range: the subuid file named by SANDBOX_SUBUID has none for us
+: >"$T/empty"
+status=0
+SANDBOX_SUBUID=$T/empty "$SANDBOX" -- cat /proc/self/uid_map >"$T/out" 2>"$T/err" || status=$?
+is "without a range: a one-id map" "$(norm "$T/out")" "$uid $uid 1"
+is "and one notice line saying so" "$(cat "$T/err")" "sandbox: notice: no subuid range for '$(id -un)' in $T/empty, mapping uid $uid and gid $gid only"
+SANDBOX_SUBUID=$T/empty "$SANDBOX" --uid 0 --gid 0 -- sh -c 'id -u; id -g; cat /proc/self/gid_map' >"$T/out" 2>/dev/null
+is "without a range, --uid 0 maps root to us" "$(head -n2 "$T/out" | tr '\n' ' ')$(tail -n1 "$T/out" | awk '{print $1, $2, $3}')" "0 0 0 $gid 1"
+SANDBOX_SUBUID=$T/empty "$SANDBOX" -- cat /proc/self/setgroups >"$T/out" 2>/dev/null
+is "the one-id gid map denies setgroups" "$(cat "$T/out")" "deny"
+assert_clean
+done_testing
