@@ -12,7 +12,7 @@ command -v iperf3 >/dev/null || { echo "iperf3 not installed (Debian package ipe
 iperf3 -s -B 127.0.0.1 -p "$PORT" >/dev/null 2>&1 &
 SRV=$!
 trap 'kill $SRV 2>/dev/null' EXIT
-i=0; until iperf3 -c 127.0.0.1 -p "$PORT" -t 0.1 >/dev/null 2>&1 || [ $i -gt 50 ]; do i=$((i+1)); sleep 0.1; done
+i=0; until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$PORT" 2>/dev/null || [ $i -gt 50 ]; do i=$((i+1)); sleep 0.1; done
 
 # Gbit/s of one iperf3 run: $1 = -R for host -> client, or empty; the rest: the command prefix
 gbits() {
