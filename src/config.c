@@ -11,6 +11,7 @@
 #include "desktop.h"
 #include "error.h"
 #include "rootfs.h"
+#include "net.h"
 #include "util.h"
 
 extern char **environ;
@@ -101,6 +102,9 @@ config_finish (struct config *cfg, struct sb_error **err)
   if (desktop_prepare (cfg, err) < 0)
     return -1;
 
+  if (net_config_finish (cfg, err) < 0)
+    return -1;
+
   if (cfg->argv == NULL)
     {
       const char *shell = getenv ("SHELL");
@@ -119,6 +123,10 @@ config_free (struct config *cfg)
   strv_free (cfg->argv);
   free (cfg->hostname);
   free (cfg->chdir);
+  for (size_t i = 0; i < cfg->n_publish; i++)
+    free (cfg->publish[i].spec);
+  free (cfg->publish);
+  free (cfg->net_helper);
   free (cfg->seccomp);
   sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)

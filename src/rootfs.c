@@ -26,6 +26,7 @@
 #include "desktop.h"
 #include "error.h"
 #include "log.h"
+#include "net.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -1234,6 +1235,8 @@ rootfs_setup (const struct config *cfg, int sock, struct sb_error **err)
      binds after them may still cover them */
   if (setup_pseudo (root, err) < 0 || desktop_setup (cfg, ROOT, err) < 0
       || setup_mounts (&c, root, err) < 0)
+    goto out;
+  if (net_setup_files (cfg, ROOT, err) < 0)
     goto out;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */
