@@ -51,8 +51,9 @@ wait_for() {
 SBTEST_MARK=$$.$(date +%s%N)
 export SBTEST_MARK
 _leftovers() {
-  ps -e -o pid=,ppid=,comm= 2>/dev/null | awk -v top=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
-    { parent[$1] = $2; comm[$1] = $3; pids[++n] = $1 }
+  # zombies are left out: they hold nothing, and reaping them is their parent's business
+  ps -e -o pid=,ppid=,stat=,comm= 2>/dev/null | awk -v top=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
+    { parent[$1] = $2; comm[$1] = $4; if ($3 !~ /^Z/) pids[++n] = $1 }
     END {
       for (i = 1; i <= n; i++) {
         p = pids[i]; q = p; mine = 0
@@ -76,7 +77,7 @@ assert_clean() {
   _state=$(ls -d "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}"/sandbox-"$(id -u)"/*/ 2>/dev/null)
   if [ -z "$_left$_mnt$_state" ]; then ok "nothing is left behind"; else
     not_ok "nothing is left behind"
-    for p in $_left; do diag "process $p: $(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)"; done
+    for p in $_left; do diag "process $(ps -o pid=,ppid=,stat=,args= -p "$p")"; done
     diag "mounts: $_mnt" "state: $_state"
   fi
 }

@@ -139,7 +139,7 @@ is "--net pasta --net-host-loopback fetches the host's page via the gateway" "$(
 "$SANDBOX" --net pasta -- sh -c 'echo ready; exec sleep 30' >"$T/pw" 2>&1 &
 B=$!
 wait_for 100 grep -q ready "$T/pw"
-pargs=$(ps -o args= --ppid "$B" | grep '^pasta' || true)
+pargs=$(ps -o args= --ppid "$B" | grep 'pasta ' || true)
 kill "$B"; wait "$B"
 check "--net pasta: the host's loopback is closed by default (pasta --no-map-gw)" \
   sh -c 'printf "%s\n" "$1" | grep -q -- "--no-map-gw"' - "$pargs"
