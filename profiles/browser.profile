@@ -6,6 +6,8 @@ whitelist ${HOME}/.mozilla
 whitelist ${HOME}/.config/chromium
 whitelist ${XDG_DOWNLOAD_DIR}
 no-bind-cwd
+# the network through the user-mode helper (pasta, else slirp4netns); no host loopback
+net auto
 x11
 wayland
 pulseaudio
