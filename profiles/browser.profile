@@ -1,6 +1,13 @@
 # Firefox and Chromium: display, audio, GPU and a filtered session bus
 include default
 hostname browser
+# an empty home but for the browsers' own folders (kept, made on the first run) and Downloads
+whitelist ${HOME}/.mozilla
+whitelist ${HOME}/.config/chromium
+whitelist ${XDG_DOWNLOAD_DIR}
+no-bind-cwd
+# the network through the user-mode helper (pasta, else slirp4netns); no host loopback
+net auto
 x11
 wayland
 pulseaudio

@@ -1,4 +1,4 @@
-# development: root inside, no network; for builds and package managers
+# development: root inside, the host tree copy-on-write, the project folder read-write, no network
 include default
 uid 0
 gid 0

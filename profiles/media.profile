@@ -1,6 +1,11 @@
 # a media player: display, audio, GPU and media keys, no network
 include default
 hostname media
+# an empty home; the music and videos read-only
+home private
+no-bind-cwd
+ro-bind-try ${HOME}/Music
+ro-bind-try ${HOME}/Videos
 x11
 wayland
 pulseaudio

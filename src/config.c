@@ -11,6 +11,7 @@
 #include "desktop.h"
 #include "error.h"
 #include "rootfs.h"
+#include "net.h"
 #include "util.h"
 
 extern char **environ;
@@ -73,7 +74,11 @@ config_finish (struct config *cfg, struct sb_error **err)
   pw = getpwuid (cfg->caller_uid);
   if (pw != NULL)
     cfg->caller_name = xstrdup (pw->pw_name);
-  if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
+  /* the home is $HOME, as for the shell and the profiles' ${HOME}; the password file's when
+     it is unset */
+  if (getenv ("HOME") != NULL && getenv ("HOME")[0] == '/')
+    cfg->home_dir = xstrdup (getenv ("HOME"));
+  else if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
     cfg->home_dir = xstrdup (pw->pw_dir);
   if (!cfg->uid_set)
     cfg->uid = cfg->caller_uid;
@@ -99,6 +104,9 @@ config_finish (struct config *cfg, struct sb_error **err)
   if (desktop_prepare (cfg, err) < 0)
     return -1;
 
+  if (net_config_finish (cfg, err) < 0)
+    return -1;
+
   if (cfg->argv == NULL)
     {
       const char *shell = getenv ("SHELL");
@@ -117,6 +125,10 @@ config_free (struct config *cfg)
   strv_free (cfg->argv);
   free (cfg->hostname);
   free (cfg->chdir);
+  for (size_t i = 0; i < cfg->n_publish; i++)
+    free (cfg->publish[i].spec);
+  free (cfg->publish);
+  free (cfg->net_helper);
   free (cfg->seccomp);
   sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "net.h"
 #include "seccomp.h"
 
 struct env_op
@@ -106,6 +107,12 @@ struct config
   struct env_op *env_ops;
   size_t n_env_ops;
 
+  /* network (net.c) */
+  enum net_mode net;
+  bool net_host_loopback; /* the host's 127.0.0.1 reachable through the gateway */
+  struct net_publish *publish;
+  size_t n_publish;
+
   /* resource limits (cgroup.c); LIMIT_UNSET or 0 when not asked */
   uint64_t memory_max, memory_swap_max; /* bytes, LIMIT_UNSET */
   unsigned cpus_milli;                  /* --cpus 1.5 = 1500 */
@@ -158,6 +165,7 @@ struct config
   char *home_dir;          /* the caller's home folder */
   char *bind_cwd;          /* the working directory to bind read-write; NULL: none */
   char *fuse_overlayfs;    /* path of the helper when the engine may need it */
+  char *net_helper; /* the helper's path with --net slirp or pasta (auto is resolved) */
   uint64_t caps; /* the capabilities the command keeps (caps.c) */
   struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
   /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */

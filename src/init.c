@@ -206,10 +206,14 @@ init_main (const struct config *cfg, int sock)
     if (sethostname (name, strlen (name)) < 0)
       fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
   }
-  if (net_loopback_up (&err) < 0)
+  if (net_setup_inside (cfg, &err) < 0)
     fail (sock, err, 125);
   if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
     fail (sock, err, 125);
+  /* the launcher started the network helper while we built the root; the command must not
+     run before its device is up */
+  if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
+    _exit (125);
 
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);

@@ -20,6 +20,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "net.h"
 #include "overlay.h"
 #include "procviews.h"
 #include "sync.h"
@@ -53,6 +54,22 @@ clone_error (int e, struct sb_error **err)
   if (v != NULL && v[0] == '0')
     return sb_error_set (err, e, "create a user namespace: user.max_user_namespaces is 0");
   return sb_error_set (err, e, "create the namespaces");
+}
+
+/* A helper fails when the child died under it: the child's own SYNC_ERROR, already
+   queued, is the real reason.  */
+static void
+prefer_child_error (int sock, struct sb_error **err)
+{
+  struct sync_msg m;
+
+  if (TEMP_FAILURE_RETRY (recv (sock, &m, sizeof m, MSG_DONTWAIT)) != (ssize_t) sizeof m
+      || m.step != SYNC_ERROR)
+    return;
+  m.text[sizeof m.text - 1] = '\0';
+  sb_error_free (err);
+  sb_error_set (err, m.errnum, "%s", m.text);
+  (*err)->status = m.status;
 }
 
 struct waitstate
@@ -187,6 +204,8 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   struct cgroup cg;
   struct idmap map;
   struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
+  struct net_helper net = NET_HELPER_INIT;
+  unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
   sigset_t set, old;
@@ -214,8 +233,11 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
 
+  /* --net host: the host's network namespace (net.c says what that gives away) */
+  if (cfg->net == NET_HOST)
+    flags &= ~(unsigned long) CLONE_NEWNET;
   log_debug ("clone");
-  w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
+  w.pid = sys_clone_fork (flags | SIGCHLD);
   if (w.pid == 0)
     {
       (void) close (sv[0]);
@@ -240,6 +262,16 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
   log_debug ("id maps written");
+  /* the helper starts while the child builds its root; the child waits for it only right
+     before the command */
+  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
+    {
+      prefer_child_error (sock, err);
+      goto kill;
+    }
+  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
+  if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
+    sb_error_free (err);
   r = wait_sandbox (sock, sfd, &w, err);
   log_debug ("sandbox ended");
   if (r < 0 && !w.reaped)
@@ -264,6 +296,7 @@ out:
   procviews_stop (&w.views_pid);
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
+  net_helper_stop (&net);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);

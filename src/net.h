@@ -1,7 +1,67 @@
-/* net.h: the sandbox's network. */
+/* net.h: the sandbox's network: none, the host's, or user-mode networking through a helper
+   (slirp4netns or passt's pasta) that runs outside the sandbox; port publishing; the
+   resolv.conf and hosts files inside.  */
 #pragma once
 
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct config;
 struct sb_error;
 
-/* In the new network namespace: bring up lo, its only device.  */
-int net_loopback_up (struct sb_error **err);
+enum net_mode
+{
+  NET_NONE, /* a new network namespace with lo only (the default) */
+  NET_HOST, /* the host's network namespace */
+  NET_SLIRP,
+  NET_PASTA,
+  NET_AUTO, /* pasta when installed, else slirp4netns; config_finish resolves it */
+};
+
+/* One --publish [HOSTIP:]HOSTPORT:PORT[/tcp|/udp].  */
+struct net_publish
+{
+  char *spec; /* as the user wrote it, for messages */
+  int proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+  struct in_addr host_addr; /* 127.0.0.1 unless given */
+  uint16_t host_port, port;
+};
+
+/* The launcher's handle on a running helper.  */
+struct net_helper
+{
+  pid_t pid;     /* 0: none */
+  pid_t target;  /* the sandbox's pid 1, whose namespaces the helper serves */
+  int ready_fd;  /* read end: the helper writes to it once its device is up */
+  int exit_fd;   /* write end: slirp4netns exits when it closes (also when we are killed) */
+  int log_fd;    /* a memfd holding the helper's stderr, for the error line */
+  char *api_dir; /* a private folder for slirp4netns's API socket while ports are added */
+};
+#define NET_HELPER_INIT { 0, 0, -1, -1, -1, NULL }
+
+/* Parsers for the option table.  *RET_WHY says what is wrong, for "--OPT 'VALUE': why".  */
+int net_parse_mode (const char *s, enum net_mode *ret_mode);
+const char *net_mode_name (enum net_mode mode);
+int net_parse_publish (const char *s, struct net_publish *ret, const char **ret_why);
+
+/* config_finish: resolves --net auto, finds the helper, checks the options that go together
+   and that every published host port is free.  */
+int net_config_finish (struct config *cfg, struct sb_error **err);
+
+/* The launcher, once the child's id maps are written: starts the helper for the network
+   namespace of PID without waiting for it.  */
+int net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h,
+                      struct sb_error **err);
+/* Waits until the helper's device is up, then adds the published ports.  */
+int net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error **err);
+/* Kills and reaps the helper, removes its folder; safe on a helper never started.  */
+void net_helper_stop (struct net_helper *h);
+
+/* The child, before pivot_root, with ROOT the new root and ROOT/run a tmpfs of ours: binds
+   generated files over ROOT/etc/resolv.conf (the helper's resolver) and ROOT/etc/hosts (the
+   sandbox's host name); nothing with --net host.  */
+int net_setup_files (const struct config *cfg, const char *root, struct sb_error **err);
+/* The child, in its network namespace: brings lo up (nothing with --net host).  */
+int net_setup_inside (const struct config *cfg, struct sb_error **err);

@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "config.h"
 #include "error.h"
+#include "net.h"
 #include "options.h"
 #include "profile.h"
 #include "util.h"
@@ -285,6 +286,30 @@ set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
+set_net (struct config *cfg, const struct sb_option *opt, char *const *args,
+         struct sb_error **err)
+{
+  if (net_parse_mode (args[0], &cfg->net) < 0)
+    return sb_error_set (err, 0, "--%s '%s': expected none, host, slirp, pasta or auto",
+                         opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_publish (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  struct net_publish p;
+  const char *why;
+
+  if (net_parse_publish (args[0], &p, &why) < 0)
+    return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], why);
+  cfg->publish = xreallocarray (cfg->publish, cfg->n_publish + 1, sizeof *cfg->publish);
+  cfg->publish[cfg->n_publish++] = p;
+  return 0;
+}
+
+static int
 set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
          struct sb_error **err)
 {
@@ -450,6 +475,9 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE | OPT_REPEAT, NULL, "start the command with an empty environment", set_clearenv, 0 },
+  { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta or auto (default: none)", set_net, FIELD (net) },
+  { "net-host-loopback", 0, OPT_ARG_NONE, NULL, "let the sandbox reach the host's 127.0.0.1 through the gateway", set_flag, FIELD (net_host_loopback) },
+  { "publish", 0, OPT_ARG_ONE | OPT_REPEAT, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
   { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
   { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
   { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },

@@ -26,6 +26,7 @@
 #include "desktop.h"
 #include "error.h"
 #include "log.h"
+#include "net.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -143,6 +144,30 @@ find_in_path (const char *name)
   return NULL;
 }
 
+/* mkdir -p PATH (mode 0700) when PATH is below $HOME; -1 otherwise */
+static int
+make_home_folder (const char *path)
+{
+  const char *home = getenv ("HOME");
+  size_t hl = home ? strlen (home) : 0;
+  cleanup_free char *p = xstrdup (path);
+
+  if (hl < 2 || strncmp (path, home, hl) != 0 || path[hl] != '/' || strstr (path, "/..") != NULL)
+    return -1;
+  for (char *s = p + hl + 1;; s++)
+    if (*s == '/' || *s == '\0')
+      {
+        char c = *s;
+
+        *s = '\0';
+        if (mkdir (p, 0700) < 0 && errno != EEXIST)
+          return -1;
+        if (c == '\0')
+          return 0;
+        *s = c;
+      }
+}
+
 int
 rootfs_config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -159,6 +184,11 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
       if (op->src == NULL)
         continue;
       real = realpath (op->src, NULL);
+      /* a program's own folder that does not exist yet (a first run): made, so that what the
+         program keeps there survives, as firejail's whitelist does; only under the home */
+      if (real == NULL && errno == ENOENT && strcmp (op->opt, "whitelist") == 0
+          && make_home_folder (op->src) == 0)
+        real = realpath (op->src, NULL);
       if (real == NULL && op->try && errno == ENOENT)
         {
           log_debug ("--%s '%s': no such source, skipped", op->opt, op->src);
@@ -1205,6 +1235,8 @@ rootfs_setup (const struct config *cfg, int sock, struct sb_error **err)
      binds after them may still cover them */
   if (setup_pseudo (root, err) < 0 || desktop_setup (cfg, ROOT, err) < 0
       || setup_mounts (&c, root, err) < 0)
+    goto out;
+  if (net_setup_files (cfg, ROOT, err) < 0)
     goto out;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */

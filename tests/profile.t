@@ -2,7 +2,7 @@
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"
-plan 28
+plan 31
 
 # a home of our own: ~/.config/sandbox/profiles is the first place searched
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config"
@@ -62,7 +62,13 @@ check "every shipped profile runs a command, silently (last: $p)" \
 is "devel: root inside" "$("$SANDBOX" -p devel -- id -u)" 0
 is "untrusted: an empty environment but PATH, HOME, LANG" \
   "$(FOO=bar "$SANDBOX" -p untrusted -- env | sort | tr '\n' ' ')" \
-  "HOME=/tmp LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin "
+  "HOME=$HOME LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin "
+mkdir -p "$HOME/.ssh" && echo key >"$HOME/.ssh/id_test"
+run_sb -p untrusted -- cat "$HOME/.ssh/id_test"
+check "untrusted: ~/.ssh is not there (a private home)" [ "$status" -ne 0 ]
+run_sb -p untrusted -- sh -c 'echo x >"$HOME/f" && ls -A "$HOME"'
+is "untrusted: the private home is empty and writable" "$(cat "$T/out")" f
+check "and nothing of it reaches the host" [ ! -e "$HOME/f" ]
 printf 'include browser\nignore x11\n' >"$T/nox.profile"
 run_sb -p "$T/nox.profile" --print-config
 check "ignore takes back what an included profile switched on" \

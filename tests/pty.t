@@ -14,17 +14,18 @@ tm -f /dev/null new-session -d -s sb -x 80 -y 24 \
   "env PS1='sbx\$ ' '$SANDBOX' -- bash --norc --noprofile -i; echo launcher-exit=\$?; sleep 30"
 check "an interactive shell starts" wait_for 100 sees 'sbx\$'
 check "with job control (no 'no job control' warning)" sh -c '! tmux -S "$1" capture-pane -p -t sb | grep -q "no job control"' - "$S"
-tm send-keys -t sb 'sleep 100' Enter
-wait_for 20 sh -c "pgrep -u $(id -u) -x sleep >/dev/null"
+# the pattern [s]leep does not match the pgrep that looks for it
+tm send-keys -t sb 'sleep 1001' Enter
+wait_for 50 sh -c "pgrep -u $(id -u) -f '[s]leep 1001' >/dev/null"
 tm send-keys -t sb C-c
 tm send-keys -t sb 'echo "rc=$?"' Enter
 check "^C interrupts the foreground command" wait_for 50 sees 'rc=130'
-tm send-keys -t sb 'sleep 100' Enter
-wait_for 20 sh -c "pgrep -u $(id -u) -x sleep >/dev/null"
+tm send-keys -t sb 'sleep 1002' Enter
+wait_for 50 sh -c "pgrep -u $(id -u) -f '[s]leep 1002' >/dev/null"
 tm send-keys -t sb C-z
 check "^Z stops it" wait_for 50 sees 'Stopped'
 tm send-keys -t sb 'fg' Enter
-wait_for 20 sees '^sleep 100$'
+wait_for 20 sees '^sleep 1002$'
 tm send-keys -t sb C-c
 tm send-keys -t sb 'echo "fg-rc=$?"' Enter
 check "fg resumes it and ^C ends it" wait_for 50 sees 'fg-rc=130'

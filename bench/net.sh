@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench/net.sh: network throughput and start-up of --net slirp / pasta against the host's
+# loopback, in one run.  Needs iperf3 (and hyperfine for start-up); not part of make check.
+#   bench/net.sh [SECONDS]     run from the build folder (outside /tmp: the sandbox's /tmp
+#                              is its own); SANDBOX=path overrides src/sandbox
+set -eu
+SANDBOX=${SANDBOX:-$PWD/src/sandbox}
+SECS=${1:-5}
+PORT=$(( 30000 + $$ % 20000 ))
+command -v iperf3 >/dev/null || { echo "iperf3 not installed (Debian package iperf3)"; exit 1; }
+
+iperf3 -s -B 127.0.0.1 -p "$PORT" >/dev/null 2>&1 &
+SRV=$!
+trap 'kill $SRV 2>/dev/null' EXIT
+i=0; until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$PORT" 2>/dev/null || [ $i -gt 50 ]; do i=$((i+1)); sleep 0.1; done
+
+# Gbit/s of one iperf3 run: $1 = -R for host -> client, or empty; the rest: the command prefix
+gbits() {
+  _r=$1; shift
+  "$@" iperf3 -J -c "$ADDR" -p "$PORT" -t "$SECS" $_r 2>/dev/null |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' 2>/dev/null || echo "failed"
+}
+
+printf '%-28s %14s %14s\n' "path" "sandbox->host" "host->sandbox"
+ADDR=127.0.0.1
+printf '%-28s %14s %14s\n' "host loopback" "$(gbits '')" "$(gbits -R)"
+ADDR=10.0.2.2
+printf '%-28s %14s %14s\n' "slirp4netns (10.0.2.2)" \
+  "$(gbits '' "$SANDBOX" --net slirp --net-host-loopback --)" \
+  "$(gbits -R "$SANDBOX" --net slirp --net-host-loopback --)"
+if command -v pasta >/dev/null; then
+  ADDR=$("$SANDBOX" --net pasta -- sh -c "awk '\$2 == \"00000000\" { print \$3; exit }' /proc/net/route" |
+    python3 -c 'import sys,socket,struct; print(socket.inet_ntoa(struct.pack("<I", int(sys.stdin.read(), 16))))')
+  printf '%-28s %14s %14s\n' "pasta (gateway $ADDR)" \
+    "$(gbits '' "$SANDBOX" --net pasta --net-host-loopback --)" \
+    "$(gbits -R "$SANDBOX" --net pasta --net-host-loopback --)"
+else
+  echo "pasta: not installed (Debian package passt), skipped"
+fi
+
+if command -v hyperfine >/dev/null; then
+  echo
+  echo "start-up of 'true' (wall clock, hyperfine):"
+  hyperfine -N --warmup 5 --runs "${RUNS:-50}" \
+    -n none "$SANDBOX --net none true" \
+    -n slirp "$SANDBOX --net slirp true" \
+    -n pasta "$SANDBOX --net pasta true" 2>/dev/null | grep -E 'Time|±|faster|^ +[0-9.]+ ±|none|slirp|pasta'
+else
+  echo "hyperfine not installed: start-up skipped"
+fi

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Real browsers under -p browser: Firefox and Chromium take a headless screenshot of a page
+# the test serves on the host's loopback; the PNG must show the page's red background.
+. "${srcdir:?}/tests/lib.sh"
+plan 7
+export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
+mkdir -p "$HOME" "$T/www"
+printf '<html><body style="margin:0;background:#ff0000"><h1>sandbox</h1></body></html>\n' >"$T/www/index.html"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 "$port" --directory "$T/www" >/dev/null 2>&1 &
+web=$!
+trap 'kill $web 2>/dev/null; rm -rf "$T"' EXIT
+wait_for 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+
+# the colour of the pixel at (x, y) of an 8-bit RGB or RGBA PNG, as rrggbb
+pixel() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+pos, idat, hdr = 8, b"", None
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR": hdr = struct.unpack(">IIBBBBB", body)
+    if kind == b"IDAT": idat += body
+    pos += 12 + n
+w, h, depth, ctype = hdr[:4]
+bpp = {2: 3, 6: 4}[ctype]
+raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        p = a + b - c
+        pred = [0, a, b, (a + b) // 2, a if abs(p - a) <= min(abs(p - b), abs(p - c)) else (b if abs(p - b) <= abs(p - c) else c)][f]
+        line[i] = (line[i] + pred) & 255
+    rows.append(line); prev = line
+x, y = int(sys.argv[2]), int(sys.argv[3])
+print("%02x%02x%02x" % tuple(rows[y][x * bpp:x * bpp + 3]))
+PY
+}
+
+# host loopback is reached as 10.0.2.2 through slirp4netns, opened for the test only
+for b in firefox-esr chromium; do
+  if ! command -v "$b" >/dev/null; then
+    not_ok "$b is installed (tests/setup installs it)"; not_ok "$b screenshot"; not_ok "$b pixel"
+    continue
+  fi
+  case $b in
+    firefox-esr) args="--headless --window-size 400,300 --screenshot $HOME/Downloads/$b.png" ;;
+    chromium) args="--headless --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --window-size=400,300 --screenshot=$HOME/Downloads/$b.png" ;;
+  esac
+  # shellcheck disable=SC2086
+  # TMPDIR (lib.sh's, under the host's /tmp) does not exist inside: Chromium needs it to
+  timeout 180 env -u TMPDIR "$SANDBOX" -p browser --net slirp --net-host-loopback -- "$b" $args "http://10.0.2.2:$port/" >"$T/$b.log" 2>&1
+  is "$b under -p browser exits 0" "$?" 0
+  check "$b wrote its screenshot into the whitelisted Downloads" [ -s "$HOME/Downloads/$b.png" ]
+  is "$b's screenshot shows the page served on the host's loopback" "$(pixel "$HOME/Downloads/$b.png" 200 250 2>&1)" ff0000
+done
+assert_clean
+done_testing
