@@ -89,6 +89,6 @@ is "no limits and no user bus: runs, says nothing" "$status/$(cat "$T/err")" "0/
 run_sb --proc-views no -- sh -c 'grep -c ^processor /proc/cpuinfo'
 is "no limits: /proc is the kernel's" "$(cat "$T/out")" "$(grep -c ^processor /proc/cpuinfo)"
 run_sb -- sh -c 'cat /proc/self/cgroup | grep "^0::"'
-is "the cgroup namespace is rooted at the sandbox's cgroup" "$(cat "$T/out")" "0::/"
+is "the cgroup namespace hides the launcher's cgroup path" "$(cat "$T/out")" "0::/"
 assert_clean
 done_testing
