@@ -93,33 +93,6 @@ idmap_build (unsigned inside, unsigned outside, const struct idmap_range *ranges
   return text;
 }
 
-static char *
-find_in_path (const char *prog)
-{
-  const char *path = getenv ("PATH");
-
-  if (path == NULL || *path == '\0')
-    path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-  for (const char *p = path; *p != '\0';)
-    {
-      size_t len = strcspn (p, ":");
-      char *full;
-
-      if (len > 0)
-        {
-          if (asprintf (&full, "%.*s/%s", (int) len, p, prog) < 0)
-            oom ();
-          if (access (full, X_OK) == 0)
-            return full;
-          free (full);
-        }
-      p += len;
-      if (*p == ':')
-        p++;
-    }
-  return NULL;
-}
-
 static size_t
 read_ranges (const char *file, const struct config *cfg, struct idmap_range **ret)
 {
@@ -149,8 +122,8 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   ng = read_ranges (subgid, cfg, &gr);
   if (nu > 0 && ng > 0)
     {
-      m->newuidmap = find_in_path ("newuidmap");
-      m->newgidmap = find_in_path ("newgidmap");
+      m->newuidmap = path_find ("newuidmap");
+      m->newgidmap = path_find ("newgidmap");
       m->helpers = m->newuidmap != NULL && m->newgidmap != NULL;
     }
   if (m->helpers)

@@ -143,27 +143,6 @@ net_parse_publish (const char *s, struct net_publish *ret, const char **ret_why)
   return 0;
 }
 
-/* The helper's path on $PATH, or NULL.  */
-static char *
-find_program (const char *name)
-{
-  const char *path = getenv ("PATH");
-  cleanup_free char *copy = xstrdup (path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-  char *save = NULL;
-
-  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
-    {
-      char *p;
-
-      if (asprintf (&p, "%s/%s", *dir ? dir : ".", name) < 0)
-        oom ();
-      if (access (p, X_OK) == 0)
-        return p;
-      free (p);
-    }
-  return NULL;
-}
-
 /* A published host port that something else holds fails here, before any namespace, with
    one clear line; the helper's own error would be vaguer (slirp4netns: "add_hostfwd
    failed").  Only a listener or a bound UDP socket blocks it: TCP uses SO_REUSEADDR like
@@ -205,7 +184,7 @@ net_config_finish (struct config *cfg, struct sb_error **err)
 
   if (cfg->net == NET_AUTO || cfg->net == NET_PASTA)
     {
-      cfg->net_helper = find_program ("pasta");
+      cfg->net_helper = path_find ("pasta");
       if (cfg->net_helper != NULL)
         cfg->net = NET_PASTA;
       else if (cfg->net == NET_PASTA)
@@ -214,7 +193,7 @@ net_config_finish (struct config *cfg, struct sb_error **err)
     }
   if (cfg->net == NET_AUTO || cfg->net == NET_SLIRP)
     {
-      cfg->net_helper = find_program ("slirp4netns");
+      cfg->net_helper = path_find ("slirp4netns");
       if (cfg->net_helper == NULL)
         return sb_error_set (err, 0, cfg->net == NET_AUTO
                                          ? "--net auto: neither pasta nor slirp4netns found: "
@@ -544,6 +523,21 @@ slirp_publish (const struct config *cfg, const struct net_helper *h, struct sb_e
   return 0;
 }
 
+/* slirp4netns's API socket and its folder, once no longer needed */
+static void
+remove_api_dir (struct net_helper *h)
+{
+  cleanup_free char *sock = NULL;
+
+  if (h->api_dir == NULL)
+    return;
+  if (asprintf (&sock, "%s/api.sock", h->api_dir) < 0)
+    oom ();
+  (void) unlink (sock);
+  (void) rmdir (h->api_dir);
+  free (steal_ptr (&h->api_dir));
+}
+
 int
 net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error **err)
 {
@@ -563,14 +557,9 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
   if (h->api_dir != NULL)
     {
       int r = slirp_publish (cfg, h, err);
-      cleanup_free char *sock = NULL;
 
       /* the socket has done its work: from now on nobody can add forwards */
-      if (asprintf (&sock, "%s/api.sock", h->api_dir) < 0)
-        oom ();
-      (void) unlink (sock);
-      (void) rmdir (h->api_dir);
-      free (steal_ptr (&h->api_dir));
+      remove_api_dir (h);
       if (r < 0)
         return -1;
     }
@@ -591,16 +580,7 @@ net_helper_stop (struct net_helper *h)
       (void) TEMP_FAILURE_RETRY (waitpid (h->pid, NULL, 0));
       h->pid = 0;
     }
-  if (h->api_dir != NULL)
-    {
-      cleanup_free char *sock = NULL;
-
-      if (asprintf (&sock, "%s/api.sock", h->api_dir) < 0)
-        oom ();
-      (void) unlink (sock);
-      (void) rmdir (h->api_dir);
-      free (steal_ptr (&h->api_dir));
-    }
+  remove_api_dir (h);
   closep (&h->ready_fd);
   closep (&h->exit_fd);
   closep (&h->log_fd);

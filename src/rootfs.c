@@ -122,28 +122,6 @@ prepare_persist (struct config *cfg, struct sb_error **err)
   return 0;
 }
 
-static char *
-find_in_path (const char *name)
-{
-  const char *path = getenv ("PATH");
-  cleanup_free char *copy = xstrdup (path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-  char *save = NULL;
-
-  for (char *d = strtok_r (copy, ":", &save); d; d = strtok_r (NULL, ":", &save))
-    {
-      char *p;
-
-      if (d[0] != '/')
-        continue;
-      if (asprintf (&p, "%s/%s", d, name) < 0)
-        oom ();
-      if (access (p, X_OK) == 0)
-        return p;
-      free (p);
-    }
-  return NULL;
-}
-
 /* mkdir -p PATH (mode 0700) when PATH is below $HOME; -1 otherwise */
 static int
 make_home_folder (const char *path)
@@ -215,7 +193,7 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
   if (cfg->persist != NULL && prepare_persist (cfg, err) < 0)
     return -1;
   if (cfg->overlay == OVERLAY_FUSE || cfg->overlay == OVERLAY_AUTO)
-    cfg->fuse_overlayfs = find_in_path ("fuse-overlayfs");
+    cfg->fuse_overlayfs = path_find ("fuse-overlayfs");
   if (cfg->overlay == OVERLAY_FUSE && overlay_fuse_check (cfg, err) < 0)
     return -1;
 

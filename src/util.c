@@ -203,3 +203,25 @@ sb_profiledir (void)
     return SB_PROFILEDIR;
   return SB_SRC_PROFILEDIR;
 }
+
+char *
+path_find (const char *name)
+{
+  const char *path = getenv ("PATH");
+  cleanup_free char *copy = xstrdup (path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+  char *save = NULL;
+
+  for (char *d = strtok_r (copy, ":", &save); d; d = strtok_r (NULL, ":", &save))
+    {
+      char *p;
+
+      if (d[0] != '/')
+        continue;
+      if (asprintf (&p, "%s/%s", d, name) < 0)
+        oom ();
+      if (access (p, X_OK) == 0)
+        return p;
+      free (p);
+    }
+  return NULL;
+}

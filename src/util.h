@@ -54,3 +54,7 @@ int parse_id (const char *s, unsigned *ret);
 /* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests),
    the installed one, else the source tree's profiles/ (an uninstalled build run from it).  */
 const char *sb_profiledir (void);
+
+/* The first executable NAME in the folders of $PATH (absolute ones only: a helper is never
+   taken from a relative folder), or NULL.  */
+char *path_find (const char *name);
