@@ -1,3 +1,3 @@
-# an interactive shell: your own user, the host tree read-only, no network
+# an interactive shell: your own user, the host tree copy-on-write, no network
 include default
 hostname shell
