@@ -3,8 +3,10 @@
 . "${srcdir:?}/tests/lib.sh"
 opts=$("$SANDBOX" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 n=$(printf '%s\n' "$opts" | wc -l)
-plan $((n * 4 + 1))
+plan $((n * 4 + 2))
 check "--help lists options" [ "$n" -gt 5 ]
+index=$(sed -n 's/^\.\\" options (tests\/docs.t keeps this index equal to the option table): //p' "$srcdir/man/sandbox.1")
+is "sandbox.1's option index is the option table" "$index" "$(printf '%s\n' "$opts" | tr '\n' ' ' | sed 's/ $//')"
 for o in $opts; do
   name=${o#--}
   man="\\fB$(printf '%s' "$o" | sed 's/-/\\-/g')\\fR"   # \fB\-\-name\fR
