@@ -118,6 +118,7 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
 
   (void) err;
   memset (m, 0, sizeof *m);
+  m->err_fd = -1;
   nu = read_ranges (subuid, cfg, &ur);
   ng = read_ranges (subgid, cfg, &gr);
   if (nu > 0 && ng > 0)
@@ -162,59 +163,42 @@ helper_argv (const char *prog, const char *pidstr, const char *map)
   return argv;
 }
 
+/* Both helpers run at once; their stderr is kept for the one error line.  */
 static int
-write_with_helpers (const struct idmap *m, pid_t pid, struct sb_error **err)
+start_helpers (struct idmap *m, pid_t pid, struct sb_error **err)
 {
   char pidstr[16];
   cleanup_strv char **uargv = NULL;
   cleanup_strv char **gargv = NULL;
   posix_spawn_file_actions_t fa;
-  cleanup_close int rfd = -1;
-  int pipefd[2], status[2] = { 0, 0 }, r;
-  pid_t kids[2] = { -1, -1 };
+  int pipefd[2], r;
 
   snprintf (pidstr, sizeof pidstr, "%d", (int) pid);
   uargv = helper_argv (m->newuidmap, pidstr, m->uid_map);
   gargv = helper_argv (m->newgidmap, pidstr, m->gid_map);
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return sb_error_set (err, errno, "pipe");
-  rfd = pipefd[0];
-  /* both helpers run at once; their stderr is kept for the one error line */
+  m->err_fd = pipefd[0];
   posix_spawn_file_actions_init (&fa);
   posix_spawn_file_actions_adddup2 (&fa, pipefd[1], STDERR_FILENO);
-  r = posix_spawn (&kids[0], m->newuidmap, &fa, NULL, uargv, environ);
+  r = posix_spawn (&m->kids[0], m->newuidmap, &fa, NULL, uargv, environ);
   if (r == 0)
-    r = posix_spawn (&kids[1], m->newgidmap, &fa, NULL, gargv, environ);
+    r = posix_spawn (&m->kids[1], m->newgidmap, &fa, NULL, gargv, environ);
   posix_spawn_file_actions_destroy (&fa);
   (void) close (pipefd[1]);
-  for (int i = 0; i < 2; i++)
-    if (kids[i] > 0 && TEMP_FAILURE_RETRY (waitpid (kids[i], &status[i], 0)) < 0)
-      status[i] = -1;
-  if (r != 0)
-    return sb_error_set (err, r, "run '%s'", kids[0] > 0 ? m->newgidmap : m->newuidmap);
-  for (int i = 0; i < 2; i++)
-    if (!WIFEXITED (status[i]) || WEXITSTATUS (status[i]) != 0)
-      {
-        char text[512];
-        ssize_t n = TEMP_FAILURE_RETRY (read (rfd, text, sizeof text - 1));
-
-        text[n > 0 ? n : 0] = '\0';
-        text[strcspn (text, "\n")] = '\0';
-        if (text[0] != '\0')
-          return sb_error_set (err, 0, "%s", text);
-        return sb_error_set (err, 0, "%s failed", i == 0 ? "newuidmap" : "newgidmap");
-      }
+  /* reported by idmap_finish, once the helper that did start is reaped */
+  m->spawn_errno = r;
   return 0;
 }
 
 int
-idmap_write (const struct idmap *m, pid_t pid, struct sb_error **err)
+idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
 {
   char dir[64];
   cleanup_close int dfd = -1;
 
   if (m->helpers)
-    return write_with_helpers (m, pid, err);
+    return start_helpers (m, pid, err);
   snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
   dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
@@ -229,12 +213,52 @@ idmap_write (const struct idmap *m, pid_t pid, struct sb_error **err)
   return 0;
 }
 
+int
+idmap_finish (struct idmap *m, struct sb_error **err)
+{
+  int status[2] = { 0, 0 };
+  bool started = m->kids[0] > 0;
+
+  for (int i = 0; i < 2; i++)
+    if (m->kids[i] > 0)
+      {
+        if (TEMP_FAILURE_RETRY (waitpid (m->kids[i], &status[i], 0)) < 0)
+          status[i] = -1;
+        m->kids[i] = 0;
+      }
+  if (!m->helpers)
+    return 0;
+  if (m->spawn_errno != 0)
+    return sb_error_set (err, m->spawn_errno, "run '%s'",
+                         started ? m->newgidmap : m->newuidmap);
+  for (int i = 0; i < 2; i++)
+    if (!WIFEXITED (status[i]) || WEXITSTATUS (status[i]) != 0)
+      {
+        char text[512];
+        ssize_t n = TEMP_FAILURE_RETRY (read (m->err_fd, text, sizeof text - 1));
+
+        text[n > 0 ? n : 0] = '\0';
+        text[strcspn (text, "\n")] = '\0';
+        if (text[0] != '\0')
+          return sb_error_set (err, 0, "%s", text);
+        return sb_error_set (err, 0, "%s failed", i == 0 ? "newuidmap" : "newgidmap");
+      }
+  return 0;
+}
+
 void
 idmap_free (struct idmap *m)
 {
+  /* a helper still running writes a map nobody waits for: let it finish, never leave it */
+  for (int i = 0; i < 2; i++)
+    if (m->kids[i] > 0)
+      (void) TEMP_FAILURE_RETRY (waitpid (m->kids[i], NULL, 0));
+  if (m->err_fd >= 0)
+    (void) close (m->err_fd);
   free (m->uid_map);
   free (m->gid_map);
   free (m->newuidmap);
   free (m->newgidmap);
   memset (m, 0, sizeof *m);
+  m->err_fd = -1;
 }

@@ -21,12 +21,20 @@ struct idmap
   char *uid_map; /* "inside outside count\n" lines */
   char *gid_map;
   char *newuidmap, *newgidmap; /* their paths, when helpers */
+  /* between idmap_start and idmap_finish: the running helpers and their stderr */
+  pid_t kids[2];
+  int err_fd;
+  int spawn_errno;
 };
 
 /* Decides the maps before anything is created; prints the one notice when it falls back.  */
 int idmap_plan (const struct config *cfg, struct idmap *ret, struct sb_error **err);
-/* Writes the maps of PID's user namespace.  */
-int idmap_write (const struct idmap *m, pid_t pid, struct sb_error **err);
+/* Starts writing the maps of PID's user namespace: the helpers run while the caller goes on
+   (they take milliseconds: a setuid exec each); a one-id map is written at once.  */
+int idmap_start (struct idmap *m, pid_t pid, struct sb_error **err);
+/* Waits for the helpers; their failure, with their own error line, becomes *err.  */
+int idmap_finish (struct idmap *m, struct sb_error **err);
+/* Reaps helpers still running (after a failure elsewhere) and frees M.  */
 void idmap_free (struct idmap *m);
 
 /* Exported for the unit tests.  The ranges of NAME (or of the decimal UID) in a subuid file's

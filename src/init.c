@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -187,6 +188,27 @@ init_main (const struct config *cfg, int sock)
      before this line, the wait for the maps below sees the end of the socket */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     _exit (125);
+  /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our
+     own ids are unmapped here, so nothing may create a file yet).  We hold every
+     capability of the new user namespace already.  */
+  if (unshare (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
+               | (cfg->net == NET_HOST ? 0 : CLONE_NEWNET))
+      < 0)
+    fail (sock, (sb_error_set (&err, errno, "create the namespaces"), err), 125);
+  /* nothing we mount from here on reaches the host */
+  if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    fail (sock, (sb_error_set (&err, errno, "make the mount namespace private"), err), 125);
+  {
+    const char *name = cfg->hostname ? cfg->hostname : "sandbox";
+
+    if (sethostname (name, strlen (name)) < 0)
+      fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
+  }
+  if (net_setup_inside (cfg, &err) < 0)
+    fail (sock, err, 125);
+  /* the network helper joins our namespaces only now: before, they were the host's */
+  if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
+    _exit (125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
   /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
@@ -200,14 +222,6 @@ init_main (const struct config *cfg, int sock)
   if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, sock, &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
-  {
-    const char *name = cfg->hostname ? cfg->hostname : "sandbox";
-
-    if (sethostname (name, strlen (name)) < 0)
-      fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
-  }
-  if (net_setup_inside (cfg, &err) < 0)
-    fail (sock, err, 125);
   if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
     fail (sock, err, 125);
   /* the launcher started the network helper while we built the root; the command must not

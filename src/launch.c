@@ -27,12 +27,11 @@
 #include "syscalls.h"
 #include "util.h"
 
-#define NS_FLAGS                                                                              \
-  (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET      \
-)
-
-/* No CLONE_NEWCGROUP here: pid 1 unshares it once it is in its own cgroup (after
+/* Only the user and pid namespaces come with the clone: newuidmap and newgidmap (a setuid
+   exec each, most of our start-up) start at once, while pid 1 makes the others (init.c).
+   No CLONE_NEWCGROUP here either: pid 1 unshares it once it is in its own cgroup (after
    SYNC_MAPS_DONE), so that the namespace is rooted there.  */
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID)
 /* Why the kernel refused a user namespace, and what fixes it.  */
 static int
 clone_error (int e, struct sb_error **err)
@@ -70,6 +69,30 @@ prefer_child_error (int sock, struct sb_error **err)
   sb_error_free (err);
   sb_error_set (err, m.errnum, "%s", m.text);
   (*err)->status = m.status;
+}
+
+/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
+static int
+expect_namespaces (int sock, struct sb_error **err)
+{
+  struct sync_msg m;
+  int r = sync_recv (sock, &m, err);
+
+  if (r < 0)
+    return -1;
+  if (r == 0)
+    return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
+  if (m.step == SYNC_ERROR)
+    {
+      m.text[sizeof m.text - 1] = '\0';
+      sb_error_set (err, m.errnum, "%s", m.text);
+      (*err)->status = m.status;
+      return -1;
+    }
+  if (m.step != SYNC_NS_READY)
+    return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
+                         SYNC_NS_READY);
+  return 0;
 }
 
 struct waitstate
@@ -233,9 +256,6 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
 
-  /* --net host: the host's network namespace (net.c says what that gives away) */
-  if (cfg->net == NET_HOST)
-    flags &= ~(unsigned long) CLONE_NEWNET;
   log_debug ("clone");
   w.pid = sys_clone_fork (flags | SIGCHLD);
   if (w.pid == 0)
@@ -256,8 +276,16 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
+  if (idmap_start (&map, w.pid, err) < 0)
+    goto kill;
+  /* the helpers run while pid 1 makes its namespaces */
+  if (idmap_finish (&map, err) < 0)
+    {
+      prefer_child_error (sock, err);
+      goto kill;
+    }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (idmap_write (&map, w.pid, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
+  if (expect_namespaces (sock, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
       || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;

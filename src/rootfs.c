@@ -1194,9 +1194,7 @@ rootfs_setup (const struct config *cfg, int sock, struct sb_error **err)
   cleanup_close int root = -1;
   int r = -1;
 
-  /* nothing we mount from here on reaches the host */
-  if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    return sb_error_set (err, errno, "make the mount namespace private");
+  /* init_main made the mount namespace a slave already: nothing reaches the host */
   if (rootctx_open (&c, cfg, sock, err) < 0)
     goto out;
   if (do_mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err) < 0)

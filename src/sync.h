@@ -15,6 +15,7 @@ enum sync_step
   SYNC_NET_READY,     /* launcher -> child: the network helper is up; exec the command */
   SYNC_PROCVIEWS,     /* child -> launcher: the /proc views' /dev/fuse fd; start its server */
   SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
+  SYNC_NS_READY,      /* child -> launcher: every namespace is made; helpers may join them */
 };
 
 struct sync_msg
