@@ -2,6 +2,7 @@
 # bench/startup.sh: start-up and teardown of `sandbox true` against its peers on the same
 # work, in one run.  Prints medians and ratios to bwrap.  Run as an unprivileged user.
 #   bench/startup.sh [RUNS]        (default 200 runs each; needs hyperfine)
+# SANDBOX=path picks the binary; BEFORE=path adds an older build's `true` to the same run.
 # Peers that are not installed are skipped by name.  Never part of make check.
 set -u
 runs=${1:-200}
@@ -14,9 +15,18 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 set -- "true" true
 set -- "$@" "unshare -Urpfmuin" "unshare -Urpfmuin --mount-proc true"
 set -- "$@" "sandbox" "$SANDBOX true"
+[ -z "${BEFORE:-}" ] || set -- "$@" "sandbox (before)" "$BEFORE true"
+set -- "$@" "sandbox --read-only" "$SANDBOX --read-only true"
 # a one-id map, like bwrap's (no newuidmap/newgidmap)
 : >"$tmp/empty"
 set -- "$@" "sandbox (one-id map)" "env SANDBOX_SUBUID=$tmp/empty $SANDBOX true"
+# the added start-up of user-mode networking (issue 6: under 10 ms over --net none)
+if command -v slirp4netns >/dev/null; then
+  set -- "$@" "sandbox --net slirp" "$SANDBOX --net slirp true"
+else echo "skipped: sandbox --net slirp (slirp4netns not installed)"; fi
+if command -v pasta >/dev/null; then
+  set -- "$@" "sandbox --net pasta" "$SANDBOX --net pasta true"
+else echo "skipped: sandbox --net pasta (pasta not installed)"; fi
 if command -v bwrap >/dev/null; then
   set -- "$@" "bwrap" "bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
 else echo "skipped: bwrap (not installed)"; fi
@@ -49,8 +59,10 @@ python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = next((x["median"] for x in r if x["command"] == "bwrap"), None)
-print(f"{'command':24} {'median ms':>10} {'mean ms':>9} {'vs bwrap':>9}")
+sb = next(x["median"] for x in r if x["command"] == "sandbox")
+print(f"{'command':24} {'median ms':>10} {'mean ms':>9} {'vs bwrap':>9} {'- sandbox':>10}")
 for x in r:
     ratio = f"{x['median'] / base:.2f}x" if base else "-"
-    print(f"{x['command']:24} {x['median'] * 1000:10.2f} {x['mean'] * 1000:9.2f} {ratio:>9}")
+    added = f"{(x['median'] - sb) * 1000:+.2f}" if x["command"].startswith("sandbox") else ""
+    print(f"{x['command']:24} {x['median'] * 1000:10.2f} {x['mean'] * 1000:9.2f} {ratio:>9} {added:>10}")
 PY
