@@ -257,14 +257,14 @@ share_bus (struct config *cfg, const char *opt, const char *src, const char *ins
 
   if (src != NULL)
     {
+      /* the proxy's sockets are in a folder of ours (the host's bus with open is not) */
+      const char *dir = cfg->dbus_proxy_dir;
+      bool ours = dir != NULL && strncmp (src, dir, strlen (dir)) == 0 && src[strlen (dir)] == '/';
+
       if (add_bind (cfg, opt, src, inside, false, &found, err) < 0)
         return -1;
-      /* a proxy's socket is alone in its folder of ours... or beside the other bus's */
-      cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = found && cfg->dbus_proxy_pid > 0
-                                                          && cfg->dbus_proxy_dir != NULL
-                                                          && strncmp (src, cfg->dbus_proxy_dir,
-                                                                      strlen (cfg->dbus_proxy_dir))
-                                                                 == 0;
+      if (found)
+        cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = ours && cfg->dbus_proxy_pid > 0;
     }
   if (found && asprintf (&address, "unix:path=%s", inside) < 0)
     oom ();

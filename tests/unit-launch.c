@@ -22,8 +22,8 @@ struct row
 static const struct row rows[] = {
   { "AppArmor restricts, installed binary, profile on disk: load it",
     { "1\n", NULL, "15000\n", BIN, BIN, PROF, true },
-    "AppArmor restricts them and the profile " PROF " is not loaded; as root: apparmor_parser -r "
-    PROF " (or systemctl reload apparmor)" },
+    "AppArmor restricts them and the profile " PROF
+    " is not loaded; as root: apparmor_parser -r " PROF " (or systemctl reload apparmor)" },
   { "AppArmor restricts, installed binary, no profile file: install and load it",
     { "1\n", NULL, "15000\n", BIN, BIN, PROF, false },
     "AppArmor restricts them and the profile " PROF " is missing; install it (make install), "
@@ -38,8 +38,8 @@ static const struct row rows[] = {
     "--with-apparmor); or as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0" },
   { "AppArmor restricts and Debian's switch is off: AppArmor is named first",
     { "1\n", "0\n", "15000\n", BIN, BIN, PROF, true },
-    "AppArmor restricts them and the profile " PROF " is not loaded; as root: apparmor_parser -r "
-    PROF " (or systemctl reload apparmor)" },
+    "AppArmor restricts them and the profile " PROF
+    " is not loaded; as root: apparmor_parser -r " PROF " (or systemctl reload apparmor)" },
   { "AppArmor present, not restricting; Debian's switch off",
     { "0\n", "0\n", "15000\n", BIN, BIN, PROF, true },
     "disabled by the administrator; as root: sysctl -w kernel.unprivileged_userns_clone=1" },
@@ -59,7 +59,7 @@ main (void)
     {
       char *got = launch_userns_advice (&rows[i].st);
       bool same = got == NULL || rows[i].want == NULL ? got == rows[i].want
-                                                       : strcmp (got, rows[i].want) == 0;
+                                                      : strcmp (got, rows[i].want) == 0;
 
       if (!same)
         printf ("# got '%s'\n", got ? got : "(none)");
