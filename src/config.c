@@ -176,6 +176,7 @@ config_free (struct config *cfg)
   free (cfg->xauth);
   strv_free (cfg->dbus_talk);
   strv_free (cfg->dbus_own);
+  strv_free (cfg->dbus_system_talk);
   free (cfg->dbus_proxy_dir);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -55,7 +55,7 @@ struct desktop_bind
 
 enum dbus_mode
 {
-  DBUS_UNSET, /* none, or filter when --dbus-talk or --dbus-own is given */
+  DBUS_UNSET, /* none, or filter when --dbus-talk/--dbus-own (--dbus-system-talk) is given */
   DBUS_NONE,
   DBUS_FILTER,
   DBUS_OPEN,
@@ -148,6 +148,8 @@ struct config
   bool x11, wayland, pulseaudio, pipewire, gpu;
   enum dbus_mode dbus_user;     /* the session bus */
   char **dbus_talk, **dbus_own; /* names the filter lets the command talk to, own */
+  enum dbus_mode dbus_system;   /* the system bus: none or filter, never open */
+  char **dbus_system_talk;      /* names on the system bus the filter lets it talk to */
 
   /* profiles (profile.c): the -p values in order, the files read, and every option applied
      with where it came from */
@@ -174,7 +176,7 @@ struct config
   char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
   char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
   size_t xauth_len;
-  /* the session bus filter (dbus.c), started by the launcher, stopped by sb_dbus_stop () */
+  /* the bus filter (dbus.c), one for both buses, started by the launcher, stopped by sb_dbus_stop () */
   pid_t dbus_proxy_pid;
   int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
   char *dbus_proxy_dir;

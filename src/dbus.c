@@ -1,12 +1,15 @@
 /* dbus.c: --dbus-user: the session bus kept out, shared whole, or filtered through
-   xdg-dbus-proxy.  The proxy runs outside the sandbox (its pid namespace cannot see it) as
-   the launcher's child; it ends when the launcher closes its --fd socket, or dies (then the
-   kernel closes it, and PR_SET_PDEATHSIG kills the proxy too).  */
+   xdg-dbus-proxy; --dbus-system: the system bus kept out or filtered.  One proxy serves both
+   buses (it takes an ADDRESS PATH --filter ... group per bus).  It runs outside the sandbox
+   (its pid namespace cannot see it) as the launcher's child; it ends when the launcher
+   closes its --fd socket, or dies (then the kernel closes it, and PR_SET_PDEATHSIG kills the
+   proxy too).  */
 #include "build-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -52,9 +55,31 @@ bus_socket_path (const char *address)
   return NULL;
 }
 
+/* A bus to filter: its address outside, the socket's name in our folder, its rules.  */
+struct filtered_bus
+{
+  const char *opt; /* for messages: "--dbus-user" */
+  char *address;
+  const char *name;
+  char *const *talk, *const *own;
+};
+
+static void
+push_rules (char ***argv, const char *rule, char *const *names)
+{
+  char *s;
+
+  for (char *const *n = names; n != NULL && *n != NULL; n++)
+    {
+      if (asprintf (&s, "--%s=%s", rule, *n) < 0)
+        oom ();
+      strv_push (argv, s);
+    }
+}
+
 /* The proxy's own end: write a byte when ready, exit when the socket closes.  */
 _Noreturn static void
-exec_proxy (const struct config *cfg, pid_t parent, int fd, const char *address, const char *socket)
+exec_proxy (pid_t parent, int fd, const char *dir, const struct filtered_bus *buses, size_t n)
 {
   char **argv = NULL;
   char *s;
@@ -73,47 +98,41 @@ exec_proxy (const struct config *cfg, pid_t parent, int fd, const char *address,
   if (asprintf (&s, "--fd=%d", fd) < 0)
     oom ();
   strv_push (&argv, s);
-  strv_push (&argv, xstrdup (address));
-  strv_push (&argv, xstrdup (socket));
-  strv_push (&argv, xstrdup ("--filter"));
-  for (char **n = cfg->dbus_talk; n != NULL && *n != NULL; n++)
+  for (size_t i = 0; i < n; i++)
     {
-      if (asprintf (&s, "--talk=%s", *n) < 0)
+      strv_push (&argv, xstrdup (buses[i].address));
+      if (asprintf (&s, "%s/%s", dir, buses[i].name) < 0)
         oom ();
       strv_push (&argv, s);
-    }
-  for (char **n = cfg->dbus_own; n != NULL && *n != NULL; n++)
-    {
-      if (asprintf (&s, "--own=%s", *n) < 0)
-        oom ();
-      strv_push (&argv, s);
+      strv_push (&argv, xstrdup ("--filter"));
+      push_rules (&argv, "talk", buses[i].talk);
+      push_rules (&argv, "own", buses[i].own);
     }
   execvp (argv[0], argv);
   _exit (errno == ENOENT ? 127 : 126);
 }
 
-/* Starts the filter on ADDRESS; *RET_SOCKET: its socket, to bind into the sandbox.  */
+/* Starts the filter on BUSES; ready when this returns: their sockets are in
+   cfg->dbus_proxy_dir, under their names.  */
 static int
-start_proxy (struct config *cfg, const char *address, char **ret_socket, struct sb_error **err)
+start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, struct sb_error **err)
 {
-  const char *base = getenv ("XDG_RUNTIME_DIR");
-  cleanup_free char *dir = NULL, *socket = NULL;
+  const char *base = getenv ("XDG_RUNTIME_DIR"), *opt = buses[0].opt;
+  cleanup_free char *dir = NULL;
   cleanup_close int fd = -1;
   int sv[2], status = 0;
   pid_t pid, parent = getpid ();
   char c;
-  ssize_t n;
+  ssize_t r;
 
   if (base == NULL || base[0] != '/')
     base = getenv ("TMPDIR") && getenv ("TMPDIR")[0] == '/' ? getenv ("TMPDIR") : "/tmp";
   if (asprintf (&dir, "%s/sandbox-dbus.XXXXXX", base) < 0)
     oom ();
-  /* mkdtemp: 0700, so no one else reaches the proxy's socket */
+  /* mkdtemp: 0700, so no one else reaches the proxy's sockets */
   if (mkdtemp (dir) == NULL)
-    return sb_error_set (err, errno, "--dbus-user filter: mkdtemp '%s'", dir);
+    return sb_error_set (err, errno, "%s filter: mkdtemp '%s'", opt, dir);
   cfg->dbus_proxy_dir = xstrdup (dir);
-  if (asprintf (&socket, "%s/bus", dir) < 0)
-    oom ();
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return sb_error_set (err, errno, "socketpair");
   pid = fork ();
@@ -125,73 +144,145 @@ start_proxy (struct config *cfg, const char *address, char **ret_socket, struct 
   if (pid == 0)
     {
       (void) close (sv[0]);
-      exec_proxy (cfg, parent, sv[1], address, socket);
+      exec_proxy (parent, sv[1], dir, buses, n);
     }
   (void) close (sv[1]);
   fd = sv[0];
   cfg->dbus_proxy_pid = pid;
-  n = TEMP_FAILURE_RETRY (read (fd, &c, 1));
-  if (n == 1)
+  r = TEMP_FAILURE_RETRY (read (fd, &c, 1));
+  if (r == 1)
     {
       cfg->dbus_proxy_fd = steal_fd (&fd);
-      *ret_socket = steal_ptr (&socket);
-      log_debug ("xdg-dbus-proxy %d ready on '%s'", (int) pid, *ret_socket);
+      log_debug ("xdg-dbus-proxy %d ready in '%s'", (int) pid, dir);
       return 0;
     }
   /* it exited (or closed the socket) before it was ready */
   if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) == pid)
     cfg->dbus_proxy_pid = 0;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
-    return sb_error_set (err, 0,
-                         "--dbus-user filter: xdg-dbus-proxy not found; install "
-                         "xdg-dbus-proxy");
-  return sb_error_set (err, 0,
-                       "--dbus-user filter: xdg-dbus-proxy ended (status %d) before it "
-                       "was ready",
-                       WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
+    return sb_error_set (err, 0, "%s filter: xdg-dbus-proxy not found; install xdg-dbus-proxy",
+                         opt);
+  return sb_error_set (err, 0, "%s filter: xdg-dbus-proxy ended (status %d) before it was ready",
+                       opt, WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status));
 }
 
-int
-sb_dbus_prepare (struct config *cfg, char **ret_src, struct sb_error **err)
+/* The session bus's address for the proxy, or its socket for --dbus-user open; false when
+   there is no session bus to share.  */
+static bool
+session_bus (enum dbus_mode mode, char **ret_address, char **ret_path)
 {
   const char *address = getenv ("DBUS_SESSION_BUS_ADDRESS");
-  enum dbus_mode mode = cfg->dbus_user;
-  cleanup_free char *path = NULL;
+  cleanup_free char *path = bus_socket_path (address);
+  struct stat st;
 
-  *ret_src = NULL;
-  if (mode == DBUS_UNSET)
-    mode = cfg->dbus_talk != NULL || cfg->dbus_own != NULL ? DBUS_FILTER : DBUS_NONE;
-  if (mode == DBUS_NONE)
-    return 0;
-  path = bus_socket_path (address);
+  *ret_address = *ret_path = NULL;
   if (mode == DBUS_OPEN)
     {
       if (path == NULL)
         log_debug ("--dbus-user open: no session bus socket to share");
-      *ret_src = steal_ptr (&path);
-      return 0;
+      *ret_path = steal_ptr (&path);
+      return *ret_path != NULL;
     }
   /* the proxy connects from outside, so any address does, abstract sockets too */
-  if ((address == NULL || address[0] == '\0') && path == NULL)
+  if (address != NULL && address[0] != '\0')
+    {
+      *ret_address = xstrdup (address);
+      return true;
+    }
+  if (path == NULL || stat (path, &st) < 0)
     {
       log_debug ("--dbus-user filter: no session bus to filter");
-      return 0;
+      return false;
     }
-  if (address == NULL || address[0] == '\0')
-    {
-      cleanup_free char *a = NULL;
-      struct stat st;
+  if (asprintf (ret_address, "unix:path=%s", path) < 0)
+    oom ();
+  return true;
+}
 
-      if (stat (path, &st) < 0)
-        {
-          log_debug ("--dbus-user filter: no session bus at '%s'", path);
-          return 0;
-        }
-      if (asprintf (&a, "unix:path=%s", path) < 0)
-        oom ();
-      return start_proxy (cfg, a, ret_src, err);
+/* The system bus's address, as libdbus and sd-bus find it; false when there is none.  */
+static bool
+system_bus (char **ret_address)
+{
+  const char *address = getenv ("DBUS_SYSTEM_BUS_ADDRESS");
+  cleanup_free char *path = NULL;
+  struct stat st;
+
+  if (address == NULL || address[0] == '\0')
+    address = "unix:path=" SB_DBUS_SYSTEM_SOCKET;
+  path = bus_socket_path (address);
+  /* an abstract or tcp address cannot be checked here: the proxy will try it */
+  if (path != NULL && stat (path, &st) < 0)
+    {
+      log_debug ("--dbus-system filter: no system bus at '%s'", path);
+      *ret_address = NULL;
+      return false;
     }
-  return start_proxy (cfg, address, ret_src, err);
+  *ret_address = xstrdup (address);
+  return true;
+}
+
+static char *
+proxy_socket (const struct config *cfg, const char *name)
+{
+  char *s;
+
+  if (asprintf (&s, "%s/%s", cfg->dbus_proxy_dir, name) < 0)
+    oom ();
+  return s;
+}
+
+enum dbus_mode
+sb_dbus_mode_user (const struct config *cfg)
+{
+  if (cfg->dbus_user != DBUS_UNSET)
+    return cfg->dbus_user;
+  return cfg->dbus_talk != NULL || cfg->dbus_own != NULL ? DBUS_FILTER : DBUS_NONE;
+}
+
+enum dbus_mode
+sb_dbus_mode_system (const struct config *cfg)
+{
+  if (cfg->dbus_system != DBUS_UNSET)
+    return cfg->dbus_system;
+  return cfg->dbus_system_talk != NULL ? DBUS_FILTER : DBUS_NONE;
+}
+
+int
+sb_dbus_prepare (struct config *cfg, char **ret_user, char **ret_system, struct sb_error **err)
+{
+  struct filtered_bus buses[2];
+  cleanup_free char *user_address = NULL, *user_path = NULL, *system_address = NULL;
+  enum dbus_mode user = sb_dbus_mode_user (cfg);
+  bool user_filtered = false, system_filtered = false;
+  size_t n = 0;
+
+  *ret_user = *ret_system = NULL;
+  if (user != DBUS_NONE && session_bus (user, &user_address, &user_path))
+    {
+      if (user == DBUS_OPEN)
+        *ret_user = steal_ptr (&user_path);
+      else
+        {
+          buses[n++] = (struct filtered_bus){ "--dbus-user", user_address, "bus", cfg->dbus_talk,
+                                              cfg->dbus_own };
+          user_filtered = true;
+        }
+    }
+  if (sb_dbus_mode_system (cfg) == DBUS_FILTER && system_bus (&system_address))
+    {
+      buses[n++] = (struct filtered_bus){ "--dbus-system", system_address, "system_bus_socket",
+                                          cfg->dbus_system_talk, NULL };
+      system_filtered = true;
+    }
+  if (n == 0)
+    return 0;
+  if (start_proxy (cfg, buses, n, err) < 0)
+    return -1;
+  if (user_filtered)
+    *ret_user = proxy_socket (cfg, "bus");
+  if (system_filtered)
+    *ret_system = proxy_socket (cfg, "system_bus_socket");
+  return 0;
 }
 
 void
@@ -206,11 +297,14 @@ sb_dbus_stop (struct config *cfg)
     }
   if (cfg->dbus_proxy_dir != NULL)
     {
-      cleanup_free char *socket = NULL;
+      static const char *const names[] = { "bus", "system_bus_socket" };
 
-      if (asprintf (&socket, "%s/bus", cfg->dbus_proxy_dir) < 0)
-        oom ();
-      (void) unlink (socket);
+      for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        {
+          cleanup_free char *socket = proxy_socket (cfg, names[i]);
+
+          (void) unlink (socket);
+        }
       (void) rmdir (cfg->dbus_proxy_dir);
       free (cfg->dbus_proxy_dir);
       cfg->dbus_proxy_dir = NULL;

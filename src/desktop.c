@@ -246,27 +246,45 @@ prepare_gpu (struct config *cfg, struct sb_error **err)
   return r;
 }
 
+/* SRC (NULL: nothing to share) bound at INSIDE, with VAR naming it; an address the command
+   cannot reach is worse than none: clients would wait on it */
+static int
+share_bus (struct config *cfg, const char *opt, const char *src, const char *inside,
+           const char *var, struct sb_error **err)
+{
+  cleanup_free char *address = NULL;
+  bool found = false;
+
+  if (src != NULL)
+    {
+      /* the proxy's sockets are in a folder of ours (the host's bus with open is not) */
+      const char *dir = cfg->dbus_proxy_dir;
+      bool ours = dir != NULL && strncmp (src, dir, strlen (dir)) == 0 && src[strlen (dir)] == '/';
+
+      if (add_bind (cfg, opt, src, inside, false, &found, err) < 0)
+        return -1;
+      if (found)
+        cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = ours && cfg->dbus_proxy_pid > 0;
+    }
+  if (found && asprintf (&address, "unix:path=%s", inside) < 0)
+    oom ();
+  config_env_set (&cfg->envp, var, address);
+  return 0;
+}
+
 static int
 prepare_dbus (struct config *cfg, struct sb_error **err)
 {
-  cleanup_free char *bus = NULL, *inside = NULL, *address = NULL;
-  bool found = false;
+  cleanup_free char *user = NULL, *system = NULL, *inside = NULL;
 
-  if (sb_dbus_prepare (cfg, &bus, err) < 0)
+  if (sb_dbus_prepare (cfg, &user, &system, err) < 0)
     return -1;
-  if (bus != NULL)
-    {
-      if (asprintf (&inside, "%s/bus", runtime_dir (cfg)) < 0)
-        oom ();
-      if (add_bind (cfg, "dbus-user", bus, inside, false, &found, err) < 0)
-        return -1;
-      cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = found && cfg->dbus_proxy_pid > 0;
-    }
-  /* an address the command cannot reach is worse than none: clients would wait on it */
-  if (found && asprintf (&address, "unix:path=%s", inside) < 0)
+  if (user != NULL && asprintf (&inside, "%s/bus", runtime_dir (cfg)) < 0)
     oom ();
-  config_env_set (&cfg->envp, "DBUS_SESSION_BUS_ADDRESS", address);
-  return 0;
+  if (share_bus (cfg, "dbus-user", user, inside, "DBUS_SESSION_BUS_ADDRESS", err) < 0)
+    return -1;
+  return share_bus (cfg, "dbus-system", system, SB_DBUS_SYSTEM_SOCKET, "DBUS_SYSTEM_BUS_ADDRESS",
+                    err);
 }
 
 int

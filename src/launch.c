@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -32,27 +33,64 @@
    No CLONE_NEWCGROUP here either: pid 1 unshares it once it is in its own cgroup (after
    SYNC_MAPS_DONE), so that the namespace is rooted there.  */
 #define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID)
+
+char *
+launch_userns_advice (const struct userns_state *st)
+{
+  static const char sysctl_aa[] = "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0";
+  char *s = NULL;
+  int r = 0;
+
+  if (st->apparmor_restrict != NULL && st->apparmor_restrict[0] == '1')
+    {
+      /* the profile attaches by path: it allows the installed binary and no other */
+      if (st->profile == NULL)
+        r = asprintf (&s, "AppArmor restricts them and sandbox was built without its AppArmor "
+                          "profile (./configure --with-apparmor); or as root: %s", sysctl_aa);
+      else if (strcmp (st->exe, st->installed) != 0)
+        r = asprintf (&s, "AppArmor restricts them and the profile %s allows only %s; run that "
+                          "one, or as root: %s", st->profile, st->installed, sysctl_aa);
+      else if (st->profile_present)
+        r = asprintf (&s, "AppArmor restricts them and the profile %s is not loaded; as root: "
+                          "apparmor_parser -r %s (or systemctl reload apparmor)",
+                      st->profile, st->profile);
+      else
+        r = asprintf (&s, "AppArmor restricts them and the profile %s is missing; install it "
+                          "(make install), then as root: apparmor_parser -r %s",
+                      st->profile, st->profile);
+    }
+  else if (st->userns_clone != NULL && st->userns_clone[0] == '0')
+    r = asprintf (&s, "disabled by the administrator; as root: "
+                      "sysctl -w kernel.unprivileged_userns_clone=1");
+  else if (st->max_user_namespaces != NULL && st->max_user_namespaces[0] == '0')
+    r = asprintf (&s, "user.max_user_namespaces is 0; as root: "
+                      "sysctl -w user.max_user_namespaces=15000");
+  if (r < 0)
+    oom ();
+  return s;
+}
+
 /* Why the kernel refused a user namespace, and what fixes it.  */
 static int
 clone_error (int e, struct sb_error **err)
 {
-  cleanup_free char *v = NULL;
+  cleanup_free char *aa = NULL, *clone = NULL, *max = NULL, *exe = NULL, *advice = NULL;
+  struct userns_state st = { .profile = SB_APPARMOR_PROFILE[0] ? SB_APPARMOR_PROFILE : NULL,
+                             .installed = SB_BINDIR "/sandbox" };
 
-  v = read_file_at (AT_FDCWD, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", NULL);
-  if (v != NULL && v[0] == '1')
-    return sb_error_set (err, e, "create a user namespace: AppArmor restricts them; install "
-                                 "sandbox's AppArmor profile (make install) or set "
-                                 "kernel.apparmor_restrict_unprivileged_userns=0");
-  free (v);
-  v = read_file_at (AT_FDCWD, "/proc/sys/kernel/unprivileged_userns_clone", NULL);
-  if (v != NULL && v[0] == '0')
-    return sb_error_set (err, e, "create a user namespace: disabled by the administrator "
-                                 "(kernel.unprivileged_userns_clone=0)");
-  free (v);
-  v = read_file_at (AT_FDCWD, "/proc/sys/user/max_user_namespaces", NULL);
-  if (v != NULL && v[0] == '0')
-    return sb_error_set (err, e, "create a user namespace: user.max_user_namespaces is 0");
-  return sb_error_set (err, e, "create the namespaces");
+  aa = read_file_at (AT_FDCWD, "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", NULL);
+  clone = read_file_at (AT_FDCWD, "/proc/sys/kernel/unprivileged_userns_clone", NULL);
+  max = read_file_at (AT_FDCWD, "/proc/sys/user/max_user_namespaces", NULL);
+  exe = realpath ("/proc/self/exe", NULL);
+  st.apparmor_restrict = aa;
+  st.userns_clone = clone;
+  st.max_user_namespaces = max;
+  st.exe = exe != NULL ? exe : "";
+  st.profile_present = st.profile != NULL && access (st.profile, F_OK) == 0;
+  advice = launch_userns_advice (&st);
+  if (advice == NULL)
+    return sb_error_set (err, e, "create the namespaces");
+  return sb_error_set (err, e, "create a user namespace: %s", advice);
 }
 
 /* A helper fails when the child died under it: the child's own SYNC_ERROR, already

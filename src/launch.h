@@ -1,9 +1,27 @@
 /* launch.h: clone, the sync protocol, waiting, teardown. */
 #pragma once
 
+#include <stdbool.h>
+
 struct config;
 struct sb_error;
 
 /* Runs the sandbox to its end.  *ret_status: the exit status the launcher should exit with.
    On failure, err->status says which status (125, 126 or 127).  */
 int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err);
+
+/* What refused a user namespace, as read from /proc/sys (NULL: no such file).  */
+struct userns_state
+{
+  const char *apparmor_restrict;   /* kernel.apparmor_restrict_unprivileged_userns */
+  const char *userns_clone;        /* kernel.unprivileged_userns_clone (Debian's) */
+  const char *max_user_namespaces; /* user.max_user_namespaces */
+  const char *exe;                 /* the running binary */
+  const char *installed;           /* the installed binary, which the profile allows */
+  const char *profile;             /* the AppArmor profile's file; NULL: built without */
+  bool profile_present;            /* it is there (installed, maybe not loaded) */
+};
+
+/* The reason and the exact fix, "AppArmor restricts them and ...; as root: ...";
+   NULL when no setting explains the refusal.  Pure: clone_error reads the state.  */
+char *launch_userns_advice (const struct userns_state *st);

@@ -238,20 +238,24 @@ set_proc_views (struct config *cfg, const struct sb_option *opt, char *const *ar
   return 0;
 }
 
+/* --dbus-user none|filter|open, --dbus-system none|filter: the system bus is never shared
+   whole (its services trust their callers' uids, which inside are not what they seem) */
 static int
-set_dbus_user (struct config *cfg, const struct sb_option *opt, char *const *args,
+set_dbus_mode (struct config *cfg, const struct sb_option *opt, char *const *args,
                struct sb_error **err)
 {
   static const char *const modes[] = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter",
                                        [DBUS_OPEN] = "open" };
+  bool system = strcmp (opt->name, "dbus-system") == 0;
 
   for (size_t m = DBUS_NONE; m < sizeof modes / sizeof *modes; m++)
-    if (strcmp (args[0], modes[m]) == 0)
+    if (strcmp (args[0], modes[m]) == 0 && !(system && m == DBUS_OPEN))
       {
         *AT (cfg, opt, enum dbus_mode) = (enum dbus_mode) m;
         return 0;
       }
-  return sb_error_set (err, 0, "--%s '%s': expected none, filter or open", opt->name, args[0]);
+  return sb_error_set (err, 0, "--%s '%s': expected %s", opt->name, args[0],
+                       system ? "none or filter" : "none, filter or open");
 }
 
 /* a well-known bus name, or a prefix of them ending in ".*", as xdg-dbus-proxy takes them */
@@ -487,9 +491,11 @@ const struct sb_option sb_options[] = {
   { "pulseaudio", 0, OPT_ARG_NONE, NULL, "share the PulseAudio socket", set_flag, FIELD (pulseaudio) },
   { "pipewire", 0, OPT_ARG_NONE, NULL, "share the PipeWire socket", set_flag, FIELD (pipewire) },
   { "gpu", 0, OPT_ARG_NONE, NULL, "share the GPU devices (/dev/dri)", set_flag, FIELD (gpu) },
-  { "dbus-user", 0, OPT_ARG_ONE, "MODE", "the session bus: none (default), filter or open", set_dbus_user, FIELD (dbus_user) },
+  { "dbus-user", 0, OPT_ARG_ONE, "MODE", "the session bus: none (default), filter or open", set_dbus_mode, FIELD (dbus_user) },
   { "dbus-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_talk) },
   { "dbus-own", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command own bus name NAME (implies --dbus-user filter)", set_dbus_name, FIELD (dbus_own) },
+  { "dbus-system", 0, OPT_ARG_ONE, "MODE", "the system bus: none (default) or filter", set_dbus_mode, FIELD (dbus_system) },
+  { "dbus-system-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to system bus name NAME (implies --dbus-system filter)", set_dbus_name, FIELD (dbus_system_talk) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
   { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
   { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },

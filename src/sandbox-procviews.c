@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 enum view
 {
   VIEW_MEMINFO,
@@ -79,35 +81,10 @@ buf_printf (struct buf *b, const char *fmt, ...)
 static char *
 slurp (const char *dir, const char *name)
 {
-  char path[4096], *s = NULL;
-  size_t len = 0, cap = 0;
-  int fd;
+  char path[4096];
 
   snprintf (path, sizeof path, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
-  for (;;)
-    {
-      ssize_t n;
-
-      if (cap - len < 4096)
-        {
-          cap = cap ? cap * 2 : 8192;
-          s = realloc (s, cap);
-          if (s == NULL)
-            abort ();
-        }
-      n = read (fd, s + len, cap - len - 1);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      len += (size_t) n;
-    }
-  close (fd);
-  s[len] = '\0';
-  return s;
+  return read_file_at (AT_FDCWD, path, NULL);
 }
 
 /* A cgroup file holding one number, or "max": MAX then.  */

@@ -2,8 +2,10 @@
 # The session bus for real, on a private dbus-daemon: kept out by default, shared whole with
 # --dbus-user open, filtered through xdg-dbus-proxy with --dbus-talk and --dbus-own; the
 # proxy ends with the sandbox, even when the launcher is killed, and leaves nothing behind.
+# The system bus (a second private daemon, found through DBUS_SYSTEM_BUS_ADDRESS as libdbus
+# does): kept out by default, filtered with --dbus-system-talk, by the same proxy.
 . "${srcdir:?}/tests/lib.sh"
-plan 24
+plan 39
 
 bg=
 trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
@@ -65,6 +67,7 @@ ours() { ls -d "$XDG_RUNTIME_DIR"/sandbox-dbus.* 2>/dev/null; }
 is "nor its folder" "$(ours)" ""
 
 # the launcher killed: the proxy goes with it
+mkdir "$T/empty2"
 mkfifo "$T/hold"
 exec 8<>"$T/hold"
 "$SANDBOX" --dbus-talk org.sbtest.Talk -- sh -c 'echo up; read x' >"$T/up" <"$T/hold" &
@@ -75,7 +78,64 @@ kill -9 "$pid"
 check "after SIGKILL of the launcher the proxy ends" wait_for 50 sh -c '[ "$(ps -u "$1" -o args= | grep -c "^xdg-dbus-proxy")" -eq 0 ]' - "$uid"
 exec 8>&-
 
+# the system bus: a second private daemon, with its own name owner
+dbus-daemon --session --address="unix:path=$T/sysbus" --nofork --print-address=3 3>"$T/sysaddr" \
+  >/dev/null 2>&1 &
+bg="$bg $!"
+check "a private system bus starts" wait_for 100 test -s "$T/sysaddr"
+DBUS_SYSTEM_BUS_ADDRESS=$(cat "$T/sysaddr")
+export DBUS_SYSTEM_BUS_ADDRESS
+DBUS_SESSION_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS "$builddir/tests/busname" \
+  org.sbtest.SysTalk org.sbtest.SysSecret >"$T/sysowner" &
+bg="$bg $!"
+check "a host program owns org.sbtest.SysTalk and org.sbtest.SysSecret" \
+  wait_for 100 grep -q ready "$T/sysowner"
+sysping() {   # NAME SANDBOX-OPTION...: pings NAME's owner on the system bus from inside
+  _name=$1; shift
+  "$SANDBOX" "$@" -- dbus-send --system --print-reply --dest="$_name" / \
+    org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1
+}
+is "by default the command has no system bus address" \
+  "$("$SANDBOX" -- sh -c 'echo ${DBUS_SYSTEM_BUS_ADDRESS-unset}')" unset
+if sysping org.sbtest.SysTalk; then not_ok "and reaches no system bus"; else
+  ok "and reaches no system bus"; fi
+check "--dbus-system-talk NAME reaches NAME" sysping org.sbtest.SysTalk --dbus-system-talk org.sbtest.SysTalk
+if sysping org.sbtest.SysSecret --dbus-system-talk org.sbtest.SysTalk; then
+  not_ok "and not other names"; else ok "and not other names"; fi
+if sysping org.sbtest.SysTalk --dbus-system filter; then
+  not_ok "--dbus-system filter alone reaches nothing"; else ok "--dbus-system filter alone reaches nothing"; fi
+is "at the well-known path inside" \
+  "$("$SANDBOX" --dbus-system filter -- sh -c 'echo $DBUS_SYSTEM_BUS_ADDRESS')" \
+  "unix:path=/run/dbus/system_bus_socket"
+both() {   # OPTIONS... -- SCRIPT: runs SCRIPT inside, quietly
+  "$SANDBOX" "$@" >/dev/null 2>&1
+}
+check "both buses filtered at once, by one proxy" both --dbus-talk org.sbtest.Talk \
+  --dbus-system-talk org.sbtest.SysTalk -- sh -c '
+    dbus-send --session --print-reply --dest=org.sbtest.Talk / org.freedesktop.DBus.Peer.Ping &&
+    dbus-send --system --print-reply --dest=org.sbtest.SysTalk / org.freedesktop.DBus.Peer.Ping &&
+    ! dbus-send --system --print-reply --dest=org.sbtest.SysSecret / org.freedesktop.DBus.Peer.Ping'
+check "the session bus open and the system bus filtered" both --dbus-user open \
+  --dbus-system-talk org.sbtest.SysTalk -- sh -c '
+    dbus-send --session --print-reply --dest=org.sbtest.Secret / org.freedesktop.DBus.Peer.Ping &&
+    dbus-send --system --print-reply --dest=org.sbtest.SysTalk / org.freedesktop.DBus.Peer.Ping &&
+    ! dbus-send --system --print-reply --dest=org.sbtest.SysSecret / org.freedesktop.DBus.Peer.Ping'
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T/nobus" run_sb --dbus-system filter -- sh -c \
+  'echo ${DBUS_SYSTEM_BUS_ADDRESS-unset}'
+is "no system bus: left out, no address" "$status $(cat "$T/out")" "0 unset"
+is "no proxy is left running, nor its folder" "$(proxies) $(ours)" "0 "
+
 # bad values
+run_sb --dbus-system open -- true
+is "the system bus is never shared whole" "$status $(cat "$T/err")" \
+  "125 sandbox: --dbus-system 'open': expected none or filter"
+run_sb --dbus-system-talk 'org.sbtest.' -- true
+is "a bad system bus name" "$status $(cat "$T/err")" \
+  "125 sandbox: --dbus-system-talk 'org.sbtest.': not a D-Bus name such as org.example.App or org.example.*"
+PATH="$T/empty2" run_sb --dbus-system-talk org.sbtest.SysTalk -- /bin/true
+is "--dbus-system without xdg-dbus-proxy: one line" "$status $(cat "$T/err")" \
+  "125 sandbox: --dbus-system filter: xdg-dbus-proxy not found; install xdg-dbus-proxy"
+
 run_sb --dbus-user maybe -- true
 is "a bad --dbus-user" "$status $(cat "$T/err")" \
   "125 sandbox: --dbus-user 'maybe': expected none, filter or open"
