@@ -2,7 +2,7 @@
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"
-plan 31
+plan 32
 
 # a home of our own: ~/.config/sandbox/profiles is the first place searched
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config"
@@ -68,6 +68,14 @@ run_sb -p untrusted -- cat "$HOME/.ssh/id_test"
 check "untrusted: ~/.ssh is not there (a private home)" [ "$status" -ne 0 ]
 run_sb -p untrusted -- sh -c 'echo x >"$HOME/f" && ls -A "$HOME"'
 is "untrusted: the private home is empty and writable" "$(cat "$T/out")" f
+# a server on the host's loopback: untrusted has its own network namespace with only lo
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 "$port" --directory "$T" >/dev/null 2>&1 &
+srv=$!
+wait_for 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+run_sb -p untrusted -- sh -c "\"$PROBE\" ifaces; \"$PROBE\" connect 127.0.0.1 $port"
+kill "$srv"; wait "$srv" 2>/dev/null
+is "untrusted: only lo, and the host's server cannot be reached" "$(tr '\n' ' ' <"$T/out")" "lo ECONNREFUSED "
 check "and nothing of it reaches the host" [ ! -e "$HOME/f" ]
 printf 'include browser\nignore x11\n' >"$T/nox.profile"
 run_sb -p "$T/nox.profile" --print-config
