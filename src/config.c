@@ -10,8 +10,8 @@
 #include "config.h"
 #include "desktop.h"
 #include "error.h"
-#include "rootfs.h"
 #include "net.h"
+#include "rootfs.h"
 #include "util.h"
 
 extern char **environ;

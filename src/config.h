@@ -82,9 +82,9 @@ struct mount_op
   enum mount_kind kind;
   const char *opt; /* the option's name, from the table */
   bool try;        /* --bind-try, --ro-bind-try: a missing source is skipped */
-  char *arg; /* the option's value as given, for error lines */
-  char *src; /* absolute host path; NULL for tmpfs and mask */
-  char *dst; /* absolute path inside */
+  char *arg;       /* the option's value as given, for error lines */
+  char *src;       /* absolute host path; NULL for tmpfs and mask */
+  char *dst;       /* absolute path inside */
 };
 
 enum home_mode
@@ -132,12 +132,12 @@ struct config
 
   /* the root file system (rootfs.c, overlay.c) */
   enum overlay_engine overlay;
-  char *rootfs;          /* lower tree; NULL: the host's */
-  char **layers;         /* --layer, bottom first; NULL when none */
-  char *persist;         /* upper layer kept across runs; NULL: ephemeral */
+  char *rootfs;            /* lower tree; NULL: the host's */
+  char **layers;           /* --layer, bottom first; NULL when none */
+  char *persist;           /* upper layer kept across runs; NULL: ephemeral */
   struct mount_op *mounts; /* binds, tmpfs and masks, in the order given */
   size_t n_mounts;
-  bool no_bind_cwd;      /* do not bind the working directory read-write */
+  bool no_bind_cwd; /* do not bind the working directory read-write */
   enum home_mode home;
 
   bool verbose;
@@ -162,13 +162,13 @@ struct config
   uid_t caller_uid;
   gid_t caller_gid;
   char *caller_name;
-  char *cwd;   /* the launcher's working directory, NULL when it has none */
-  char **envp; /* the command's environment */
-  char *home_dir;          /* the caller's home folder */
-  char *bind_cwd;          /* the working directory to bind read-write; NULL: none */
-  char *fuse_overlayfs;    /* path of the helper when the engine may need it */
-  char *net_helper; /* the helper's path with --net slirp or pasta (auto is resolved) */
-  uint64_t caps; /* the capabilities the command keeps (caps.c) */
+  char *cwd;            /* the launcher's working directory, NULL when it has none */
+  char **envp;          /* the command's environment */
+  char *home_dir;       /* the caller's home folder */
+  char *bind_cwd;       /* the working directory to bind read-write; NULL: none */
+  char *fuse_overlayfs; /* path of the helper when the engine may need it */
+  char *net_helper;     /* the helper's path with --net slirp or pasta (auto is resolved) */
+  uint64_t caps;        /* the capabilities the command keeps (caps.c) */
   struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
   /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */
   struct desktop_bind *desktop_binds;
@@ -176,7 +176,8 @@ struct config
   char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
   char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
   size_t xauth_len;
-  /* the bus filter (dbus.c), one for both buses, started by the launcher, stopped by sb_dbus_stop () */
+  /* the bus filter (dbus.c), one for both buses, started by the launcher, stopped by sb_dbus_stop
+   * () */
   pid_t dbus_proxy_pid;
   int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
   char *dbus_proxy_dir;

@@ -79,8 +79,8 @@ idmap_build (unsigned inside, unsigned outside, const struct idmap_range *ranges
             len = UINT32_MAX - 1 - next;
           if (len == 0)
             break;
-          fprintf (f, "%llu %llu %llu\n", (unsigned long long) next,
-                   (unsigned long long) start, (unsigned long long) len);
+          fprintf (f, "%llu %llu %llu\n", (unsigned long long) next, (unsigned long long) start,
+                   (unsigned long long) len);
           lines++;
           next += len;
           start += len;
@@ -134,8 +134,9 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
       return 0;
     }
   if (nu == 0 || ng == 0)
-    log_notice ("no %s range for '%s' in %s, mapping uid %u and gid %u only", nu == 0 ? "subuid" : "subgid",
-                who, nu == 0 ? subuid : subgid, (unsigned) cfg->caller_uid, (unsigned) cfg->caller_gid);
+    log_notice ("no %s range for '%s' in %s, mapping uid %u and gid %u only",
+                nu == 0 ? "subuid" : "subgid", who, nu == 0 ? subuid : subgid,
+                (unsigned) cfg->caller_uid, (unsigned) cfg->caller_gid);
   else
     log_notice ("%s not found (install the uidmap package), mapping uid %u and gid %u only",
                 m->newuidmap == NULL ? "newuidmap" : "newgidmap", (unsigned) cfg->caller_uid,
@@ -229,8 +230,7 @@ idmap_finish (struct idmap *m, struct sb_error **err)
   if (!m->helpers)
     return 0;
   if (m->spawn_errno != 0)
-    return sb_error_set (err, m->spawn_errno, "run '%s'",
-                         started ? m->newgidmap : m->newuidmap);
+    return sb_error_set (err, m->spawn_errno, "run '%s'", started ? m->newgidmap : m->newuidmap);
   for (int i = 0; i < 2; i++)
     if (!WIFEXITED (status[i]) || WEXITSTATUS (status[i]) != 0)
       {

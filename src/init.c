@@ -6,8 +6,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "config.h"
 #include "desktop.h"
 #include "error.h"

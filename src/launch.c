@@ -45,18 +45,24 @@ launch_userns_advice (const struct userns_state *st)
     {
       /* the profile attaches by path: it allows the installed binary and no other */
       if (st->profile == NULL)
-        r = asprintf (&s, "AppArmor restricts them and sandbox was built without its AppArmor "
-                          "profile (./configure --with-apparmor); or as root: %s", sysctl_aa);
+        r = asprintf (&s,
+                      "AppArmor restricts them and sandbox was built without its AppArmor "
+                      "profile (./configure --with-apparmor); or as root: %s",
+                      sysctl_aa);
       else if (strcmp (st->exe, st->installed) != 0)
-        r = asprintf (&s, "AppArmor restricts them and the profile %s allows only %s; run that "
-                          "one, or as root: %s", st->profile, st->installed, sysctl_aa);
+        r = asprintf (&s,
+                      "AppArmor restricts them and the profile %s allows only %s; run that "
+                      "one, or as root: %s",
+                      st->profile, st->installed, sysctl_aa);
       else if (st->profile_present)
-        r = asprintf (&s, "AppArmor restricts them and the profile %s is not loaded; as root: "
-                          "apparmor_parser -r %s (or systemctl reload apparmor)",
+        r = asprintf (&s,
+                      "AppArmor restricts them and the profile %s is not loaded; as root: "
+                      "apparmor_parser -r %s (or systemctl reload apparmor)",
                       st->profile, st->profile);
       else
-        r = asprintf (&s, "AppArmor restricts them and the profile %s is missing; install it "
-                          "(make install), then as root: apparmor_parser -r %s",
+        r = asprintf (&s,
+                      "AppArmor restricts them and the profile %s is missing; install it "
+                      "(make install), then as root: apparmor_parser -r %s",
                       st->profile, st->profile);
     }
   else if (st->userns_clone != NULL && st->userns_clone[0] == '0')
@@ -141,8 +147,8 @@ struct waitstate
   pid_t pid;
   pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
   bool reaped, eof, exited;
-  int pid_status; /* pid 1's wait status */
-  int cmd_status; /* the command's, from SYNC_EXITED */
+  int pid_status;     /* pid 1's wait status */
+  int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
 };
 
@@ -324,8 +330,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
   if (expect_namespaces (sock, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
-      || procviews_limit_cpus (cfg, w.pid, err) < 0
-      || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+      || procviews_limit_cpus (cfg, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     goto kill;
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right

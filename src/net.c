@@ -8,13 +8,13 @@
 #include "build-config.h"
 
 #include <arpa/inet.h>
-#include <linux/openat2.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -52,9 +52,11 @@
 /* Where net_setup_files keeps its generated files: under the sandbox's /run (a tmpfs).  */
 #define FILES_DIR "/run/sandbox-net"
 
-static const char *const mode_names[]
-    = { [NET_NONE] = "none", [NET_HOST] = "host", [NET_SLIRP] = "slirp",
-        [NET_PASTA] = "pasta", [NET_AUTO] = "auto" };
+static const char *const mode_names[] = { [NET_NONE] = "none",
+                                          [NET_HOST] = "host",
+                                          [NET_SLIRP] = "slirp",
+                                          [NET_PASTA] = "pasta",
+                                          [NET_AUTO] = "auto" };
 
 int
 net_parse_mode (const char *s, enum net_mode *ret_mode)
@@ -120,8 +122,8 @@ net_parse_publish (const char *s, struct net_publish *ret, const char **ret_why)
   if (parse_port (c1 + 1, len - (size_t) (c1 + 1 - s), &p.port) < 0)
     return *ret_why = "ports are numbers from 1 to 65535", -1;
   if (parse_port (c2 ? c2 + 1 : s, (size_t) (c1 - (c2 ? c2 + 1 : s)), &p.host_port) < 0)
-    return *ret_why = c2 == NULL && memchr (s, '.', len) ? form
-                                                          : "ports are numbers from 1 to 65535",
+    return *ret_why
+           = c2 == NULL && memchr (s, '.', len) ? form : "ports are numbers from 1 to 65535",
            -1;
   p.host_addr.s_addr = htonl (INADDR_LOOPBACK);
   if (c2 != NULL)
@@ -150,8 +152,8 @@ net_parse_publish (const char *s, struct net_publish *ret, const char **ret_why)
 static int
 check_port_free (const struct net_publish *p, struct sb_error **err)
 {
-  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = p->host_addr,
-                            .sin_port = htons (p->host_port) };
+  struct sockaddr_in sa
+      = { .sin_family = AF_INET, .sin_addr = p->host_addr, .sin_port = htons (p->host_port) };
   bool tcp = p->proto == IPPROTO_TCP;
   cleanup_close int fd = socket (AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
   int one = 1;
@@ -188,18 +190,20 @@ net_config_finish (struct config *cfg, struct sb_error **err)
       if (cfg->net_helper != NULL)
         cfg->net = NET_PASTA;
       else if (cfg->net == NET_PASTA)
-        return sb_error_set (err, 0, "--net pasta: pasta not found: install the Debian "
-                                     "package passt");
+        return sb_error_set (err, 0,
+                             "--net pasta: pasta not found: install the Debian "
+                             "package passt");
     }
   if (cfg->net == NET_AUTO || cfg->net == NET_SLIRP)
     {
       cfg->net_helper = path_find ("slirp4netns");
       if (cfg->net_helper == NULL)
-        return sb_error_set (err, 0, cfg->net == NET_AUTO
-                                         ? "--net auto: neither pasta nor slirp4netns found: "
-                                           "install the Debian package passt or slirp4netns"
-                                         : "--net slirp: slirp4netns not found: install the "
-                                           "Debian package slirp4netns");
+        return sb_error_set (err, 0,
+                             cfg->net == NET_AUTO
+                                 ? "--net auto: neither pasta nor slirp4netns found: "
+                                   "install the Debian package passt or slirp4netns"
+                                 : "--net slirp: slirp4netns not found: install the "
+                                   "Debian package slirp4netns");
       cfg->net = NET_SLIRP;
     }
   for (size_t i = 0; i < cfg->n_publish; i++)
@@ -221,8 +225,7 @@ net_config_finish (struct config *cfg, struct sb_error **err)
 
 /* ------------------------------------------------------------------ the launcher's side */
 
-static void
-add_arg (char ***argv, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void add_arg (char ***argv, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 static void
 add_arg (char ***argv, const char *fmt, ...)
 {
@@ -237,8 +240,7 @@ add_arg (char ***argv, const char *fmt, ...)
 }
 
 static char **
-slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int ready,
-            int exitfd)
+slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int ready, int exitfd)
 {
   char **argv = xcalloc (1, sizeof (char *));
 
@@ -325,8 +327,7 @@ helper_exec (char **argv, pid_t launcher, int ready, int exitfd, int log_fd)
 }
 
 int
-net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h,
-                  struct sb_error **err)
+net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, struct sb_error **err)
 {
   cleanup_strv char **argv = NULL;
   cleanup_close int ready_w = -1;
@@ -595,7 +596,8 @@ static int
 openat_in_root (int root_fd, const char *rel, int flags, mode_t mode)
 {
 #ifdef __NR_openat2
-  struct open_how how = { .flags = (uint64_t) flags, .mode = mode,
+  struct open_how how = { .flags = (uint64_t) flags,
+                          .mode = mode,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   int fd = (int) syscall (__NR_openat2, root_fd, rel, &how, sizeof how);
 

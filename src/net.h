@@ -23,8 +23,8 @@ enum net_mode
 /* One --publish [HOSTIP:]HOSTPORT:PORT[/tcp|/udp].  */
 struct net_publish
 {
-  char *spec; /* as the user wrote it, for messages */
-  int proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+  char *spec;               /* as the user wrote it, for messages */
+  int proto;                /* IPPROTO_TCP or IPPROTO_UDP */
   struct in_addr host_addr; /* 127.0.0.1 unless given */
   uint16_t host_port, port;
 };
@@ -39,7 +39,10 @@ struct net_helper
   int log_fd;    /* a memfd holding the helper's stderr, for the error line */
   char *api_dir; /* a private folder for slirp4netns's API socket while ports are added */
 };
-#define NET_HELPER_INIT { 0, 0, -1, -1, -1, NULL }
+#define NET_HELPER_INIT                                                                            \
+  {                                                                                                \
+    0, 0, -1, -1, -1, NULL                                                                         \
+  }
 
 /* Parsers for the option table.  *RET_WHY says what is wrong, for "--OPT 'VALUE': why".  */
 int net_parse_mode (const char *s, enum net_mode *ret_mode);

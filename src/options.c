@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "cgroup.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "net.h"
@@ -20,8 +20,7 @@
 #define AT(cfg, opt, type) ((type *) ((char *) (cfg) + (opt)->field))
 
 static int
-set_flag (struct config *cfg, const struct sb_option *opt, char *const *args,
-          struct sb_error **err)
+set_flag (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   (void) args;
   (void) err;
@@ -43,14 +42,13 @@ set_string (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_id (struct config *cfg, const struct sb_option *opt, char *const *args,
-        struct sb_error **err)
+set_id (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   unsigned id;
 
   if (parse_id (args[0], &id) < 0)
-    return sb_error_set (err, 0, "--%s '%s': expected a number from 0 to 4294967294",
-                         opt->name, args[0]);
+    return sb_error_set (err, 0, "--%s '%s': expected a number from 0 to 4294967294", opt->name,
+                         args[0]);
   *AT (cfg, opt, unsigned) = id;
   /* the _set flag sits right before the pair of ids in struct config */
   if (opt->field == FIELD (uid))
@@ -132,8 +130,7 @@ set_clearenv (struct config *cfg, const struct sb_option *opt, char *const *args
 }
 
 static int
-set_size (struct config *cfg, const struct sb_option *opt, char *const *args,
-          struct sb_error **err)
+set_size (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   if (cgroup_parse_size (args[0], AT (cfg, opt, uint64_t)) < 0)
     return sb_error_set (err, 0, "--%s '%s': expected a size such as 512M or 2G", opt->name,
@@ -142,12 +139,13 @@ set_size (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_cpus (struct config *cfg, const struct sb_option *opt, char *const *args,
-          struct sb_error **err)
+set_cpus (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   if (cgroup_parse_cpus (args[0], &cfg->cpus_milli) < 0)
-    return sb_error_set (err, 0, "--%s '%s': expected a number of CPUs from 0.01 to 1024, "
-                                 "such as 2 or 1.5", opt->name, args[0]);
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a number of CPUs from 0.01 to 1024, "
+                         "such as 2 or 1.5",
+                         opt->name, args[0]);
   return 0;
 }
 
@@ -165,8 +163,7 @@ set_weight (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_pids (struct config *cfg, const struct sb_option *opt, char *const *args,
-          struct sb_error **err)
+set_pids (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   unsigned v;
 
@@ -188,8 +185,8 @@ set_io_bps (struct config *cfg, const struct sb_option *opt, char *const *args,
   struct sb_error *why = NULL;
 
   if (colon == NULL || colon == dev || cgroup_parse_size (colon + 1, &l.bps) < 0 || l.bps == 0)
-    return sb_error_set (err, 0, "--%s '%s': expected DEV:RATE such as /dev/sda:10M",
-                         opt->name, args[0]);
+    return sb_error_set (err, 0, "--%s '%s': expected DEV:RATE such as /dev/sda:10M", opt->name,
+                         args[0]);
   *colon = '\0';
   if (cgroup_resolve_device (dev, &l.major, &l.minor, &why) < 0)
     {
@@ -244,8 +241,8 @@ static int
 set_dbus_mode (struct config *cfg, const struct sb_option *opt, char *const *args,
                struct sb_error **err)
 {
-  static const char *const modes[] = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter",
-                                       [DBUS_OPEN] = "open" };
+  static const char *const modes[]
+      = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter", [DBUS_OPEN] = "open" };
   bool system = strcmp (opt->name, "dbus-system") == 0;
 
   for (size_t m = DBUS_NONE; m < sizeof modes / sizeof *modes; m++)
@@ -272,8 +269,10 @@ set_dbus_name (struct config *cfg, const struct sb_option *opt, char *const *arg
          || *p == '_' || *p == '-' || (*p == '.' && p[1] != '.' && p[1] != '\0')
          || (*p == '*' && p[1] == '\0' && p > s && p[-1] == '.');
   if (!ok)
-    return sb_error_set (err, 0, "--%s '%s': not a D-Bus name such as org.example.App or "
-                                 "org.example.*", opt->name, s);
+    return sb_error_set (err, 0,
+                         "--%s '%s': not a D-Bus name such as org.example.App or "
+                         "org.example.*",
+                         opt->name, s);
   strv_push (AT (cfg, opt, char **), xstrdup (s));
   return 0;
 }
@@ -290,12 +289,11 @@ set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_net (struct config *cfg, const struct sb_option *opt, char *const *args,
-         struct sb_error **err)
+set_net (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   if (net_parse_mode (args[0], &cfg->net) < 0)
-    return sb_error_set (err, 0, "--%s '%s': expected none, host, slirp, pasta or auto",
-                         opt->name, args[0]);
+    return sb_error_set (err, 0, "--%s '%s': expected none, host, slirp, pasta or auto", opt->name,
+                         args[0]);
   return 0;
 }
 
@@ -314,8 +312,7 @@ set_publish (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_cap (struct config *cfg, const struct sb_option *opt, char *const *args,
-         struct sb_error **err)
+set_cap (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   bool add = strcmp (opt->name, "cap-add") == 0;
   int c = sb_caps_from_name (args[0]);
@@ -404,8 +401,10 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
     {
       /* one real path in a private home: SRC and DST are the same path */
       if (strchr (args[0], ':') != NULL || !valid_inside_path (args[0]))
-        return sb_error_set (err, 0, "--%s '%s': expected an absolute path without '.', '..' "
-                             "or ':'", opt->name, args[0]);
+        return sb_error_set (err, 0,
+                             "--%s '%s': expected an absolute path without '.', '..' "
+                             "or ':'",
+                             opt->name, args[0]);
       cfg->home = HOME_PRIVATE;
     }
   if (op.kind == MOUNT_BIND || op.kind == MOUNT_RO_BIND)
@@ -423,8 +422,10 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
         {
           free (op.src);
           free (op.dst);
-          return sb_error_set (err, 0, "--%s '%s': the destination must be an absolute path "
-                               "without '.' or '..'", opt->name, args[0]);
+          return sb_error_set (err, 0,
+                               "--%s '%s': the destination must be an absolute path "
+                               "without '.' or '..'",
+                               opt->name, args[0]);
         }
     }
   else
@@ -441,8 +442,7 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
-set_home (struct config *cfg, const struct sb_option *opt, char *const *args,
-          struct sb_error **err)
+set_home (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   if (strcmp (args[0], "copy") == 0)
     cfg->home = HOME_COPY;
@@ -451,8 +451,7 @@ set_home (struct config *cfg, const struct sb_option *opt, char *const *args,
   else if (strcmp (args[0], "private") == 0)
     cfg->home = HOME_PRIVATE;
   else
-    return sb_error_set (err, 0, "--%s '%s': expected copy, host or private", opt->name,
-                         args[0]);
+    return sb_error_set (err, 0, "--%s '%s': expected copy, host or private", opt->name, args[0]);
   return 0;
 }
 
@@ -666,8 +665,8 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
           size_t len = strcspn (bad, "=");
 
           if (optopt != 0 && optopt < 256 && (c == '?' || bad[1] != '-'))
-            return sb_error_set (err, 0, c == '?' ? "-%c: unknown option"
-                                                   : "-%c: missing value", optopt);
+            return sb_error_set (err, 0, c == '?' ? "-%c: unknown option" : "-%c: missing value",
+                                 optopt);
           if (c == '?')
             return unknown_long (bad, len, err);
           o = optopt >= 256 ? &sb_options[optopt - 256] : NULL;

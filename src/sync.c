@@ -18,7 +18,9 @@ sync_send (int sock, enum sync_step step, int status, struct sb_error **err)
   m.step = step;
   m.status = status;
   if (TEMP_FAILURE_RETRY (send (sock, &m, sizeof m, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
-    return sb_error_set (err, errno, "write to the %s", step == SYNC_MAPS_DONE || step == SYNC_NET_READY ? "setup process" : "launcher");
+    return sb_error_set (err, errno, "write to the %s",
+                         step == SYNC_MAPS_DONE || step == SYNC_NET_READY ? "setup process"
+                                                                          : "launcher");
   return 0;
 }
 

@@ -26,11 +26,9 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -39,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -102,10 +101,10 @@ int80 (long nr, long a1)
 {
   long r;
 
-  __asm__ volatile ("int $0x80"
-                    : "=a"(r)
-                    : "a"(nr), "b"(a1), "c"(0L), "d"(0L), "S"(0L), "D"(0L)
-                    : "memory", "r8", "r9", "r10", "r11");
+  __asm__ volatile("int $0x80"
+                   : "=a"(r)
+                   : "a"(nr), "b"(a1), "c"(0L), "d"(0L), "S"(0L), "D"(0L)
+                   : "memory", "r8", "r9", "r10", "r11");
   return r;
 }
 #endif

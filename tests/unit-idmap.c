@@ -28,7 +28,10 @@ static const struct row rows[] = {
   { 1000, 1000, { { 0, 0 } }, 0, "1000 1000 1\n" },
   { 0, 1000, { { 100000, 65536 } }, 1, "1 100000 65536\n0 1000 1\n" },
   { 1000, 1000, { { 100000, 65536 } }, 1, "0 100000 1000\n1001 101000 64536\n1000 1000 1\n" },
-  { 5, 1000, { { 100000, 3 }, { 200000, 4 } }, 2,
+  { 5,
+    1000,
+    { { 100000, 3 }, { 200000, 4 } },
+    2,
     "0 100000 3\n3 200000 2\n6 200002 2\n5 1000 1\n" },
   { 4294967294u, 1000, { { 100000, 10 } }, 1, "0 100000 10\n4294967294 1000 1\n" },
 };
@@ -56,8 +59,8 @@ main (void)
   for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
     {
       char *got = idmap_build (rows[i].inside, rows[i].outside, rows[i].ranges, rows[i].n);
-      tap_ok (strcmp (got, rows[i].want) == 0, "map for inside %u with %zu ranges",
-              rows[i].inside, rows[i].n);
+      tap_ok (strcmp (got, rows[i].want) == 0, "map for inside %u with %zu ranges", rows[i].inside,
+              rows[i].n);
       free (got);
     }
   return tap_done ();

@@ -41,8 +41,10 @@ static const struct row rows[] = {
   { { "--memory-swap", "0" }, NULL },
   { { "--cpus", "0.01" }, NULL },
   { { "--cpus", "1024" }, NULL },
-  { { "--cpus", ".5" }, "--cpus '.5': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
-  { { "--cpus", "1.0005" }, "--cpus '1.0005': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
+  { { "--cpus", ".5" },
+    "--cpus '.5': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
+  { { "--cpus", "1.0005" },
+    "--cpus '1.0005': expected a number of CPUs from 0.01 to 1024, such as 2 or 1.5" },
   { { "--pids", "4194304" }, NULL },
   { { "--pids", "4194305" }, "--pids '4194305': expected a number of processes from 1 to 4194304" },
   { { "--cgroup", "cgroupfs" }, NULL },
@@ -58,12 +60,15 @@ static const struct row rows[] = {
   { { "--bind", "/a:/b" }, NULL },
   { { "--bind", "/a:" }, "--bind '/a:': expected SRC[:DST]" },
   { { "--bind", ":/b" }, "--bind ':/b': expected SRC[:DST]" },
-  { { "--ro-bind", "/a:b" }, "--ro-bind '/a:b': the destination must be an absolute path without '.' or '..'" },
-  { { "--bind", "/a:/b/../c" }, "--bind '/a:/b/../c': the destination must be an absolute path without '.' or '..'" },
+  { { "--ro-bind", "/a:b" },
+    "--ro-bind '/a:b': the destination must be an absolute path without '.' or '..'" },
+  { { "--bind", "/a:/b/../c" },
+    "--bind '/a:/b/../c': the destination must be an absolute path without '.' or '..'" },
   { { "--tmpfs", "/x/." }, "--tmpfs '/x/.': expected an absolute path without '.' or '..'" },
   { { "--mask", "/x/..y" }, NULL },
   { { "--home", "root" }, "--home 'root': expected copy, host or private" },
-  { { "--whitelist", "/h/a:b" }, "--whitelist '/h/a:b': expected an absolute path without '.', '..' or ':'" },
+  { { "--whitelist", "/h/a:b" },
+    "--whitelist '/h/a:b': expected an absolute path without '.', '..' or ':'" },
   { { "--bind-try", "/nonexistent" }, NULL },
   { { "--layer", "" }, "--layer '': must not be empty" },
 };
@@ -99,7 +104,7 @@ main (void)
     struct config cfg;
     struct sb_error *err = NULL;
     char *argv[] = { (char *) "sandbox", (char *) "--uid", (char *) "0", (char *) "ls",
-                     (char *) "--uid", (char *) "-l", NULL };
+                     (char *) "--uid",   (char *) "-l",    NULL };
 
     config_init (&cfg);
     options_parse_argv (&cfg, 6, argv, &err);
