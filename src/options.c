@@ -200,20 +200,39 @@ set_io_bps (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+/* ARG as an index into NAMES (N of them); the error line lists them: "expected a, b or c" */
+static int
+parse_choice (const struct sb_option *opt, const char *arg, const char *const *names, size_t n,
+              int *ret, struct sb_error **err)
+{
+  char list[256] = "";
+
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (arg, names[i]) == 0)
+      {
+        *ret = (int) i;
+        return 0;
+      }
+  for (size_t i = 0; i < n; i++)
+    snprintf (list + strlen (list), sizeof list - strlen (list), "%s%s",
+              i == 0       ? ""
+              : i + 1 == n ? " or "
+                           : ", ",
+              names[i]);
+  return sb_error_set (err, 0, "--%s '%s': expected %s", opt->name, arg, list);
+}
+
 static int
 set_cgroup_mode (struct config *cfg, const struct sb_option *opt, char *const *args,
                  struct sb_error **err)
 {
   static const char *const names[] = { "auto", "systemd", "cgroupfs", "none" };
+  int i;
 
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (strcmp (args[0], names[i]) == 0)
-      {
-        cfg->cgroup_mode = (enum cgroup_mode) i;
-        return 0;
-      }
-  return sb_error_set (err, 0, "--%s '%s': expected auto, systemd, cgroupfs or none", opt->name,
-                       args[0]);
+  if (parse_choice (opt, args[0], names, sizeof names / sizeof *names, &i, err) < 0)
+    return -1;
+  cfg->cgroup_mode = (enum cgroup_mode) i;
+  return 0;
 }
 
 static int
@@ -244,15 +263,15 @@ set_dbus_mode (struct config *cfg, const struct sb_option *opt, char *const *arg
   static const char *const modes[]
       = { [DBUS_NONE] = "none", [DBUS_FILTER] = "filter", [DBUS_OPEN] = "open" };
   bool system = strcmp (opt->name, "dbus-system") == 0;
+  int m;
 
-  for (size_t m = DBUS_NONE; m < sizeof modes / sizeof *modes; m++)
-    if (strcmp (args[0], modes[m]) == 0 && !(system && m == DBUS_OPEN))
-      {
-        *AT (cfg, opt, enum dbus_mode) = (enum dbus_mode) m;
-        return 0;
-      }
-  return sb_error_set (err, 0, "--%s '%s': expected %s", opt->name, args[0],
-                       system ? "none or filter" : "none, filter or open");
+  /* from DBUS_NONE (DBUS_UNSET is no choice); DBUS_OPEN is last, and not the system bus's */
+  if (parse_choice (opt, args[0], modes + DBUS_NONE,
+                    (size_t) (system ? DBUS_OPEN : DBUS_OPEN + 1) - DBUS_NONE, &m, err)
+      < 0)
+    return -1;
+  *AT (cfg, opt, enum dbus_mode) = (enum dbus_mode) (m + DBUS_NONE);
+  return 0;
 }
 
 /* a well-known bus name, or a prefix of them ending in ".*", as xdg-dbus-proxy takes them */
@@ -331,15 +350,12 @@ set_overlay (struct config *cfg, const struct sb_option *opt, char *const *args,
              struct sb_error **err)
 {
   static const char *const names[] = { "auto", "kernel", "fuse", "none" };
+  int i;
 
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (strcmp (args[0], names[i]) == 0)
-      {
-        cfg->overlay = (enum overlay_engine) i;
-        return 0;
-      }
-  return sb_error_set (err, 0, "--%s '%s': expected auto, kernel, fuse or none", opt->name,
-                       args[0]);
+  if (parse_choice (opt, args[0], names, sizeof names / sizeof *names, &i, err) < 0)
+    return -1;
+  cfg->overlay = (enum overlay_engine) i;
+  return 0;
 }
 
 static int
@@ -444,14 +460,13 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
 static int
 set_home (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
-  if (strcmp (args[0], "copy") == 0)
-    cfg->home = HOME_COPY;
-  else if (strcmp (args[0], "host") == 0)
-    cfg->home = HOME_HOST;
-  else if (strcmp (args[0], "private") == 0)
-    cfg->home = HOME_PRIVATE;
-  else
-    return sb_error_set (err, 0, "--%s '%s': expected copy, host or private", opt->name, args[0]);
+  static const char *const names[]
+      = { [HOME_COPY] = "copy", [HOME_HOST] = "host", [HOME_PRIVATE] = "private" };
+  int i;
+
+  if (parse_choice (opt, args[0], names, sizeof names / sizeof *names, &i, err) < 0)
+    return -1;
+  cfg->home = (enum home_mode) i;
   return 0;
 }
 
