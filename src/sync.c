@@ -96,6 +96,12 @@ sync_recv_fd (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
   mh.msg_control = u.buf;
   mh.msg_controllen = sizeof u.buf;
   n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
+  /* A peer that exits without reading what we sent (a setup process failing before it
+     reads SYNC_NET_READY) leaves ECONNRESET on our socket, and the kernel reports it before
+     the messages still queued for us, its SYNC_ERROR among them.  The error is cleared by
+     being reported: read on.  */
+  if (n < 0 && errno == ECONNRESET)
+    n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
   if (n >= 0)
     for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
