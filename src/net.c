@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
@@ -48,6 +49,9 @@
 /* pasta maps DNS queries to this address onto the host's first resolver (--dns-forward),
    which may sit on the host's loopback (systemd-resolved's 127.0.0.53); podman uses it too */
 #define PASTA_DNS "169.254.1.1"
+
+/* The helper's device in the sandbox's namespace, made by pid 1 (see make_tap) */
+#define TAP_NAME "tap0"
 
 /* Where net_setup_files keeps its generated files: under the sandbox's /run (a tmpfs).  */
 #define FILES_DIR "/run/sandbox-net"
@@ -257,7 +261,7 @@ slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int
   if (h->api_dir != NULL)
     add_arg (&argv, "--api-socket=%s/api.sock", h->api_dir);
   add_arg (&argv, "%d", (int) pid);
-  add_arg (&argv, "tap0");
+  add_arg (&argv, TAP_NAME);
   return argv;
 }
 
@@ -272,6 +276,7 @@ pasta_argv (const struct config *cfg, pid_t pid, int ready)
   add_arg (&argv, "--foreground");
   add_arg (&argv, "--quiet");
   add_arg (&argv, "--config-net");
+  add_arg (&argv, "--ns-ifname=" TAP_NAME);
   add_arg (&argv, "--mtu=%s", NET_MTU);
   /* written once its device is up: our ready signal */
   add_arg (&argv, "--pid=/proc/self/fd/%d", ready);
@@ -301,10 +306,21 @@ pasta_argv (const struct config *cfg, pid_t pid, int ready)
   return argv;
 }
 
-/* In the forked helper, before exec: never returns.  */
-_Noreturn static void
-helper_exec (char **argv, pid_t launcher, int ready, int exitfd, int log_fd)
+struct helper_args
 {
+  char **argv;
+  pid_t launcher;
+  int ready, exitfd, log_fd;
+};
+
+/* The helper's process before exec, spawned with spawn_shared: system calls only.  */
+_Noreturn static int
+helper_exec (void *data)
+{
+  const struct helper_args *a = data;
+  char **argv = a->argv;
+  pid_t launcher = a->launcher;
+  int ready = a->ready, exitfd = a->exitfd, log_fd = a->log_fd;
   sigset_t none;
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -374,14 +390,18 @@ net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, str
   else
     argv = pasta_argv (cfg, pid, ready_w);
 
-  h->pid = fork ();
+  {
+    struct helper_args a = {
+      .argv = argv, .launcher = launcher, .ready = ready_w, .exitfd = exit_r, .log_fd = h->log_fd
+    };
+
+    h->pid = spawn_shared (helper_exec, &a);
+  }
   if (h->pid < 0)
     {
       h->pid = 0;
-      return sb_error_set (err, errno, "fork");
+      return sb_error_set (err, errno, "start %s", argv[0]);
     }
-  if (h->pid == 0)
-    helper_exec (argv, launcher, ready_w, exit_r, h->log_fd);
   h->target = pid;
   log_debug ("started %s, pid %d", argv[0], (int) h->pid);
   return 0;
@@ -579,6 +599,7 @@ net_helper_stop (struct net_helper *h)
          lost; a server that closes properly (waits for the peer's FIN) loses nothing.  */
       (void) kill (h->pid, SIGKILL);
       (void) TEMP_FAILURE_RETRY (waitpid (h->pid, NULL, 0));
+      log_debug ("network helper gone");
       h->pid = 0;
     }
   remove_api_dir (h);
@@ -778,6 +799,31 @@ net_setup_files (const struct config *cfg, const char *root, struct sb_error **e
   return 0;
 }
 
+/* The helper's tap device, made persistent before the helper attaches to it.  The helper
+   made it itself before; then its last close unregistered the device, and the helper's
+   exit waited for that: 25-35 ms of RCU grace periods, all added to the sandbox's end.  A
+   persistent device costs one grace period at the helper's close and goes away with the
+   network namespace, in the kernel's own cleanup work that nobody waits for.  Made here,
+   while newuidmap runs, its registration is off the critical path too.  Its owner stays
+   unset: only a holder of CAP_NET_ADMIN in the namespace (the helper) may attach.  */
+static int
+make_tap (struct sb_error **err)
+{
+  cleanup_close int fd = open ("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  struct ifreq ifr;
+
+  if (fd < 0)
+    return sb_error_set (err, errno, "--net: open '/dev/net/tun'");
+  memset (&ifr, 0, sizeof ifr);
+  strcpy (ifr.ifr_name, TAP_NAME);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  if (ioctl (fd, TUNSETIFF, &ifr) < 0)
+    return sb_error_set (err, errno, "--net: create the device '%s'", TAP_NAME);
+  if (ioctl (fd, TUNSETPERSIST, 1) < 0)
+    return sb_error_set (err, errno, "--net: make the device '%s' persistent", TAP_NAME);
+  return 0;
+}
+
 int
 net_setup_inside (const struct config *cfg, struct sb_error **err)
 {
@@ -786,6 +832,8 @@ net_setup_inside (const struct config *cfg, struct sb_error **err)
 
   if (cfg->net == NET_HOST)
     return 0;
+  if ((cfg->net == NET_SLIRP || cfg->net == NET_PASTA) && make_tap (err) < 0)
+    return -1;
   fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return sb_error_set (err, errno, "socket");
