@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,8 +30,6 @@
 #include "seccomp.h"
 #include "sync.h"
 #include "util.h"
-
-extern char **environ;
 
 const int init_forwarded_signals[]
     = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0 };
@@ -58,10 +57,15 @@ enter_workdir (const struct config *cfg, struct sb_error **err)
    without execute permission is 126, a name found nowhere 127 (execvp would report EACCES
    for a PATH folder we may not search).  */
 static char *
-find_command (const char *name, int *ret_errno)
+find_command (char *const *envp, const char *name, int *ret_errno)
 {
-  const char *path = getenv ("PATH");
+  const char *path = NULL;
   bool seen = false;
+
+  /* the command's PATH, not ours: --setenv, --unsetenv and --clearenv apply */
+  for (char *const *e = envp; *e != NULL && path == NULL; e++)
+    if (strncmp (*e, "PATH=", 5) == 0)
+      path = *e + 5;
 
   if (path == NULL)
     path = "/usr/local/bin:/usr/bin:/bin";
@@ -88,9 +92,20 @@ find_command (const char *name, int *ret_errno)
   return NULL;
 }
 
-_Noreturn static void
-exec_command (const struct config *cfg, int sock)
+struct command_args
 {
+  const struct config *cfg;
+  int sock;
+};
+
+/* The command's process, spawned with spawn_shared: it shares pid 1's memory until execve,
+   so it writes nothing pid 1 reads again (no environ, no setenv).  */
+_Noreturn static int
+exec_command (void *data)
+{
+  const struct command_args *a = data;
+  const struct config *cfg = a->cfg;
+  int sock = a->sock;
   struct sb_error *err = NULL;
   sigset_t none;
   int e = 0;
@@ -100,9 +115,11 @@ exec_command (const struct config *cfg, int sock)
   /* still uid 0 of the namespace with every capability in it: the last moment we can */
   if (sb_caps_drop_bounding (cfg, &err) < 0)
     fail (sock, err, 125);
-  if (setresgid (cfg->gid, cfg->gid, cfg->gid) < 0)
+  /* the system calls themselves: libc's wrappers would signal the threads they believe
+     share our credentials, and in this child they are pid 1's  */
+  if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
-  if (setresuid (cfg->uid, cfg->uid, cfg->uid) < 0)
+  if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
   if (sb_caps_set (cfg, &err) < 0)
     fail (sock, err, 125);
@@ -115,19 +132,18 @@ exec_command (const struct config *cfg, int sock)
   if (cfg->new_session && setsid () < 0)
     fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
   log_debug ("exec");
-  environ = cfg->envp;
   {
     const char *path = cfg->argv[0];
     cleanup_free char *full = NULL;
 
     if (strchr (cfg->argv[0], '/') == NULL)
-      path = full = find_command (cfg->argv[0], &e);
+      path = full = find_command (cfg->envp, cfg->argv[0], &e);
     if (path != NULL)
       {
         /* last: nothing of our own setup runs under the policy, only execve itself */
         if (sb_seccomp_install (cfg, &err) < 0)
           fail (sock, err, 125);
-        execv (path, cfg->argv);
+        execve (path, cfg->argv, cfg->envp);
         e = errno;
       }
   }
@@ -238,11 +254,14 @@ init_main (const struct config *cfg, int sock)
   if (sfd < 0)
     fail (sock, (sb_error_set (&err, errno, "signalfd"), err), 125);
 
-  cmd = fork ();
+  {
+    struct command_args a = { .cfg = cfg, .sock = sock };
+
+    /* back here once the command has called execve (or failed) */
+    cmd = spawn_shared (exec_command, &a);
+  }
   if (cmd < 0)
-    fail (sock, (sb_error_set (&err, errno, "fork"), err), 125);
-  if (cmd == 0)
-    exec_command (cfg, sock);
+    fail (sock, (sb_error_set (&err, errno, "start the command"), err), 125);
   log_debug ("command started");
 
   /* the command owns the terminal; we keep nothing it could wait on */

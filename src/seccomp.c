@@ -716,22 +716,27 @@ fnv1a (const void *p, size_t len, uint64_t h)
 #define FNV_INIT UINT64_C (0xcbf29ce484222325)
 
 static char *
-cache_key (const char *text, size_t len, const struct sb_seccomp_target *t, size_t *ret_len)
+cache_key (const char *path, const struct stat *st, const struct sb_seccomp_target *t,
+           size_t *ret_len)
 {
   const struct scmp_version *v = seccomp_version ();
-  char *head = NULL, *key;
+  char *key;
   int n;
 
-  n = asprintf (&head, "sandbox %s\nlibseccomp %u.%u.%u\narch %u\ncaps %llx\nkernel %u.%u\n",
+  /* The policy file by identity, not by content: reading and hashing 20 KB of JSON cost
+     more than loading the filter.  A rewrite changes its ctime (and mostly its size and
+     mtime): tools that edit in place or by rename both do.  */
+  n = asprintf (&key,
+                "sandbox %s\nlibseccomp %u.%u.%u\narch %u\ncaps %llx\nkernel %u.%u\n"
+                "policy %s\nfile %llu:%llu %lld %lld.%09ld %lld.%09ld\n",
                 PACKAGE_VERSION, v->major, v->minor, v->micro, seccomp_arch_native (),
-                (unsigned long long) t->caps, t->kernel_major, t->kernel_minor);
+                (unsigned long long) t->caps, t->kernel_major, t->kernel_minor, path,
+                (unsigned long long) st->st_dev, (unsigned long long) st->st_ino,
+                (long long) st->st_size, (long long) st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                (long long) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
   if (n < 0)
     oom ();
-  key = xcalloc (1, (size_t) n + len);
-  memcpy (key, head, (size_t) n);
-  memcpy (key + n, text, len);
-  free (head);
-  *ret_len = (size_t) n + len;
+  *ret_len = (size_t) n;
   return key;
 }
 
@@ -846,6 +851,7 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
   const char *want = cfg->seccomp != NULL ? cfg->seccomp : "default";
   cleanup_free char *path = NULL, *text = NULL, *key = NULL, *cpath = NULL;
   struct sb_seccomp_target t = { .caps = cfg->caps };
+  struct stat st;
   size_t len, key_len;
   unsigned skipped = 0;
 
@@ -857,18 +863,20 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
     path = xstrdup (want);
   else if (policy_find (want, &path, err) < 0)
     return -1;
-  text = read_file_at (AT_FDCWD, path, &len);
-  if (text == NULL)
+  if (stat (path, &st) < 0)
     return sb_error_set (err, errno, "--seccomp '%s'", path);
   kernel_version (&t);
 
-  key = cache_key (text, len, &t, &key_len);
+  key = cache_key (path, &st, &t, &key_len);
   cpath = cache_path (key, key_len);
   if (cpath != NULL && cache_read (cpath, key, key_len, &cfg->seccomp_bpf) == 0)
     {
       log_debug ("seccomp policy '%s' from the cache '%s'", path, cpath);
       return 0;
     }
+  text = read_file_at (AT_FDCWD, path, &len);
+  if (text == NULL)
+    return sb_error_set (err, errno, "--seccomp '%s'", path);
   if (sb_seccomp_compile (path, text, len, &t, &cfg->seccomp_bpf, &skipped, err) < 0)
     return -1;
   log_debug ("seccomp policy '%s' compiled: %zu instructions, %u unknown names skipped", path,

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -224,4 +227,22 @@ path_find (const char *name)
       free (p);
     }
   return NULL;
+}
+
+pid_t
+spawn_shared (int (*fn) (void *), void *arg)
+{
+  const size_t size = 256 * 1024;
+  void *stack
+      = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  pid_t pid;
+  int e;
+
+  if (stack == MAP_FAILED)
+    return -1;
+  pid = clone (fn, (char *) stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+  e = errno;
+  (void) munmap (stack, size);
+  errno = e;
+  return pid;
 }

@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 33
+plan 35
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
 export XDG_CACHE_HOME XDG_CONFIG_HOME
 PODMAN=/usr/share/containers/seccomp.json
@@ -109,5 +109,11 @@ check "and written again" [ "$(od -An -c -N8 "$1" | tr -d ' ')" = SBSCMP01 ]
 # the program's last bytes changed, the size kept: the sum catches it
 printf '\377\377\377\177' | dd of="$1" bs=1 seek=$((size - 4)) conv=notrunc 2>/dev/null
 is "a cache file whose program was changed is ignored" "$("$SANDBOX" -- "$PROBE" sys keyctl 2>&1)" EPERM
+# the cache knows a policy file by its identity: an edit of the same size is seen
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]}\n' >"$T/edit.json"
+is "a policy file of my own denies keyctl" "$("$SANDBOX" --seccomp "$T/edit.json" -- "$PROBE" sys keyctl 2>&1)" EPERM
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$T/edit.json"
+check "edited in place, same size, it allows keyctl at once (not the cached filter)" \
+  [ "$("$SANDBOX" --seccomp "$T/edit.json" -- "$PROBE" sys keyctl 2>&1)" != EPERM ]
 assert_clean
 done_testing
