@@ -196,6 +196,7 @@ _Noreturn void
 init_main (const struct config *cfg, int sock)
 {
   struct sb_error *err = NULL;
+  struct rootctx *root = NULL;
   sigset_t set;
   int sfd, devnull, fuse_fd = -1;
   pid_t cmd;
@@ -225,6 +226,10 @@ init_main (const struct config *cfg, int sock)
   /* the network helper joins our namespaces only now: before, they were the host's */
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
+  /* the work that reads only, while the helpers still run: it overlaps theirs */
+  root = rootfs_open (cfg, sock, &err);
+  if (root == NULL)
+    fail (sock, err, 125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
   /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
@@ -235,7 +240,7 @@ init_main (const struct config *cfg, int sock)
   log_debug ("maps done; building the root");
   if (procviews_open (cfg, &fuse_fd, &err) < 0)
     fail (sock, err, 125);
-  if (desktop_open (cfg, &err) < 0 || rootfs_setup (cfg, sock, &err) < 0)
+  if (desktop_open (cfg, &err) < 0 || rootfs_setup (steal_ptr (&root), &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
   if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)

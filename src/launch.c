@@ -329,9 +329,15 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0 || cgroup_enter (cfg, &cg, w.pid, err) < 0
-      || procviews_limit_cpus (cfg, w.pid, err) < 0 || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+  if (expect_namespaces (sock, err) < 0)
     goto kill;
+  if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
+      || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
+    {
+      /* pid 1 fails early too (rootfs_open): its reason is queued */
+      prefer_child_error (sock, err);
+      goto kill;
+    }
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */

@@ -1187,16 +1187,38 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
   return setup_kernel_masks (root, err);
 }
 
-int
-rootfs_setup (const struct config *cfg, int sock, struct sb_error **err)
+struct rootctx *
+rootfs_open (const struct config *cfg, int sock, struct sb_error **err)
 {
-  struct rootctx c;
+  struct rootctx *c = xcalloc (1, sizeof *c);
+
+  /* init_main made the mount namespace a slave already: nothing reaches the host */
+  if (rootctx_open (c, cfg, sock, err) < 0)
+    {
+      rootfs_close (c);
+      return NULL;
+    }
+  return c;
+}
+
+void
+rootfs_close (struct rootctx *c)
+{
+  if (c == NULL)
+    return;
+  rootctx_free (c);
+  free (c);
+}
+
+int
+rootfs_setup (struct rootctx *rc, struct sb_error **err)
+{
+  struct rootctx c = *rc;
+  const struct config *cfg = c.cfg;
   cleanup_close int root = -1;
   int r = -1;
 
-  /* init_main made the mount namespace a slave already: nothing reaches the host */
-  if (rootctx_open (&c, cfg, sock, err) < 0)
-    goto out;
+  free (rc);
   if (do_mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err) < 0)
     goto out;
   if (setup_lower (&c, err) < 0)
