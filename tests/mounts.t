@@ -32,14 +32,16 @@ echo 1 >"$W/L1/opt/sbl/v"
 echo 2 >"$W/L2/opt/sbl/v"
 echo top >"$W/L1/sbltop/v"
 ln -s / "$W/L3/opt/sbesc"
+# an empty top-level folder (the kernel engine makes it without an overlay)
+mkdir -p "$W/L4/sbempty"
 
-plan 37
+plan 41
 
 for e in kernel fuse; do
   case " $engines " in
   *" $e "*) ;;
   *)
-    for i in 1 2 3 4 5 6; do skip "$e: engine" "/dev/fuse not usable by users or fuse-overlayfs missing"; done
+    for i in 1 2 3 4 5 6 7 8; do skip "$e: engine" "/dev/fuse not usable by users or fuse-overlayfs missing"; done
     continue
     ;;
   esac
@@ -57,6 +59,10 @@ top"
   run_sb --overlay "$e" --layer "$W/L3" --tmpfs "/opt/sbesc$H" -- ls -A "$H"
   is "$e: a destination through a layer's symlink to / stays inside" "$status:$(cat "$T/out")" "0:"
   check "$e: ... and the host folder is untouched" grep -qx hostfile "$H/f"
+  run_sb --overlay "$e" --layer "$W/L4" -- sh -c 'echo w >/sbempty/f && cat /sbempty/f && stat -c %u /sbempty'
+  is "$e: an empty folder is writable, the layer's owner's" "$status $(cat "$T/out")" "0 w
+$(id -u)"
+  check "$e: ... and the layer stays empty" [ -z "$(ls -A "$W/L4/sbempty")" ]
 done
 
 run_sb --bind "$W/rw" --ro-bind "$W/ro" --bind "$W/rw:/tmp/in/rw" -- sh -c \
