@@ -100,30 +100,6 @@ procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_err
   return 0;
 }
 
-/* Next to the launcher (the build tree, or a relocated install), else the installed one.  */
-static char *
-helper_path (void)
-{
-  char self[PATH_MAX], *slash, *path;
-  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
-
-  if (n > 0)
-    {
-      self[n] = '\0';
-      slash = strrchr (self, '/');
-      if (slash != NULL)
-        {
-          *slash = '\0';
-          if (asprintf (&path, "%s/sandbox-procviews", self) < 0)
-            oom ();
-          if (access (path, X_OK) == 0)
-            return path;
-          free (path);
-        }
-    }
-  return xstrdup (PKGLIBEXECDIR "/sandbox-procviews");
-}
-
 static unsigned
 view_cpus (const struct config *cfg)
 {
@@ -134,7 +110,7 @@ int
 procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, pid_t *ret_pid,
                  struct sb_error **err)
 {
-  cleanup_free char *helper = helper_path ();
+  cleanup_free char *helper = sb_helper_path ("sandbox-procviews");
   char cpus[32];
   int p[2], e = 0;
   pid_t pid;

@@ -23,6 +23,17 @@ struct sb_seccomp_target
   unsigned kernel_minor;
 };
 
+/* What sandbox-seccomp writes on its standard output: this header, then LEN bytes, the
+   program (VALUE: the unknown names skipped) or one error line (VALUE: its errno).  */
+#define SB_SECCOMP_BPF_MAGIC "SBSCBPF1"
+#define SB_SECCOMP_ERROR_MAGIC "SBSCERR1"
+struct sb_seccomp_record
+{
+  char magic[8];
+  uint32_t value;
+  uint32_t len;
+};
+
 /* Compiles the policy TEXT (from the file PATH, named in errors) into *RET.  *RET_SKIPPED
    (when not NULL) counts names that libseccomp does not know and the policy let us skip.  */
 int sb_seccomp_compile (const char *path, const char *text, size_t len,
@@ -30,7 +41,7 @@ int sb_seccomp_compile (const char *path, const char *text, size_t len,
                         unsigned *ret_skipped, struct sb_error **err);
 
 /* The launcher's step, before the first namespace: finds cfg->seccomp (a name, a file, or
-   "unconfined"), and fills cfg->seccomp_bpf from the cache or by compiling it.  */
+   "unconfined"), and fills cfg->seccomp_bpf from the cache or by running sandbox-seccomp.  */
 int sb_seccomp_prepare (struct config *cfg, struct sb_error **err);
 
 /* The command's last step before exec: loads cfg->seccomp_bpf (no_new_privs is set).  */

@@ -246,3 +246,28 @@ spawn_shared (int (*fn) (void *), void *arg)
   errno = e;
   return pid;
 }
+
+char *
+sb_helper_path (const char *name)
+{
+  char self[PATH_MAX], *slash, *path;
+  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+
+  if (n > 0)
+    {
+      self[n] = '\0';
+      slash = strrchr (self, '/');
+      if (slash != NULL)
+        {
+          *slash = '\0';
+          if (asprintf (&path, "%s/%s", self, name) < 0)
+            oom ();
+          if (access (path, X_OK) == 0)
+            return path;
+          free (path);
+        }
+    }
+  if (asprintf (&path, "%s/%s", PKGLIBEXECDIR, name) < 0)
+    oom ();
+  return path;
+}

@@ -59,6 +59,10 @@ const char *sb_profiledir (void);
    taken from a relative folder), or NULL.  */
 char *path_find (const char *name);
 
+/* One of our helper programs (sandbox-procviews, sandbox-seccomp): next to the launcher (the
+   build tree, or a relocated install), else the installed one.  */
+char *sb_helper_path (const char *name);
+
 /* Runs FN (ARG) in a child that shares our memory until it execs or exits, while we wait:
    clone (CLONE_VM | CLONE_VFORK), as posix_spawn does.  No page of ours is copied; a fork
    copies every page either side writes, and page faults are most of what a start costs

@@ -15,9 +15,24 @@ free_port() {
   while [ "$("$PROBE" connect 127.0.0.1 "$_p")" != ECONNREFUSED ]; do _p=$((_p + 1)); done
   echo "$_p"
 }
-# pasta runs as passt.avx2 where the CPU has AVX2: match its command line
-helpers() { pgrep -x slirp4netns; pgrep -f '^[^ ]*pasta '; }
+# Our helpers: those of this test's sandboxes, and any whose launcher is gone (a helper's
+# parent is its launcher, "sandbox").  Other tests' sandboxes may run helpers meanwhile
+# (make -j).  pasta runs as passt.avx2 where the CPU has AVX2: match its command line.
+helpers() {
+  ps -e -o pid=,ppid=,comm=,args= | awk -v top=$$ '
+    { parent[$1] = $2; comm[$1] = $3; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +/, "", args)
+      if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) h[++n] = $1 }
+    END {
+      for (i = 1; i <= n; i++) {
+        p = h[i]; q = p; mine = comm[parent[p]] != "sandbox"
+        while (!mine && q != "" && q > 1) { if (q == top) mine = 1; q = parent[q] }
+        if (mine) print p
+      }
+    }'
+}
 no_helpers() { [ -z "$(helpers)" ]; }
+# after a SIGKILL of the launcher: no helper, and nothing of the sandbox (lib.sh's marker)
+killed_clean() { no_helpers && [ -z "$(_leftovers)" ]; }
 # The sandboxed server prints "ready" once it listens.
 wait_ready() { wait_for 100 grep -q ready "$1"; }
 
@@ -165,8 +180,7 @@ for mode in slirp pasta; do
   check "--net $mode: the helper runs while the sandbox does" [ -n "$(helpers)" ]
   kill -9 "$L"
   wait "$L" 2>/dev/null
-  check "--net $mode: SIGKILL of the launcher ends the helper and the sandbox" \
-    wait_for 50 sh -c "[ -z \"\$(pgrep -x slirp4netns; pgrep -f '^[^ ]*pasta '; pgrep -f '[p]robe sig')\" ]"
+  check "--net $mode: SIGKILL of the launcher ends the helper and the sandbox" wait_for 50 killed_clean
 done
 
 # ---------------------------------------------------------------- bad input: one line, 125
