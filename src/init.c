@@ -99,7 +99,8 @@ struct command_args
 };
 
 /* The command's process, spawned with spawn_shared: it shares pid 1's memory until execve,
-   so it writes nothing pid 1 reads again (no environ, no setenv).  */
+   so it writes nothing pid 1 reads again (no environ, no setenv).  pid 1 waits meanwhile;
+   the socket is ours alone until execve, and SYNC_NET_READY is read here.  */
 _Noreturn static int
 exec_command (void *data)
 {
@@ -140,6 +141,10 @@ exec_command (void *data)
       path = full = find_command (cfg->envp, cfg->argv[0], &e);
     if (path != NULL)
       {
+        /* The network helper may still be starting; the rest of our setup overlapped it.
+           The command must not run before its device is up.  */
+        if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
+          _exit (125);
         /* last: nothing of our own setup runs under the policy, only execve itself */
         if (sb_seccomp_install (cfg, &err) < 0)
           fail (sock, err, 125);
@@ -245,11 +250,6 @@ init_main (const struct config *cfg, int sock)
   log_debug ("root built");
   if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
     fail (sock, err, 125);
-  /* the launcher started the network helper while we built the root; the command must not
-     run before its device is up */
-  if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
-    _exit (125);
-
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);
   for (const int *s = init_forwarded_signals; *s; s++)

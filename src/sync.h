@@ -12,7 +12,7 @@ enum sync_step
   SYNC_ERROR,         /* child -> launcher: setup or exec failed; text says why */
   SYNC_EXITED,        /* child -> launcher: the command ended with wait status */
   SYNC_FUSE_FD,       /* child -> launcher: a mounted /dev/fuse fd (SCM_RIGHTS) to serve */
-  SYNC_NET_READY,     /* launcher -> child: the network helper is up; exec the command */
+  SYNC_NET_READY,     /* launcher -> command: the network helper is up; exec */
   SYNC_PROCVIEWS,     /* child -> launcher: the /proc views' /dev/fuse fd; start its server */
   SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
   SYNC_NS_READY,      /* child -> launcher: every namespace is made; helpers may join them */
