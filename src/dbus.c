@@ -88,6 +88,7 @@ exec_proxy (pid_t parent, int fd, const char *dir, const struct filtered_bus *bu
   (void) prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (getppid () != parent)
     _exit (125);
+  sb_signals_default ();
   /* helpers write nothing to the user's terminal: only main and log.c do */
   null = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0)

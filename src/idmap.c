@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -172,6 +173,8 @@ start_helpers (struct idmap *m, pid_t pid, struct sb_error **err)
   cleanup_strv char **uargv = NULL;
   cleanup_strv char **gargv = NULL;
   posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  sigset_t all, none;
   int pipefd[2], r;
 
   snprintf (pidstr, sizeof pidstr, "%d", (int) pid);
@@ -182,9 +185,17 @@ start_helpers (struct idmap *m, pid_t pid, struct sb_error **err)
   m->err_fd = pipefd[0];
   posix_spawn_file_actions_init (&fa);
   posix_spawn_file_actions_adddup2 (&fa, pipefd[1], STDERR_FILENO);
-  r = posix_spawn (&m->kids[0], m->newuidmap, &fa, NULL, uargv, environ);
+  /* the helpers start as any program would: default signals, none blocked (we block ours) */
+  sigfillset (&all);
+  sigemptyset (&none);
+  posix_spawnattr_init (&attr);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setsigdefault (&attr, &all);
+  posix_spawnattr_setsigmask (&attr, &none);
+  r = posix_spawn (&m->kids[0], m->newuidmap, &fa, &attr, uargv, environ);
   if (r == 0)
-    r = posix_spawn (&m->kids[1], m->newgidmap, &fa, NULL, gargv, environ);
+    r = posix_spawn (&m->kids[1], m->newgidmap, &fa, &attr, gargv, environ);
+  posix_spawnattr_destroy (&attr);
   posix_spawn_file_actions_destroy (&fa);
   (void) close (pipefd[1]);
   /* reported by idmap_finish, once the helper that did start is reaped */

@@ -321,7 +321,6 @@ helper_exec (void *data)
   char **argv = a->argv;
   pid_t launcher = a->launcher;
   int ready = a->ready, exitfd = a->exitfd, log_fd = a->log_fd;
-  sigset_t none;
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
 
   /* our death (even SIGKILL) ends the helper; if it came before this line, getppid says */
@@ -329,8 +328,7 @@ helper_exec (void *data)
     _exit (127);
   /* its own session: a terminal's ^C goes to the sandbox, which ends the helper through us */
   (void) setsid ();
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
+  sb_signals_default ();
   if (null < 0 || dup2 (null, STDIN_FILENO) < 0 || dup2 (null, STDOUT_FILENO) < 0
       || dup2 (log_fd, STDERR_FILENO) < 0)
     _exit (127);

@@ -253,11 +253,9 @@ overlay_fuse_spawn (const struct config *cfg, pid_t init_pid, int fuse_fd, struc
       cleanup_free char *opts = NULL;
       char mnt[32];
       int fuse = -1;
-      sigset_t none;
 
       (void) close (pipefd[0]);
-      sigemptyset (&none);
-      sigprocmask (SIG_SETMASK, &none, NULL);
+      sb_signals_default ();
       if (helper_prepare (cfg, init_pid, launcher, fuse_fd, &opts, &fuse, &e) == 0)
         {
           /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */

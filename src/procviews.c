@@ -129,12 +129,10 @@ procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
     }
   if (pid == 0)
     {
-      sigset_t none;
       char *argv[] = { helper, cg->path, cpus, NULL };
 
       (void) close (p[0]);
-      sigemptyset (&none);
-      sigprocmask (SIG_SETMASK, &none, NULL);
+      sb_signals_default ();
       /* it ends with the launcher, even after a SIGKILL of it */
       (void) prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       if (dup2 (fuse_fd, 3) < 0 || (fuse_fd == 3 && fcntl (3, F_SETFD, 0) < 0))

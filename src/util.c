@@ -271,3 +271,16 @@ sb_helper_path (const char *name)
     oom ();
   return path;
 }
+
+void
+sb_signals_default (void)
+{
+  struct sigaction sa = { .sa_handler = SIG_DFL };
+  sigset_t none;
+
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      (void) sigaction (s, &sa, NULL); /* libc's own signals answer EINVAL: fine */
+  sigemptyset (&none);
+  (void) sigprocmask (SIG_SETMASK, &none, NULL);
+}

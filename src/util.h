@@ -63,6 +63,11 @@ char *path_find (const char *name);
    build tree, or a relocated install), else the installed one.  */
 char *sb_helper_path (const char *name);
 
+/* In a helper's process before exec: every signal at its default disposition, none blocked.
+   An ignored signal survives exec (SIGPIPE, when the caller of sandbox ignored it: Python
+   does), and pasta refuses to start with SIGPIPE ignored.  */
+void sb_signals_default (void);
+
 /* Runs FN (ARG) in a child that shares our memory until it execs or exits, while we wait:
    clone (CLONE_VM | CLONE_VFORK), as posix_spawn does.  No page of ours is copied; a fork
    copies every page either side writes, and page faults are most of what a start costs

@@ -3,7 +3,7 @@
 # and the helpers' end.  All traffic stays on this machine: an HTTP server the test starts on
 # the host's 127.0.0.1, servers the probe starts inside.
 . "${srcdir:?}/tests/lib.sh"
-plan 49
+plan 51
 
 H=
 cleanup() { [ -n "$H" ] && kill "$H" 2>/dev/null; rm -rf "$T"; }
@@ -160,6 +160,12 @@ check "--net pasta: the host's loopback is closed by default (pasta --no-map-gw)
   sh -c 'printf "%s\n" "$1" | grep -q -- "--no-map-gw"' - "$pargs"
 run_sb --net pasta -- cat /etc/resolv.conf
 check "--net pasta: resolv.conf names pasta's DNS forwarder" grep -qx 'nameserver 169.254.1.1' "$T/out"
+# started by a program that ignores SIGPIPE (Python does; the ignore survives exec)
+for mode in slirp pasta; do
+  status=0
+  (trap '' PIPE && exec "$SANDBOX" --net "$mode" -- true) >"$T/out" 2>&1 || status=$?
+  is "--net $mode starts when the caller ignores SIGPIPE" "$status $(cat "$T/out")" "0 "
+done
 
 "$SANDBOX" --net pasta --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
 B=$!
