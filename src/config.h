@@ -100,6 +100,7 @@ struct config
 
   bool uid_set, gid_set;
   unsigned uid, gid; /* ids inside; default: the caller's own */
+  bool no_subids;    /* a one-id map even where the caller has subordinate ranges */
 
   char *hostname;
   char *chdir;

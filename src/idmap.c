@@ -120,6 +120,13 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   (void) err;
   memset (m, 0, sizeof *m);
   m->err_fd = -1;
+  if (cfg->no_subids)
+    {
+      /* asked for: no notice */
+      m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, NULL, 0);
+      m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, NULL, 0);
+      return 0;
+    }
   nu = read_ranges (subuid, cfg, &ur);
   ng = read_ranges (subgid, cfg, &gr);
   if (nu > 0 && ng > 0)

@@ -477,6 +477,7 @@ const struct sb_option sb_options[] = {
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
+  { "no-subids", 0, OPT_ARG_NONE, NULL, "map your own uid and gid only, without newuidmap and newgidmap: a faster start", set_flag, FIELD (no_subids) },
   { "hostname", 0, OPT_ARG_ONE, "NAME", "host name inside (default: sandbox)", set_hostname, FIELD (hostname) },
   { "chdir", 0, OPT_ARG_ONE, "DIR", "working directory of the command", set_string, FIELD (chdir) },
   { "memory", 0, OPT_ARG_ONE, "SIZE", "memory limit, such as 512M or 2G (memory.max)", set_size, FIELD (memory_max) },

@@ -2,7 +2,7 @@
 # The user namespace: own ids by default, root on request, subordinate ranges through
 # newuidmap/newgidmap, and a one-id map with one notice line without a range.
 . "${srcdir:?}/tests/lib.sh"
-plan 12
+plan 14
 uid=$(id -u) gid=$(id -g)
 sub=$(awk -F: -v u="$(id -un)" -v n="$uid" '$1 == u || $1 == n {print $2, $3; exit}' /etc/subuid)
 norm() { awk '{print $1, $2, $3}' "$@"; }
@@ -41,5 +41,12 @@ SANDBOX_SUBUID=$T/empty "$SANDBOX" --uid 0 --gid 0 -- sh -c 'id -u; id -g; cat /
 is "without a range, --uid 0 maps root to us" "$(head -n2 "$T/out" | tr '\n' ' ')$(tail -n1 "$T/out" | awk '{print $1, $2, $3}')" "0 0 0 $gid 1"
 SANDBOX_SUBUID=$T/empty "$SANDBOX" -- cat /proc/self/setgroups >"$T/out" 2>/dev/null
 is "the one-id gid map denies setgroups" "$(cat "$T/out")" "deny"
+
+# --no-subids: a one-id map although we have a range, asked for, so without the notice
+run_sb --no-subids -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map'
+is "--no-subids: one-id uid and gid maps, no notice" "$status $(norm "$T/out" | tr '\n' ' ')$(cat "$T/err")" \
+  "0 $uid $uid 1 $gid $gid 1 "
+run_sb --no-subids --uid 0 --gid 0 -- sh -c 'id -u; id -g; cat /proc/self/uid_map'
+is "--no-subids --uid 0: root inside is us" "$(head -n2 "$T/out" | tr '\n' ' ')$(tail -n1 "$T/out" | norm)" "0 0 0 $uid 1"
 assert_clean
 done_testing
