@@ -5,9 +5,8 @@ alike; hyperfine runs one command's whole series, then the next.
 
     interleave.py RUNS BASE REF < SPECS
 
-SPECS: one line per command, "NAME<TAB>COMMAND"; COMMAND is split as a shell would, and
-leading NAME=VALUE words go into its environment instead of running env(1), whose own exec
-would be timed too.  Prints median, quartiles, the ratio to the command named BASE and
+SPECS: one line per command, "NAME<TAB>COMMAND"; COMMAND is split as a shell would (no
+env(1) in front: its own exec would be timed too).  Prints median, quartiles, the ratio to the command named BASE and
 the difference to the one named REF.  Each command is spawned with posix_spawn (a vfork),
 its output to /dev/null; a command that fails stops the bench."""
 import os
@@ -21,12 +20,8 @@ import time
 def parse(line):
     name, command = line.rstrip("\n").split("\t", 1)
     words = shlex.split(command)
-    env = dict(os.environ)
-    while words and "=" in words[0] and not words[0].startswith("/"):
-        key, value = words.pop(0).split("=", 1)
-        env[key] = value
     path = shutil.which(words[0]) or words[0]
-    return name, path, words, env
+    return name, path, words, os.environ
 
 
 def run_once(path, argv, env, devnull):
