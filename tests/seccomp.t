@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 35
+plan 36
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
 export XDG_CACHE_HOME XDG_CONFIG_HOME
 PODMAN=/usr/share/containers/seccomp.json
@@ -109,6 +109,21 @@ check "and written again" [ "$(od -An -c -N8 "$1" | tr -d ' ')" = SBSCMP01 ]
 # the program's last bytes changed, the size kept: the sum catches it
 printf '\377\377\377\177' | dd of="$1" bs=1 seek=$((size - 4)) conv=notrunc 2>/dev/null
 is "a cache file whose program was changed is ignored" "$("$SANDBOX" -- "$PROBE" sys keyctl 2>&1)" EPERM
+# a policy is compiled by sandbox-seccomp, next to the launcher or installed; without it, a
+# start that needs a compile fails in one line (a cached policy needs no compiler)
+mkdir -p "$T/alone"
+cp "$SANDBOX" "$T/alone/sandbox"
+no_compiler() {
+  _st=0
+  XDG_CACHE_HOME=$T/nocache "$T/alone/sandbox" -- true >"$T/out" 2>"$T/err" || _st=$?
+  [ "$_st" = 125 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+    grep -q "^sandbox: run '$SB_PKGLIBEXECDIR/sandbox-seccomp': No such file or directory$" "$T/err"
+}
+if [ ! -e "$SB_PKGLIBEXECDIR/sandbox-seccomp" ]; then
+  check "without sandbox-seccomp a compile fails: exit 125, one line naming it" no_compiler
+else
+  skip "without sandbox-seccomp a compile fails" "an installed $SB_PKGLIBEXECDIR/sandbox-seccomp is there"
+fi
 # the cache knows a policy file by its identity: an edit of the same size is seen
 printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]}\n' >"$T/edit.json"
 is "a policy file of my own denies keyctl" "$("$SANDBOX" --seccomp "$T/edit.json" -- "$PROBE" sys keyctl 2>&1)" EPERM
