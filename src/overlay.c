@@ -223,7 +223,13 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
           (void) close (null);
         }
     }
-  if (asprintf (ret_opts, "lowerdir=%s,upperdir=%s,workdir=%s", lowers, upper, work) < 0)
+  /* static_nlink: a folder's link count is 1, as btrfs reports it and as find(1) takes for
+     "unknown".  Without it fuse-overlayfs counts the subfolders of every layer at each stat
+     of a folder, reading whole folders: the first exec through it (ld.so walking
+     /usr/lib/x86_64-linux-gnu) took 45 ms instead of 3, and `sandbox --uid 0 true` 87 ms
+     instead of 33.  */
+  if (asprintf (ret_opts, "lowerdir=%s,upperdir=%s,workdir=%s,static_nlink", lowers, upper, work)
+      < 0)
     oom ();
   return 0;
 }
