@@ -277,7 +277,9 @@ init_main (const struct config *cfg, int sock)
       (void) dup2 (devnull, STDOUT_FILENO);
       (void) close (devnull);
     }
-  /* /proc/1 is not the command's to read: it holds every capability of the namespace */
+  /* /proc/1 is not the command's to read: it holds every capability of the namespace.  Not
+     before the command's execve: until then the network helper may still be opening our
+     /proc/PID/ns files, which a process that is not dumpable refuses it.  */
   (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   reap_loop (cfg, sock, cmd, sfd);
 }

@@ -40,6 +40,7 @@ main (int argc, char **argv)
   unsigned skipped = 0;
   size_t len;
   char *end;
+  int r;
 
   if (argc < 5 || argc > 6 || (argc == 6 && strcmp (argv[5], "-v") != 0))
     {
@@ -66,7 +67,10 @@ main (int argc, char **argv)
     {
       /* the launcher makes the same error of it: message and errno */
       (void) answer (SB_SECCOMP_ERROR_MAGIC, (uint32_t) err->errnum, err->msg, strlen (err->msg));
+      sb_error_free (&err);
       return 1;
     }
-  return answer (SB_SECCOMP_BPF_MAGIC, skipped, bpf.insns, bpf.len);
+  r = answer (SB_SECCOMP_BPF_MAGIC, skipped, bpf.insns, bpf.len);
+  sb_seccomp_bpf_free (&bpf);
+  return r;
 }
