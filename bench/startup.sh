@@ -23,18 +23,14 @@ add "sandbox --read-only" "$SANDBOX --read-only true"
 # a one-id map, like bwrap's: no newuidmap and newgidmap
 add "sandbox --no-subids" "$SANDBOX --no-subids true"
 # the added start-up of user-mode networking (issue 6: under 10 ms over --net none)
-if command -v slirp4netns >/dev/null; then
-  add "sandbox --net slirp" "$SANDBOX --net slirp true"
-else echo "skipped: sandbox --net slirp (slirp4netns not installed)"; fi
-if command -v pasta >/dev/null; then
-  add "sandbox --net pasta" "$SANDBOX --net pasta true"
-else echo "skipped: sandbox --net pasta (pasta not installed)"; fi
-if command -v bwrap >/dev/null; then
-  add "bwrap" "bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
-else echo "skipped: bwrap (not installed)"; fi
-if command -v firejail >/dev/null; then
-  add "firejail" "firejail --noprofile --quiet true"
-else echo "skipped: firejail (not installed)"; fi
+# a row that needs PROGRAM, skipped by name where it is not installed
+needs() {
+  if command -v "$1" >/dev/null; then add "$2" "$3"; else echo "skipped: $2 ($1 not installed)"; fi
+}
+needs slirp4netns "sandbox --net slirp" "$SANDBOX --net slirp true"
+needs pasta "sandbox --net pasta" "$SANDBOX --net pasta true"
+needs bwrap bwrap "bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
+needs firejail firejail "firejail --noprofile --quiet true"
 
 if command -v crun >/dev/null; then
   mkdir -p "$tmp/bundle/rootfs"

@@ -35,6 +35,15 @@ no_helpers() { [ -z "$(helpers)" ]; }
 killed_clean() { no_helpers && [ -z "$(_leftovers)" ]; }
 # The sandboxed server prints "ready" once it listens.
 wait_ready() { wait_for 100 grep -q ready "$1"; }
+# published MODE TEST WANT: a server inside on port 8080, published on the host's $PUB,
+# answers a client there with WANT (what it saw of the client); the sandbox's status is $?
+published() {
+  "$SANDBOX" --net "$1" --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
+  _b=$!
+  wait_ready "$T/srv"
+  is "$2" "$("$PROBE" get 127.0.0.1 "$PUB")" "$3"
+  wait "$_b"
+}
 
 WEB=$(free_port 1)
 mkdir "$T/www" && echo hello-host >"$T/www/index.html"
@@ -79,12 +88,8 @@ is "--net slirp: names of the host's /etc/hosts resolve the same" "$(cat "$T/out
 
 # published: a server inside answers on the host and sees the client's address
 PUB=$(free_port 2)
-"$SANDBOX" --net slirp --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
-B=$!
-wait_ready "$T/srv"
-is "--net slirp --publish: the server inside answers on the host's 127.0.0.1" \
-  "$("$PROBE" get 127.0.0.1 "$PUB")" "client 10.0.2.2"
-wait "$B"
+published slirp "--net slirp --publish: the server inside answers on the host's 127.0.0.1" \
+  "client 10.0.2.2"
 is "and the sandbox ends with the server's status" "$?" 0
 
 # slirp4netns keeps a client's real address, except loopback ones (those come from 10.0.2.2)
@@ -167,12 +172,8 @@ for mode in slirp pasta; do
   is "--net $mode starts when the caller ignores SIGPIPE" "$status $(cat "$T/out")" "0 "
 done
 
-"$SANDBOX" --net pasta --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
-B=$!
-wait_ready "$T/srv"
-is "--net pasta --publish: the server answers and sees the client's 127.0.0.1" \
-  "$("$PROBE" get 127.0.0.1 "$PUB")" "client 127.0.0.1"
-wait "$B"
+published pasta "--net pasta --publish: the server answers and sees the client's 127.0.0.1" \
+  "client 127.0.0.1"
 check "the helper is gone after the sandbox" wait_for 30 no_helpers
 
 # both helpers serve tap0: pasta is told apart by its DNS forwarder
