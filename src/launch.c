@@ -16,6 +16,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "egress.h"
 #include "error.h"
 #include "idmap.h"
 #include "init.h"
@@ -272,6 +273,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   struct idmap map;
   struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
   struct net_helper net = NET_HELPER_INIT;
+  struct egress_helper egress = EGRESS_HELPER_INIT;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
@@ -329,7 +331,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0)
+  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || expect_namespaces (sock, err) < 0)
     goto kill;
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
@@ -341,7 +343,8 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
+  if (net_helper_start (cfg, w.pid, &net, err) < 0 || egress_start (cfg, &egress, err) < 0
+      || net_helper_wait (cfg, &net, err) < 0 || egress_wait (&egress, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;
@@ -374,6 +377,7 @@ out:
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
   net_helper_stop (&net);
+  egress_stop (&egress);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);
