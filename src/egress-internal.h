@@ -9,7 +9,7 @@
 
 #include "egress.h"
 
-/* The helper's fds, set up by the launcher (egress.c helper_exec) */
+/* The helper's fds, set up by the launcher (egress.c helper_exec), kept by both stages */
 #define EGRESS_FD_NFT 3
 #define EGRESS_FD_NFLOG 4
 #define EGRESS_FD_DNS_UDP 5
@@ -33,8 +33,13 @@ struct policy
   size_t n_allow, n_deny;
 };
 
-/* egress-rules.c: the table "sandbox" with its output chain and the sets of the names'
-   addresses, in one transaction.  *WHY: a static message on failure.  */
+/* egress-rules.c: the policy from the helper's arguments (MODE nolog|stderr|file [host=NAME]
+   [allow=SPEC] [deny=SPEC]...).  *WHY: a static message on failure.  */
+int policy_parse (int argc, char **argv, struct policy *p, const char **ret_why);
+/* Takes the netfilter socket (fd 3), binding it in the first stage.  */
+int rules_open (bool bind, const char **ret_why);
+/* The table "sandbox" with its output chain and the sets of the names' addresses, in one
+   transaction.  */
 int rules_install (const struct policy *p, const char **ret_why);
 /* Opens ADDR for TIMEOUT seconds from now; 0, or -1 and errno.  */
 int rules_allow_addr (int family, const uint8_t *addr, uint32_t timeout);

@@ -442,18 +442,53 @@ add_names_rules (struct batch *bt)
 }
 
 int
+policy_parse (int argc, char **argv, struct policy *p, const char **ret_why)
+{
+  p->slirp = strcmp (argv[1], "slirp") == 0;
+  p->log = strcmp (argv[2], "nolog") != 0;
+  p->hosts = xcalloc (1, sizeof (char *));
+  for (int i = 3; i < argc; i++)
+    {
+      bool deny = strncmp (argv[i], "deny=", 5) == 0;
+
+      if (strncmp (argv[i], "host=", 5) == 0)
+        strv_push (&p->hosts, xstrdup (argv[i] + 5));
+      else if (deny || strncmp (argv[i], "allow=", 6) == 0)
+        {
+          struct egress_net **v = deny ? &p->deny : &p->allow;
+          size_t *n = deny ? &p->n_deny : &p->n_allow;
+
+          *v = xreallocarray (*v, *n + 1, sizeof **v);
+          if (egress_parse_net (argv[i] + (deny ? 5 : 6), &(*v)[*n], ret_why) < 0)
+            return -1;
+          (*n)++;
+        }
+      else
+        return *ret_why = "unknown argument", -1;
+    }
+  return 0;
+}
+
+int
+rules_open (bool bind, const char **ret_why)
+{
+  struct timeval tv = { .tv_sec = 2 };
+
+  nl = mnl_socket_fdopen (EGRESS_FD_NFT);
+  if (nl == NULL || (bind && mnl_socket_bind (nl, 0, MNL_SOCKET_AUTOPID) < 0))
+    return *ret_why = "the netfilter socket", -1;
+  /* an ack that never comes must not hang the sandbox's start, nor its resolver */
+  (void) setsockopt (EGRESS_FD_NFT, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  seq = (uint32_t) time (NULL) ^ ((uint32_t) bind << 31);
+  return 0;
+}
+
+int
 rules_install (const struct policy *p, const char **ret_why)
 {
   struct batch bt;
-  struct timeval tv = { .tv_sec = 2 };
   struct nftnl_rule *r;
 
-  nl = mnl_socket_fdopen (EGRESS_FD_NFT);
-  if (nl == NULL || mnl_socket_bind (nl, 0, MNL_SOCKET_AUTOPID) < 0)
-    return *ret_why = "the netfilter socket", -1;
-  /* an ack that never comes must not hang the sandbox's start */
-  (void) setsockopt (EGRESS_FD_NFT, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  seq = (uint32_t) time (NULL);
   /* some 600 bytes a rule at most, 2 rules a spec */
   batch_begin (&bt, 16384 + (p->n_allow + p->n_deny) * 2 * 1024);
   add_table_and_sets (&bt);

@@ -459,6 +459,7 @@ egress_start (const struct config *cfg, struct egress_helper *h, struct sb_error
   a.fds[EGRESS_NFDS] = ready_w;
   a.fds[EGRESS_NFDS + 1] = cfg->net_log_fd;
   a.launcher = getpid ();
+  h->drain = cfg->net_log;
   h->pid = spawn_shared (helper_exec, &a);
   if (h->pid < 0)
     {
@@ -500,11 +501,11 @@ egress_stop (struct egress_helper *h)
 {
   if (h->pid > 0)
     {
-      cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, h->pid, 0);
+      cleanup_close int pidfd = h->drain ? (int) syscall (SYS_pidfd_open, h->pid, 0) : -1;
 
       /* the sandbox is gone: the helper logs the refusals still queued and exits; one that
          does not within a second is killed */
-      if (pidfd >= 0 && kill (h->pid, SIGTERM) == 0)
+      if (h->drain && pidfd >= 0 && kill (h->pid, SIGTERM) == 0)
         {
           struct pollfd pfd = { pidfd, POLLIN, 0 };
 

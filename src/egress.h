@@ -61,10 +61,11 @@ struct egress_helper
   pid_t pid;            /* 0: none */
   int fds[EGRESS_NFDS]; /* from pid 1, until the helper has them */
   int ready_fd;         /* the helper writes "1" once its rules are in, or why it failed */
+  bool drain;           /* --net-log: let it log what is queued before it ends */
 };
 #define EGRESS_HELPER_INIT                                                                         \
   {                                                                                                \
-    0, { -1, -1, -1, -1 }, -1                                                                      \
+    0, { -1, -1, -1, -1 }, -1, false                                                               \
   }
 
 /* Launcher, right before it waits for SYNC_NS_READY: receives pid 1's sockets.  */

@@ -324,6 +324,11 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_start (&map, w.pid, err) < 0)
     goto kill;
+  /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
+     a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
+     its sockets before it has its maps */
+  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
+    goto kill;
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
@@ -331,7 +336,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || expect_namespaces (sock, err) < 0)
+  if (expect_namespaces (sock, err) < 0)
     goto kill;
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
@@ -343,8 +348,8 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, w.pid, &net, err) < 0 || egress_start (cfg, &egress, err) < 0
-      || net_helper_wait (cfg, &net, err) < 0 || egress_wait (&egress, err) < 0)
+  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
+      || egress_wait (&egress, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;

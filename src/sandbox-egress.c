@@ -1,10 +1,13 @@
-/* sandbox-egress.c: the helper behind --allow-host and --allow-net (egress.h).  The
-   launcher starts it in its own pid and network namespaces, out of the sandbox's sight,
-   with pid 1's sockets on fds 3-6 (egress-internal.h), a pipe on 7 to say that the rules
-   are in place, and the log on 8:
+/* sandbox-egress.c: the helper behind --allow-host and --allow-net (egress.h), first
+   stage.  The launcher starts it in its own pid and network namespaces, out of the
+   sandbox's sight, with pid 1's sockets on fds 3-6 (egress-internal.h), a pipe on 7 to say
+   that the rules are in place, and the log on 8:
      sandbox-egress MODE nolog|stderr|file [host=NAME] [allow=SPEC] [deny=SPEC]...
-   It installs the rules, then serves the resolver and reads the refused packets (NFLOG)
-   until the launcher ends it.  libnftnl, libmnl and ldns are loaded by it alone.  */
+   It listens to the log of refused packets (NFLOG), installs the rules, says so, and
+   becomes sandbox-egress-dns, which serves the resolver with the same fds, once the first
+   query or refused packet comes.  Two programs: the command waits for this one only,
+   which loads libnftnl and libmnl; ldns (and the OpenSSL it pulls in: 5 ms of CPU here)
+   loads only when it has work, off the sandbox's start.  */
 #include "build-config.h"
 
 #include <arpa/inet.h>
@@ -12,126 +15,17 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "egress-internal.h"
 #include "util.h"
-
-static bool log_file; /* a --net-log FILE: timestamps, no "sandbox:" prefix */
-
-/* ------------------------------------------------------------------ the log */
-
-void
-egress_log (const struct policy *p, const char *fmt, ...)
-{
-  char line[768];
-  size_t n = 0;
-  va_list ap;
-
-  if (!p->log)
-    return;
-  if (log_file)
-    {
-      struct timespec ts;
-      struct tm tm;
-
-      clock_gettime (CLOCK_REALTIME, &ts);
-      gmtime_r (&ts.tv_sec, &tm);
-      n = strftime (line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-    }
-  else
-    n = (size_t) snprintf (line, sizeof line, "sandbox: net: ");
-  va_start (ap, fmt);
-  vsnprintf (line + n, sizeof line - n - 1, fmt, ap);
-  va_end (ap);
-  n = strlen (line);
-  line[n++] = '\n';
-  (void) write_all (EGRESS_FD_LOG, line, n);
-}
-
-/* ------------------------------------------------------------------ names of addresses */
-
-struct name_entry
-{
-  int family;
-  uint8_t addr[16];
-  char name[256];
-  time_t open_until; /* the set holds it until then */
-};
-
-#define MAX_NAMES 4096
-static struct name_entry names[MAX_NAMES];
-static size_t n_names;
-
-static struct name_entry *
-names_find (int family, const uint8_t *addr)
-{
-  size_t len = family == AF_INET ? 4 : 16;
-
-  for (size_t i = 0; i < n_names; i++)
-    if (names[i].family == family && memcmp (names[i].addr, addr, len) == 0)
-      return &names[i];
-  return NULL;
-}
-
-int
-names_remember (int family, const uint8_t *addr, const char *name, uint32_t ttl)
-{
-  struct name_entry *e = names_find (family, addr);
-  time_t now = time (NULL), until = now + (time_t) ttl;
-
-  if (e == NULL)
-    {
-      /* full: the entry closed longest ago makes room */
-      if (n_names < MAX_NAMES)
-        e = &names[n_names++];
-      else
-        {
-          e = &names[0];
-          for (size_t i = 1; i < n_names; i++)
-            if (names[i].open_until < e->open_until)
-              e = &names[i];
-        }
-      memset (e, 0, sizeof *e);
-      e->family = family;
-      memcpy (e->addr, addr, family == AF_INET ? 4 : 16);
-    }
-  snprintf (e->name, sizeof e->name, "%s", name);
-  if (until <= e->open_until)
-    return 0;
-  if (rules_allow_addr (family, addr, ttl) < 0)
-    {
-      char text[INET6_ADDRSTRLEN];
-
-      inet_ntop (family, addr, text, sizeof text);
-      dprintf (STDERR_FILENO, "sandbox: net: cannot open %s for %s: %s\n", text, name,
-               strerror (errno));
-      return -1;
-    }
-  e->open_until = until;
-  return 0;
-}
-
-const char *
-names_lookup (int family, const uint8_t *addr)
-{
-  struct name_entry *e = names_find (family, addr);
-
-  return e != NULL ? e->name : NULL;
-}
-
-/* ------------------------------------------------------------------ refused packets */
 
 static struct mnl_socket *nflog;
 
@@ -191,161 +85,7 @@ nflog_open (const char **ret_why)
   return 0;
 }
 
-/* the last few lines: a flow that retries is logged once a second, not once a packet */
-struct recent
-{
-  uint8_t key[20];
-  time_t when;
-};
-static struct recent recent[16];
-static unsigned recent_next;
-
-static bool
-seen_recently (const uint8_t *key)
-{
-  time_t now = time (NULL);
-
-  for (size_t i = 0; i < sizeof recent / sizeof *recent; i++)
-    if (recent[i].when >= now - 1 && memcmp (recent[i].key, key, sizeof recent[i].key) == 0)
-      return true;
-  memcpy (recent[recent_next].key, key, sizeof recent[0].key);
-  recent[recent_next].when = now;
-  recent_next = (recent_next + 1) % (sizeof recent / sizeof *recent);
-  return false;
-}
-
-static const char *
-proto_name (uint8_t proto, char *buf, size_t size)
-{
-  switch (proto)
-    {
-    case IPPROTO_TCP:
-      return "tcp";
-    case IPPROTO_UDP:
-      return "udp";
-    case IPPROTO_ICMP:
-      return "icmp";
-    case IPPROTO_ICMPV6:
-      return "icmpv6";
-    default:
-      snprintf (buf, size, "%u", proto);
-      return buf;
-    }
-}
-
-/* One refused packet: its IPv4 or IPv6 header and the start of the transport header.  */
-static void
-log_packet (const struct policy *p, const uint8_t *pkt, size_t len, const char *prefix)
-{
-  uint8_t key[20] = { 0 }, proto;
-  int family;
-  size_t hlen;
-  char addr[INET6_ADDRSTRLEN], pbuf[8], port[16] = "";
-  const char *name;
-
-  if (len >= 20 && pkt[0] >> 4 == 4)
-    {
-      family = AF_INET;
-      hlen = (size_t) (pkt[0] & 15) * 4;
-      proto = pkt[9];
-      memcpy (key, pkt + 16, 4);
-    }
-  else if (len >= 40 && pkt[0] >> 4 == 6)
-    {
-      family = AF_INET6;
-      hlen = 40;
-      proto = pkt[6];
-      memcpy (key, pkt + 24, 16);
-    }
-  else
-    return;
-  key[16] = proto;
-  if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && len >= hlen + 4)
-    {
-      snprintf (port, sizeof port, " port=%u", (unsigned) (pkt[hlen + 2] << 8 | pkt[hlen + 3]));
-      memcpy (key + 17, pkt + hlen + 2, 2);
-    }
-  if (seen_recently (key))
-    return;
-  inet_ntop (family, key, addr, sizeof addr);
-  name = names_lookup (family, key);
-  egress_log (p, "refused proto=%s addr=%s%s%s%s why=%s", proto_name (proto, pbuf, sizeof pbuf),
-              addr, port, name ? " name=" : "", name ? name : "",
-              prefix != NULL && strcmp (prefix, "deny") == 0 ? "deny-net" : "not-allowed");
-}
-
-static int
-nflog_attr (const struct nlattr *a, void *data)
-{
-  const struct nlattr **tb = data;
-  int type = mnl_attr_get_type (a);
-
-  if (mnl_attr_type_valid (a, NFULA_MAX) > 0)
-    tb[type] = a;
-  return MNL_CB_OK;
-}
-
-static int
-nflog_msg (const struct nlmsghdr *h, void *data)
-{
-  const struct policy *p = data;
-  const struct nlattr *tb[NFULA_MAX + 1] = { 0 };
-
-  if ((h->nlmsg_type & 0xff) != NFULNL_MSG_PACKET)
-    return MNL_CB_OK;
-  mnl_attr_parse (h, sizeof (struct nfgenmsg), nflog_attr, tb);
-  if (tb[NFULA_PAYLOAD] != NULL)
-    log_packet (p, mnl_attr_get_payload (tb[NFULA_PAYLOAD]),
-                mnl_attr_get_payload_len (tb[NFULA_PAYLOAD]),
-                tb[NFULA_PREFIX] ? mnl_attr_get_str (tb[NFULA_PREFIX]) : NULL);
-  return MNL_CB_OK;
-}
-
-/* Reads what is queued; false once nothing is (or on error).  */
-static bool
-nflog_read (const struct policy *p, bool wait)
-{
-  static char buf[65536];
-  ssize_t n = recv (EGRESS_FD_NFLOG, buf, sizeof buf, wait ? 0 : MSG_DONTWAIT);
-
-  /* ENOBUFS: a flood overran the queue; those packets were refused all the same */
-  if (n > 0)
-    (void) mnl_cb_run (buf, (size_t) n, 0, 0, nflog_msg, (void *) p);
-  return n > 0 || (n < 0 && errno == ENOBUFS);
-}
-
-/* ------------------------------------------------------------------ main */
-
-static int
-parse_policy (int argc, char **argv, struct policy *p, const char **ret_why)
-{
-  p->slirp = strcmp (argv[1], "slirp") == 0;
-  p->log = strcmp (argv[2], "nolog") != 0;
-  log_file = strcmp (argv[2], "file") == 0;
-  p->hosts = xcalloc (1, sizeof (char *));
-  for (int i = 3; i < argc; i++)
-    {
-      bool deny = strncmp (argv[i], "deny=", 5) == 0;
-
-      if (strncmp (argv[i], "host=", 5) == 0)
-        strv_push (&p->hosts, xstrdup (argv[i] + 5));
-      else if (deny || strncmp (argv[i], "allow=", 6) == 0)
-        {
-          struct egress_net **v = deny ? &p->deny : &p->allow;
-          size_t *n = deny ? &p->n_deny : &p->n_allow;
-
-          *v = xreallocarray (*v, *n + 1, sizeof **v);
-          if (egress_parse_net (argv[i] + (deny ? 5 : 6), &(*v)[*n], ret_why) < 0)
-            return -1;
-          (*n)++;
-        }
-      else
-        return *ret_why = "unknown argument", -1;
-    }
-  return 0;
-}
-
-static void
+_Noreturn static void
 fail (const char *why)
 {
   dprintf (EGRESS_FD_READY, "--allow-host: sandbox-egress: %s: %s", why, strerror (errno));
@@ -358,58 +98,46 @@ main (int argc, char **argv)
   struct policy p = { 0 };
   const char *why = NULL;
   sigset_t term;
-  int sfd;
+  char *next;
 
   /* nothing may trace it or read its memory, not even another process of the user */
   (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  signal (SIGPIPE, SIG_IGN);
-  /* SIGTERM: the sandbox has ended; the last refusals are still queued, log them first */
+  /* the second stage reads it, with what came meanwhile */
   sigemptyset (&term);
   sigaddset (&term, SIGTERM);
   sigprocmask (SIG_BLOCK, &term, NULL);
-  sfd = signalfd (-1, &term, SFD_CLOEXEC);
   if (argc < 3)
     {
       fputs ("sandbox-egress: started by sandbox only\n", stderr);
       return 2;
     }
   errno = 0;
-  if (parse_policy (argc, argv, &p, &why) < 0)
+  if (policy_parse (argc, argv, &p, &why) < 0)
     fail (why);
+  /* before the rules: no refused packet goes unlogged */
   if (p.log && nflog_open (&why) < 0)
     fail (why);
-  if (rules_install (&p, &why) < 0 || dns_init (&p, &why) < 0)
+  if (rules_open (true, &why) < 0 || rules_install (&p, &why) < 0)
     fail (why);
+  next = sb_helper_path ("sandbox-egress-dns");
+  if (access (next, X_OK) < 0)
+    fail (next);
   if (write (EGRESS_FD_READY, "1", 1) != 1)
     return 1;
   (void) close (EGRESS_FD_READY);
+  /* the second stage when it has work: a query, or a refused packet to log (a command
+     that never resolves a name nor is refused never loads it); what came stays queued */
+  {
+    struct pollfd fds[3] = { { EGRESS_FD_DNS_UDP, POLLIN, 0 },
+                             { EGRESS_FD_DNS_TCP, POLLIN, 0 },
+                             { p.log ? EGRESS_FD_NFLOG : -1, POLLIN, 0 } };
 
-  for (;;)
-    {
-      struct pollfd fds[4] = { { EGRESS_FD_DNS_UDP, POLLIN, 0 },
-                               { EGRESS_FD_DNS_TCP, POLLIN, 0 },
-                               { p.log ? EGRESS_FD_NFLOG : -1, POLLIN, 0 },
-                               { sfd, POLLIN, 0 } };
-
-      if (poll (fds, 4, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return 1;
-        }
-      if (fds[3].revents & POLLIN)
-        {
-          while (p.log && nflog_read (&p, false))
-            ;
-          return 0;
-        }
-      if (fds[2].revents & POLLIN)
-        (void) nflog_read (&p, true);
-      if (fds[0].revents & POLLIN)
-        dns_serve_udp (&p, EGRESS_FD_DNS_UDP);
-      if (fds[1].revents & POLLIN)
-        dns_serve_tcp (&p, EGRESS_FD_DNS_TCP);
-      if ((fds[0].revents | fds[1].revents) & (POLLERR | POLLNVAL))
+    while (poll (fds, 3, -1) < 0)
+      if (errno != EINTR)
         return 1;
-    }
+  }
+  argv[0] = next;
+  execv (next, argv);
+  dprintf (STDERR_FILENO, "sandbox: net: exec '%s': %s\n", next, strerror (errno));
+  return 127;
 }
