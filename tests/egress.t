@@ -16,7 +16,7 @@ fi
 . "${srcdir:?}/tests/lib.sh"
 MODES="slirp"
 command -v pasta >/dev/null && MODES="slirp pasta"
-plan $((32 + $(echo $MODES | wc -w) * 15))
+plan $((34 + $(echo $MODES | wc -w) * 15))
 
 PIDS=
 # the zone, and the script that changes it from inside: in the working directory, which
@@ -193,6 +193,12 @@ box $m --allow-host 'a..b' -- true
 check "a bad name says why" grep -qxF "sandbox: --allow-host 'a..b': expected a host name, or *. and one" "$T/err"
 run_sb --allow-host '*.debian.org' --allow-net '[2001:db8::]/32:443/tcp' --net-log --print-config
 check "--print-config shows the policy" sh -c "grep -q '^allow-host \*.debian.org ' '$T/out' && grep -q '^allow-net \[2001:db8::\]/32:443/tcp ' '$T/out' && grep -q '^net-log  *# command line' '$T/out'"
+printf 'allow-host allowed.test\nallow-net 192.0.2.11:8000/tcp\nnet-log\n' >"$T/egress.profile"
+box $m -p "$T/egress.profile" -- sh -c "$CLIENT get allowed.test 8000; $CLIENT get 192.0.2.11 8000; $CLIENT tcp 192.0.2.66 8000"
+is "the options work in a profile, net-log without a file too" "$(cat "$T/out")" "hello-egress
+hello-egress
+EHOSTUNREACH"
+check "a profile's net-log logs to stderr" grep -q '^sandbox: net: refused proto=tcp addr=192.0.2.66 port=8000 why=not-allowed$' "$T/err"
 box $m --allow-net 192.0.2.10 -- cat /etc/resolv.conf
 check "resolv.conf names the sandbox's resolver only" sh -c "grep '^nameserver' '$T/out' | grep -qx 'nameserver 127.0.0.53'"
 box $m -- $CLIENT tcp 192.0.2.66 8000
