@@ -28,12 +28,19 @@ ADDR=10.0.2.2
 printf '%-28s %14s %14s\n' "slirp4netns (10.0.2.2)" \
   "$(gbits '' "$SANDBOX" --net slirp --net-host-loopback --)" \
   "$(gbits -R "$SANDBOX" --net slirp --net-host-loopback --)"
+# the same path through the outbound allowlist's rules (issue 19: within 10 % of the row above)
+printf '%-28s %14s %14s\n' "slirp4netns + --allow-net" \
+  "$(gbits '' "$SANDBOX" --net slirp --net-host-loopback --allow-net 10.0.2.2 --)" \
+  "$(gbits -R "$SANDBOX" --net slirp --net-host-loopback --allow-net 10.0.2.2 --)"
 if command -v pasta >/dev/null; then
   ADDR=$("$SANDBOX" --net pasta -- sh -c "awk '\$2 == \"00000000\" { print \$3; exit }' /proc/net/route" |
     python3 -c 'import sys,socket,struct; print(socket.inet_ntoa(struct.pack("<I", int(sys.stdin.read(), 16))))')
   printf '%-28s %14s %14s\n' "pasta (gateway $ADDR)" \
     "$(gbits '' "$SANDBOX" --net pasta --net-host-loopback --)" \
     "$(gbits -R "$SANDBOX" --net pasta --net-host-loopback --)"
+  printf '%-28s %14s %14s\n' "pasta + --allow-net" \
+    "$(gbits '' "$SANDBOX" --net pasta --net-host-loopback --allow-net "$ADDR" --)" \
+    "$(gbits -R "$SANDBOX" --net pasta --net-host-loopback --allow-net "$ADDR" --)"
 else
   echo "pasta: not installed (Debian package passt), skipped"
 fi
@@ -44,7 +51,8 @@ if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 5 --runs "${RUNS:-50}" \
     -n none "$SANDBOX --net none true" \
     -n slirp "$SANDBOX --net slirp true" \
-    -n pasta "$SANDBOX --net pasta true" 2>/dev/null | grep -E 'Time|±|faster|^ +[0-9.]+ ±|none|slirp|pasta'
+    -n pasta "$SANDBOX --net pasta true" \
+    -n slirp-allow100 "$SANDBOX --net slirp $(i=0; while [ $i -lt 100 ]; do printf ' --allow-net 198.18.%d.%d:443/tcp' $((i / 256)) $((i % 256)); i=$((i + 1)); done) true" 2>/dev/null | grep -E 'Time|±|faster|^ +[0-9.]+ ±|none|slirp|pasta|allow'
 else
   echo "hyperfine not installed: start-up skipped"
 fi

@@ -28,6 +28,10 @@ complete -c sandbox -l new-session -d 'Start the command in a new session, witho
 complete -c sandbox -l net -x -a 'none host slirp pasta auto' -d 'Network: none, host, slirp, pasta or auto'
 complete -c sandbox -l net-host-loopback -d "Let the sandbox reach the host's 127.0.0.1"
 complete -c sandbox -l publish -x -d 'Forward [HOSTIP:]HOSTPORT:PORT[/tcp|/udp] inside'
+complete -c sandbox -l allow-host -x -d 'Allow a host name (*.NAME: the names below) and its addresses'
+complete -c sandbox -l allow-net -x -d 'Allow CIDR[:PORT[-PORT]][/tcp|/udp]'
+complete -c sandbox -l deny-net -x -d 'Refuse CIDR[:PORT[-PORT]][/tcp|/udp], even when allowed'
+complete -c sandbox -l net-log -r -d 'Log refused connections and names (--net-log=FILE)'
 complete -c sandbox -l seccomp -r -a 'default browser unconfined' -d 'Seccomp policy: a name, a JSON file or unconfined'
 complete -c sandbox -l cap-add -x -a 'ALL CHOWN DAC_OVERRIDE FOWNER KILL NET_ADMIN NET_BIND_SERVICE NET_RAW SETGID SETUID SYS_ADMIN SYS_CHROOT SYS_PTRACE' -d 'Keep a capability'
 complete -c sandbox -l cap-drop -x -a 'ALL CHOWN DAC_OVERRIDE FOWNER KILL NET_BIND_SERVICE SETGID SETUID SYS_CHROOT' -d 'Drop a capability'

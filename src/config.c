@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "desktop.h"
+#include "egress.h"
 #include "error.h"
 #include "net.h"
 #include "rootfs.h"
@@ -24,6 +25,7 @@ config_init (struct config *cfg)
   cfg->memory_swap_max = LIMIT_UNSET;
   cfg->caller_uid = getuid ();
   cfg->caller_gid = getgid ();
+  cfg->net_log_fd = -1;
 }
 
 static void
@@ -104,7 +106,7 @@ config_finish (struct config *cfg, struct sb_error **err)
   if (desktop_prepare (cfg, err) < 0)
     return -1;
 
-  if (net_config_finish (cfg, err) < 0)
+  if (net_config_finish (cfg, err) < 0 || egress_config_finish (cfg, err) < 0)
     return -1;
 
   if (cfg->argv == NULL)
@@ -129,6 +131,11 @@ config_free (struct config *cfg)
     free (cfg->publish[i].spec);
   free (cfg->publish);
   free (cfg->net_helper);
+  strv_free (cfg->allow_hosts);
+  egress_net_free (cfg->allow_nets, cfg->n_allow_nets);
+  egress_net_free (cfg->deny_nets, cfg->n_deny_nets);
+  free (cfg->net_log_file);
+  closep (&cfg->net_log_fd);
   free (cfg->seccomp);
   sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "egress.h"
 #include "net.h"
 #include "seccomp.h"
 
@@ -113,6 +114,14 @@ struct config
   bool net_host_loopback; /* the host's 127.0.0.1 reachable through the gateway */
   struct net_publish *publish;
   size_t n_publish;
+  /* the outbound allowlist (egress.c); none given: the network is unfiltered */
+  char **allow_hosts;            /* --allow-host NAME or *.NAME */
+  struct egress_net *allow_nets; /* --allow-net */
+  size_t n_allow_nets;
+  struct egress_net *deny_nets; /* --deny-net: wins over every allow */
+  size_t n_deny_nets;
+  bool net_log; /* --net-log: refused connections, to FILE or stderr */
+  char *net_log_file;
 
   /* resource limits (cgroup.c); LIMIT_UNSET or 0 when not asked */
   uint64_t memory_max, memory_swap_max; /* bytes, LIMIT_UNSET */
@@ -169,6 +178,7 @@ struct config
   char *bind_cwd;       /* the working directory to bind read-write; NULL: none */
   char *fuse_overlayfs; /* path of the helper when the engine may need it */
   char *net_helper;     /* the helper's path with --net slirp or pasta (auto is resolved) */
+  int net_log_fd;       /* --net-log FILE, opened by egress_config_finish (); else -1 */
   uint64_t caps;        /* the capabilities the command keeps (caps.c) */
   struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
   /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */

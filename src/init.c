@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "desktop.h"
+#include "egress.h"
 #include "error.h"
 #include "init.h"
 #include "log.h"
@@ -226,7 +227,7 @@ init_main (const struct config *cfg, int sock)
     if (sethostname (name, strlen (name)) < 0)
       fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
   }
-  if (net_setup_inside (cfg, &err) < 0)
+  if (net_setup_inside (cfg, &err) < 0 || egress_open_inside (cfg, sock, &err) < 0)
     fail (sock, err, 125);
   /* the network helper joins our namespaces only now: before, they were the host's */
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)

@@ -16,6 +16,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "egress.h"
 #include "error.h"
 #include "idmap.h"
 #include "init.h"
@@ -272,6 +273,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   struct idmap map;
   struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
   struct net_helper net = NET_HELPER_INIT;
+  struct egress_helper egress = EGRESS_HELPER_INIT;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
@@ -322,6 +324,11 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_start (&map, w.pid, err) < 0)
     goto kill;
+  /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
+     a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
+     its sockets before it has its maps */
+  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
+    goto kill;
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
@@ -341,7 +348,8 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
+  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
+      || egress_wait (&egress, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;
@@ -374,6 +382,7 @@ out:
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
   net_helper_stop (&net);
+  egress_stop (&egress);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "egress.h"
 #include "error.h"
 #include "log.h"
 #include "net.h"
@@ -256,6 +257,9 @@ slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int
   add_arg (&argv, "--enable-seccomp");
   if (!cfg->net_host_loopback)
     add_arg (&argv, "--disable-host-loopback");
+  /* the allowlist covers IPv6 too: give the sandbox a route for it */
+  if (egress_wanted (cfg))
+    add_arg (&argv, "--enable-ipv6");
   add_arg (&argv, "--ready-fd=%d", ready);
   add_arg (&argv, "--exit-fd=%d", exitfd);
   if (h->api_dir != NULL)
@@ -789,7 +793,9 @@ net_setup_files (const struct config *cfg, const char *root, struct sb_error **e
     return sb_error_set (err, errno, "mkdir '%s'", FILES_DIR);
   hosts = hosts_file (root_fd, hostname);
   if (cfg->net == NET_SLIRP || cfg->net == NET_PASTA)
-    resolv = resolv_conf (root_fd, cfg->net == NET_SLIRP ? SLIRP_DNS : PASTA_DNS);
+    resolv = resolv_conf (root_fd, egress_wanted (cfg)     ? EGRESS_DNS
+                                   : cfg->net == NET_SLIRP ? SLIRP_DNS
+                                                           : PASTA_DNS);
   if (bind_generated (root_fd, "hosts", hosts, "etc/hosts", err) < 0)
     return -1;
   if (resolv != NULL && bind_generated (root_fd, "resolv.conf", resolv, "etc/resolv.conf", err) < 0)

@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
+#include "egress.h"
 #include "error.h"
 #include "net.h"
 #include "options.h"
@@ -331,6 +332,49 @@ set_publish (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
+set_allow_host (struct config *cfg, const struct sb_option *opt, char *const *args,
+                struct sb_error **err)
+{
+  if (!egress_valid_host (args[0]))
+    return sb_error_set (err, 0, "--%s '%s': expected a host name, or *. and one", opt->name,
+                         args[0]);
+  if (cfg->allow_hosts == NULL)
+    cfg->allow_hosts = xcalloc (1, sizeof (char *));
+  strv_push (&cfg->allow_hosts, xstrdup (args[0]));
+  return 0;
+}
+
+static int
+set_egress_net (struct config *cfg, const struct sb_option *opt, char *const *args,
+                struct sb_error **err)
+{
+  bool deny = strcmp (opt->name, "deny-net") == 0;
+  struct egress_net **v = deny ? &cfg->deny_nets : &cfg->allow_nets;
+  size_t *n = deny ? &cfg->n_deny_nets : &cfg->n_allow_nets;
+  struct egress_net net;
+  const char *why;
+
+  if (egress_parse_net (args[0], &net, &why) < 0)
+    return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], why);
+  *v = xreallocarray (*v, *n + 1, sizeof **v);
+  (*v)[(*n)++] = net;
+  return 0;
+}
+
+/* --net-log: to stderr; --net-log=FILE: appended to FILE */
+static int
+set_net_log (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  cfg->net_log = true;
+  free (cfg->net_log_file);
+  cfg->net_log_file = NULL;
+  if (args[0] == NULL)
+    return 0;
+  return set_string (cfg, opt, args, err);
+}
+
+static int
 set_cap (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   bool add = strcmp (opt->name, "cap-add") == 0;
@@ -497,6 +541,10 @@ const struct sb_option sb_options[] = {
   { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta or auto (default: none)", set_net, FIELD (net) },
   { "net-host-loopback", 0, OPT_ARG_NONE, NULL, "let the sandbox reach the host's 127.0.0.1 through the gateway", set_flag, FIELD (net_host_loopback) },
   { "publish", 0, OPT_ARG_ONE | OPT_REPEAT, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
+  { "allow-host", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command resolve NAME and connect to its addresses (*.NAME: every name below); the rest is refused", set_allow_host, 0 },
+  { "allow-net", 0, OPT_ARG_ONE | OPT_REPEAT, "CIDR[:PORT[-PORT]][/tcp|/udp]", "let the command connect to these addresses (and ports); the rest is refused", set_egress_net, 0 },
+  { "deny-net", 0, OPT_ARG_ONE | OPT_REPEAT, "CIDR[:PORT[-PORT]][/tcp|/udp]", "refuse these addresses (and ports), even when allowed otherwise", set_egress_net, 0 },
+  { "net-log", 0, OPT_ARG_OPTIONAL, "[FILE]", "log every refused connection and name, to stderr or appended to FILE (--net-log=FILE)", set_net_log, FIELD (net_log_file) },
   { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
   { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
   { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
@@ -601,8 +649,8 @@ options_apply (struct config *cfg, const struct sb_option *opt, char *const *arg
   cfg->applied = xreallocarray (cfg->applied, cfg->n_applied + 1, sizeof *cfg->applied);
   a = &cfg->applied[cfg->n_applied++];
   a->opt = opt;
-  a->args[0] = OPT_NARGS (opt) >= OPT_ARG_ONE ? xstrdup (args[0]) : NULL;
-  a->args[1] = OPT_NARGS (opt) >= OPT_ARG_TWO ? xstrdup (args[1]) : NULL;
+  a->args[0] = OPT_NARGS (opt) >= OPT_ARG_ONE && args[0] ? xstrdup (args[0]) : NULL;
+  a->args[1] = OPT_NARGS (opt) == OPT_ARG_TWO ? xstrdup (args[1]) : NULL;
   a->origin = xstrdup (origin);
   return 0;
 }
@@ -656,7 +704,9 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
       const struct sb_option *o = &sb_options[i];
 
       longopts[i].name = o->name;
-      longopts[i].has_arg = OPT_NARGS (o) == OPT_ARG_NONE ? no_argument : required_argument;
+      longopts[i].has_arg = OPT_NARGS (o) == OPT_ARG_NONE       ? no_argument
+                            : OPT_NARGS (o) == OPT_ARG_OPTIONAL ? optional_argument
+                                                                : required_argument;
       longopts[i].val = 256 + (int) i;
       if (o->short_name != 0 && sl + 3 < sizeof shortopts)
         {

@@ -13,6 +13,7 @@ enum opt_arg
   OPT_ARG_NONE,
   OPT_ARG_ONE,
   OPT_ARG_TWO,
+  OPT_ARG_OPTIONAL, /* one value or none: --name=VALUE on the command line */
   /* or'ed in: each use adds a value (setenv, bind...) instead of replacing the last one;
      --print-config then shows every use, not only the last */
   OPT_REPEAT = 1 << 4,

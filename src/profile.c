@@ -460,6 +460,8 @@ apply_option (struct loader *ld, const struct sb_option *o, const struct line *l
         return sb_error_set (err, 0, "'%s' takes no value", o->name);
       return options_apply (ld->cfg, o, args, origin, err);
     }
+  if (ln->rest[0] == '\0' && OPT_NARGS (o) == OPT_ARG_OPTIONAL)
+    return options_apply (ld->cfg, o, args, origin, err);
   if (ln->rest[0] == '\0')
     return sb_error_set (err, 0, "%s: missing value %s", o->name, o->argname);
   if (expand (ld, ln->rest, &v, err) < 0)

@@ -1,0 +1,541 @@
+/* egress-rules.c: the sandbox's nftables table, built with libnftnl and sent over the
+   netfilter netlink socket pid 1 opened in the sandbox's network namespace (fd 3).
+
+   table inet sandbox {
+     set names4 { type ipv4_addr; flags timeout; }   # the addresses the resolver gave out
+     set names6 { type ipv6_addr; flags timeout; }
+     chain output { type filter hook output priority filter; policy drop;
+       oifname "lo" accept                           # the sandbox's own services, its resolver
+       ct state established,related accept           # replies, flows already let out
+       icmpv6 type { 133-136, 143 } accept           # neighbour discovery, MLD: the link only
+       <each --deny-net>  [log group 7 prefix "deny"] reject
+       ip daddr @names4 accept
+       ip6 daddr @names6 accept
+       <each --allow-net> accept
+       [log group 7] reject with icmpx admin-prohibited
+     }
+   }
+   A refused connection fails at once (EHOSTUNREACH, or EACCES over IPv6) rather than
+   after the retransmissions of a silent drop.  */
+#include "build-config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "egress-internal.h"
+#include "util.h"
+
+#define TABLE "sandbox"
+#define CHAIN "output"
+#define SET4 "names4"
+#define SET6 "names6"
+#define SET4_ID 1
+#define SET6_ID 2
+
+#define CT_ESTABLISHED 2u
+#define CT_RELATED 4u
+
+static struct mnl_socket *nl;
+static uint32_t seq;
+
+/* ------------------------------------------------------------------ expressions */
+
+static struct nftnl_expr *
+expr (struct nftnl_rule *r, const char *name)
+{
+  struct nftnl_expr *e = nftnl_expr_alloc (name);
+
+  if (e == NULL)
+    oom ();
+  nftnl_rule_add_expr (r, e);
+  return e;
+}
+
+static void
+meta (struct nftnl_rule *r, uint32_t key)
+{
+  struct nftnl_expr *e = expr (r, "meta");
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_KEY, key);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+}
+
+static void
+payload (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+  struct nftnl_expr *e = expr (r, "payload");
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_BASE, base);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_LEN, len);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+}
+
+static void
+cmp (struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+  struct nftnl_expr *e = expr (r, "cmp");
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_CMP_OP, op);
+  nftnl_expr_set (e, NFTNL_EXPR_CMP_DATA, data, len);
+}
+
+static void
+range (struct nftnl_rule *r, const void *from, const void *to, uint32_t len)
+{
+  struct nftnl_expr *e = expr (r, "range");
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_RANGE_OP, NFT_RANGE_EQ);
+  nftnl_expr_set (e, NFTNL_EXPR_RANGE_FROM_DATA, from, len);
+  nftnl_expr_set (e, NFTNL_EXPR_RANGE_TO_DATA, to, len);
+}
+
+static void
+bitwise_and (struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+  struct nftnl_expr *e = expr (r, "bitwise");
+  uint8_t zero[16] = { 0 };
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_LEN, len);
+  nftnl_expr_set (e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+  nftnl_expr_set (e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+}
+
+static void
+verdict (struct nftnl_rule *r, int v)
+{
+  struct nftnl_expr *e = expr (r, "immediate");
+
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_IMM_VERDICT, (uint32_t) v);
+}
+
+static void
+nfproto (struct nftnl_rule *r, uint8_t proto)
+{
+  meta (r, NFT_META_NFPROTO);
+  cmp (r, NFT_CMP_EQ, &proto, 1);
+}
+
+static void
+l4proto (struct nftnl_rule *r, uint8_t proto)
+{
+  meta (r, NFT_META_L4PROTO);
+  cmp (r, NFT_CMP_EQ, &proto, 1);
+}
+
+/* the destination address into reg 1 */
+static void
+daddr (struct nftnl_rule *r, int family)
+{
+  if (family == AF_INET)
+    payload (r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+  else
+    payload (r, NFT_PAYLOAD_NETWORK_HEADER, 24, 16);
+}
+
+/* log (with --net-log) and refuse */
+static void
+refuse (const struct policy *p, struct nftnl_rule *r, const char *prefix)
+{
+  struct nftnl_expr *e;
+
+  if (p->log)
+    {
+      e = expr (r, "log");
+      nftnl_expr_set_u16 (e, NFTNL_EXPR_LOG_GROUP, EGRESS_LOG_GROUP);
+      nftnl_expr_set_u32 (e, NFTNL_EXPR_LOG_SNAPLEN, 128);
+      if (prefix != NULL)
+        nftnl_expr_set_str (e, NFTNL_EXPR_LOG_PREFIX, prefix);
+    }
+  e = expr (r, "reject");
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMPX_UNREACH);
+  nftnl_expr_set_u8 (e, NFTNL_EXPR_REJECT_CODE, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+}
+
+/* ------------------------------------------------------------------ the batch */
+
+struct batch
+{
+  struct mnl_nlmsg_batch *b;
+  char *buf;
+  unsigned msgs; /* each asks for an ack */
+};
+
+static void
+batch_begin (struct batch *bt, size_t size)
+{
+  bt->buf = xcalloc (1, size);
+  bt->b = mnl_nlmsg_batch_start (bt->buf, size);
+  bt->msgs = 0;
+  nftnl_batch_begin (mnl_nlmsg_batch_current (bt->b), seq++);
+  mnl_nlmsg_batch_next (bt->b);
+}
+
+static struct nlmsghdr *
+batch_hdr (struct batch *bt, uint16_t type, uint16_t flags)
+{
+  bt->msgs++;
+  return nftnl_nlmsg_build_hdr (mnl_nlmsg_batch_current (bt->b), type, NFPROTO_INET,
+                                flags | NLM_F_ACK, seq++);
+}
+
+static void
+batch_next (struct batch *bt)
+{
+  /* the buffer is sized for the policy: a full one is our bug */
+  if (!mnl_nlmsg_batch_next (bt->b))
+    abort ();
+}
+
+/* Sends the batch and reads an ack for each message; the first error wins.  */
+static int
+batch_send (struct batch *bt)
+{
+  char buf[16384];
+  unsigned acks = 0;
+  int e = 0;
+
+  nftnl_batch_end (mnl_nlmsg_batch_current (bt->b), seq++);
+  mnl_nlmsg_batch_next (bt->b);
+  if (mnl_socket_sendto (nl, mnl_nlmsg_batch_head (bt->b), mnl_nlmsg_batch_size (bt->b)) < 0)
+    e = errno;
+  mnl_nlmsg_batch_stop (bt->b);
+  free (bt->buf);
+  while (e == 0 && acks < bt->msgs)
+    {
+      ssize_t n = mnl_socket_recvfrom (nl, buf, sizeof buf);
+      const struct nlmsghdr *h = (const struct nlmsghdr *) buf;
+      int len = (int) n;
+
+      if (n < 0)
+        return -1; /* errno: EAGAIN after the receive timeout */
+      for (; mnl_nlmsg_ok (h, len); h = mnl_nlmsg_next (h, &len))
+        if (h->nlmsg_type == NLMSG_ERROR)
+          {
+            const struct nlmsgerr *err = mnl_nlmsg_get_payload (h);
+
+            if (err->error != 0 && e == 0)
+              e = -err->error;
+            acks++;
+          }
+    }
+  errno = e;
+  return e == 0 ? 0 : -1;
+}
+
+static void
+add_rule (struct batch *bt, struct nftnl_rule *r)
+{
+  struct nlmsghdr *h;
+
+  nftnl_rule_set_str (r, NFTNL_RULE_TABLE, TABLE);
+  nftnl_rule_set_str (r, NFTNL_RULE_CHAIN, CHAIN);
+  nftnl_rule_set_u32 (r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+  h = batch_hdr (bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+  nftnl_rule_nlmsg_build_payload (h, r);
+  nftnl_rule_free (r);
+  batch_next (bt);
+}
+
+static struct nftnl_rule *
+new_rule (void)
+{
+  struct nftnl_rule *r = nftnl_rule_alloc ();
+
+  if (r == NULL)
+    oom ();
+  return r;
+}
+
+/* The match of one --allow-net or --deny-net, for protocol PROTO (0: any) */
+static void
+net_match (struct nftnl_rule *r, const struct egress_net *n, uint8_t proto)
+{
+  unsigned len = n->family == AF_INET ? 4 : 16;
+
+  nfproto (r, n->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+  if (n->prefix > 0)
+    {
+      daddr (r, n->family);
+      if (n->prefix < len * 8)
+        {
+          uint8_t mask[16] = { 0 };
+
+          for (unsigned bit = 0; bit < n->prefix; bit++)
+            mask[bit / 8] |= (uint8_t) (0x80u >> (bit % 8));
+          bitwise_and (r, mask, len);
+        }
+      cmp (r, NFT_CMP_EQ, n->addr, len);
+    }
+  if (proto != 0)
+    l4proto (r, proto);
+  if (n->port_lo != 0)
+    {
+      uint16_t lo = htons (n->port_lo), hi = htons (n->port_hi);
+
+      payload (r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+      if (lo == hi)
+        cmp (r, NFT_CMP_EQ, &lo, 2);
+      else
+        range (r, &lo, &hi, 2);
+    }
+}
+
+/* One rule per protocol the spec names: a port without /tcp or /udp means both.  */
+static void
+add_net_rules (struct batch *bt, const struct policy *p, const struct egress_net *n, bool deny)
+{
+  static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
+  const uint8_t *protos = both;
+  uint8_t one;
+  size_t count = 2;
+
+  if (n->proto != 0 || n->port_lo == 0)
+    {
+      one = (uint8_t) n->proto;
+      protos = &one;
+      count = 1;
+    }
+  for (size_t i = 0; i < count; i++)
+    {
+      struct nftnl_rule *r = new_rule ();
+
+      net_match (r, n, protos[i]);
+      if (deny)
+        refuse (p, r, "deny");
+      else
+        verdict (r, NF_ACCEPT);
+      add_rule (bt, r);
+    }
+}
+
+static void
+add_table_and_sets (struct batch *bt)
+{
+  struct nftnl_table *t = nftnl_table_alloc ();
+  struct nftnl_chain *c = nftnl_chain_alloc ();
+  struct nlmsghdr *h;
+
+  if (t == NULL || c == NULL)
+    oom ();
+  nftnl_table_set_str (t, NFTNL_TABLE_NAME, TABLE);
+  nftnl_table_set_u32 (t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+  h = batch_hdr (bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+  nftnl_table_nlmsg_build_payload (h, t);
+  nftnl_table_free (t);
+  batch_next (bt);
+
+  for (int v6 = 0; v6 <= 1; v6++)
+    {
+      struct nftnl_set *s = nftnl_set_alloc ();
+
+      if (s == NULL)
+        oom ();
+      nftnl_set_set_str (s, NFTNL_SET_TABLE, TABLE);
+      nftnl_set_set_str (s, NFTNL_SET_NAME, v6 ? SET6 : SET4);
+      nftnl_set_set_u32 (s, NFTNL_SET_FAMILY, NFPROTO_INET);
+      nftnl_set_set_u32 (s, NFTNL_SET_KEY_LEN, v6 ? 16 : 4);
+      /* nft's type numbers, so that "nft list" shows ipv4_addr and ipv6_addr */
+      nftnl_set_set_u32 (s, NFTNL_SET_KEY_TYPE, v6 ? 8 : 7);
+      nftnl_set_set_u32 (s, NFTNL_SET_FLAGS, NFT_SET_TIMEOUT);
+      nftnl_set_set_u32 (s, NFTNL_SET_ID, v6 ? SET6_ID : SET4_ID);
+      h = batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE);
+      nftnl_set_nlmsg_build_payload (h, s);
+      nftnl_set_free (s);
+      batch_next (bt);
+    }
+
+  nftnl_chain_set_str (c, NFTNL_CHAIN_TABLE, TABLE);
+  nftnl_chain_set_str (c, NFTNL_CHAIN_NAME, CHAIN);
+  nftnl_chain_set_u32 (c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+  nftnl_chain_set_str (c, NFTNL_CHAIN_TYPE, "filter");
+  nftnl_chain_set_u32 (c, NFTNL_CHAIN_HOOKNUM, NF_INET_LOCAL_OUT);
+  nftnl_chain_set_s32 (c, NFTNL_CHAIN_PRIO, 0);
+  nftnl_chain_set_u32 (c, NFTNL_CHAIN_POLICY, NF_DROP);
+  h = batch_hdr (bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+  nftnl_chain_nlmsg_build_payload (h, c);
+  nftnl_chain_free (c);
+  batch_next (bt);
+}
+
+static void
+add_base_rules (struct batch *bt)
+{
+  struct nftnl_rule *r;
+  char lo[16] = "lo";
+  uint32_t mask = CT_ESTABLISHED | CT_RELATED, zero = 0;
+  uint8_t nd_lo = 133, nd_hi = 136, mld2 = 143;
+
+  r = new_rule ();
+  meta (r, NFT_META_OIFNAME);
+  cmp (r, NFT_CMP_EQ, lo, sizeof lo);
+  verdict (r, NF_ACCEPT);
+  add_rule (bt, r);
+
+  r = new_rule ();
+  {
+    struct nftnl_expr *e = expr (r, "ct");
+
+    nftnl_expr_set_u32 (e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+    nftnl_expr_set_u32 (e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+  }
+  bitwise_and (r, &mask, 4);
+  cmp (r, NFT_CMP_NEQ, &zero, 4);
+  verdict (r, NF_ACCEPT);
+  add_rule (bt, r);
+
+  /* IPv6 needs these on its link; slirp4netns and pasta answer them, forward none */
+  r = new_rule ();
+  nfproto (r, NFPROTO_IPV6);
+  l4proto (r, IPPROTO_ICMPV6);
+  payload (r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+  range (r, &nd_lo, &nd_hi, 1);
+  verdict (r, NF_ACCEPT);
+  add_rule (bt, r);
+  r = new_rule ();
+  nfproto (r, NFPROTO_IPV6);
+  l4proto (r, IPPROTO_ICMPV6);
+  payload (r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+  cmp (r, NFT_CMP_EQ, &mld2, 1);
+  verdict (r, NF_ACCEPT);
+  add_rule (bt, r);
+}
+
+static void
+add_names_rules (struct batch *bt)
+{
+  for (int v6 = 0; v6 <= 1; v6++)
+    {
+      struct nftnl_rule *r = new_rule ();
+      struct nftnl_expr *e;
+
+      nfproto (r, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+      daddr (r, v6 ? AF_INET6 : AF_INET);
+      e = expr (r, "lookup");
+      nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+      nftnl_expr_set_str (e, NFTNL_EXPR_LOOKUP_SET, v6 ? SET6 : SET4);
+      nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SET_ID, v6 ? SET6_ID : SET4_ID);
+      verdict (r, NF_ACCEPT);
+      add_rule (bt, r);
+    }
+}
+
+int
+policy_parse (int argc, char **argv, struct policy *p, const char **ret_why)
+{
+  p->slirp = strcmp (argv[1], "slirp") == 0;
+  p->log = strcmp (argv[2], "nolog") != 0;
+  p->hosts = xcalloc (1, sizeof (char *));
+  for (int i = 3; i < argc; i++)
+    {
+      bool deny = strncmp (argv[i], "deny=", 5) == 0;
+
+      if (strncmp (argv[i], "host=", 5) == 0)
+        strv_push (&p->hosts, xstrdup (argv[i] + 5));
+      else if (deny || strncmp (argv[i], "allow=", 6) == 0)
+        {
+          struct egress_net **v = deny ? &p->deny : &p->allow;
+          size_t *n = deny ? &p->n_deny : &p->n_allow;
+
+          *v = xreallocarray (*v, *n + 1, sizeof **v);
+          if (egress_parse_net (argv[i] + (deny ? 5 : 6), &(*v)[*n], ret_why) < 0)
+            return -1;
+          (*n)++;
+        }
+      else
+        return *ret_why = "unknown argument", -1;
+    }
+  return 0;
+}
+
+int
+rules_open (bool bind, const char **ret_why)
+{
+  struct timeval tv = { .tv_sec = 2 };
+
+  nl = mnl_socket_fdopen (EGRESS_FD_NFT);
+  if (nl == NULL || (bind && mnl_socket_bind (nl, 0, MNL_SOCKET_AUTOPID) < 0))
+    return *ret_why = "the netfilter socket", -1;
+  /* an ack that never comes must not hang the sandbox's start, nor its resolver */
+  (void) setsockopt (EGRESS_FD_NFT, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  seq = (uint32_t) time (NULL) ^ ((uint32_t) bind << 31);
+  return 0;
+}
+
+int
+rules_install (const struct policy *p, const char **ret_why)
+{
+  struct batch bt;
+  struct nftnl_rule *r;
+
+  /* some 600 bytes a rule at most, 2 rules a spec */
+  batch_begin (&bt, 16384 + (p->n_allow + p->n_deny) * 2 * 1024);
+  add_table_and_sets (&bt);
+  add_base_rules (&bt);
+  for (size_t i = 0; i < p->n_deny; i++)
+    add_net_rules (&bt, p, &p->deny[i], true);
+  add_names_rules (&bt);
+  for (size_t i = 0; i < p->n_allow; i++)
+    add_net_rules (&bt, p, &p->allow[i], false);
+  r = new_rule ();
+  refuse (p, r, NULL);
+  add_rule (&bt, r);
+  if (batch_send (&bt) < 0)
+    return *ret_why = "install the nftables rules", -1;
+  return 0;
+}
+
+int
+rules_allow_addr (int family, const uint8_t *addr, uint32_t timeout)
+{
+  struct batch bt;
+  const char *name = family == AF_INET ? SET4 : SET6;
+  uint32_t len = family == AF_INET ? 4 : 16;
+
+  /* An element's timeout does not change when it is added again: add it (if new), delete
+     it and add it with the new timeout, in one transaction, so that it is never absent.  */
+  batch_begin (&bt, 4096);
+  for (int step = 0; step < 3; step++)
+    {
+      struct nftnl_set *s = nftnl_set_alloc ();
+      struct nftnl_set_elem *e = nftnl_set_elem_alloc ();
+      struct nlmsghdr *h;
+
+      if (s == NULL || e == NULL)
+        oom ();
+      nftnl_set_set_str (s, NFTNL_SET_TABLE, TABLE);
+      nftnl_set_set_str (s, NFTNL_SET_NAME, name);
+      nftnl_set_set_u32 (s, NFTNL_SET_FAMILY, NFPROTO_INET);
+      nftnl_set_elem_set (e, NFTNL_SET_ELEM_KEY, addr, len);
+      if (step != 1)
+        nftnl_set_elem_set_u64 (e, NFTNL_SET_ELEM_TIMEOUT, (uint64_t) timeout * 1000);
+      nftnl_set_elem_add (s, e);
+      h = batch_hdr (&bt, step == 1 ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM,
+                     step == 1 ? 0 : NLM_F_CREATE);
+      nftnl_set_elems_nlmsg_build_payload (h, s);
+      nftnl_set_free (s);
+      batch_next (&bt);
+    }
+  return batch_send (&bt);
+}
