@@ -387,6 +387,15 @@ open_layers (struct config *cfg, struct image_run *r, int store, const struct im
       else
         strv_push (&layers, p);
     }
+  /* --read-only binds the lower tree alone: it cannot stack layers */
+  if (n > 1 && cfg->overlay == OVERLAY_NONE)
+    {
+      strv_free (layers);
+      return sb_error_set (err, 0,
+                           "--image '%s': --read-only cannot stack its %zu layers; use the "
+                           "copy-on-write root (--overlay auto, kernel or fuse)",
+                           cfg->image, n);
+    }
   /* the user's --layer folders go over the image's */
   for (char **l = cfg->layers; l != NULL && *l != NULL; l++)
     strv_push (&layers, steal_ptr (l));

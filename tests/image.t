@@ -26,10 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 51
+plan 53
 
 if ! [ -x /bin/busybox ] || ! command -v python3 >/dev/null; then
-  for i in $(seq 51); do skip "image test $i" "busybox-static or python3 missing"; done
+  for i in $(seq 53); do skip "image test $i" "busybox-static or python3 missing"; done
   exit 0
 fi
 if [ -r /dev/fuse ] && [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then
@@ -75,6 +75,10 @@ check "--print-config shows the image's WorkingDir" grep -q '^chdir /work ' "$T/
 check "--print-config shows the command" grep -q '^# command: sh -c echo \$GREETING' "$T/out"
 run_sb --image "oci:$T/img1" --rootfs /
 is "--image with --rootfs is refused" "$status" 125
+run_sb --image "oci:$T/img1" --read-only
+is "--image with --read-only (one layer only) is refused" "$status" 125
+run_sb $(mark) --image "oci:$T/img1" -- id -G
+is "the image's user has no supplementary group of the caller's" "$(cat "$T/out")" 1000
 
 # ---------------------------------------------------------------- the store
 layers() { find "$S/layers" -mindepth 1 -maxdepth 1 | wc -l; }
