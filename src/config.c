@@ -11,6 +11,7 @@
 #include "desktop.h"
 #include "egress.h"
 #include "error.h"
+#include "image.h"
 #include "net.h"
 #include "rootfs.h"
 #include "util.h"
@@ -93,11 +94,14 @@ config_finish (struct config *cfg, struct sb_error **err)
   if (cfg->cwd == NULL && cfg->chdir == NULL)
     return sb_error_set (err, 0, "working directory: it was deleted; use --chdir DIR");
 
+  /* an image fills the lower tree, the ids and the command's defaults */
+  if (image_config_finish (cfg, err) < 0)
+    return -1;
   if (rootfs_config_finish (cfg, err) < 0)
     return -1;
 
   envp = xcalloc (1, sizeof (char *));
-  for (char **e = environ; *e != NULL; e++)
+  for (char **e = cfg->image_env ? cfg->image_env : environ; *e != NULL; e++)
     strv_push (&envp, xstrdup (*e));
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     env_apply (&envp, &cfg->env_ops[i]);
@@ -185,5 +189,11 @@ config_free (struct config *cfg)
   strv_free (cfg->dbus_own);
   strv_free (cfg->dbus_system_talk);
   free (cfg->dbus_proxy_dir);
+  free (cfg->image);
+  free (cfg->image_rm);
+  free (cfg->image_import[0]);
+  free (cfg->image_import[1]);
+  strv_free (cfg->image_env);
+  image_run_free (cfg->image_run);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -150,6 +150,12 @@ struct config
   bool no_bind_cwd; /* do not bind the working directory read-write */
   enum home_mode home;
 
+  /* container images (image.c): --image REF, and the actions on the store */
+  char *image;
+  bool list_images;      /* --images */
+  char *image_rm;        /* --image-rm NAME */
+  char *image_import[2]; /* --image-import REF NAME */
+
   bool verbose;
   bool help, version; /* actions: print and exit */
   bool list_profiles, print_config;
@@ -192,6 +198,12 @@ struct config
   pid_t dbus_proxy_pid;
   int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
   char *dbus_proxy_dir;
+  /* derived by image_config_finish (): the caller's own id is 0 inside, so that an image's
+     files keep their owners (as podman's); the image's environment, the base of envp
+     instead of the caller's; what came from the image, and the locks on its layers */
+  bool map_root;
+  char **image_env;
+  struct image_run *image_run;
 };
 
 struct sb_error;

@@ -137,8 +137,9 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
     }
   if (m->helpers)
     {
-      m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, ur, nu);
-      m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, gr, ng);
+      /* an image's files keep their owners only under the map they were unpacked with */
+      m->uid_map = idmap_build (cfg->map_root ? 0 : cfg->uid, (unsigned) cfg->caller_uid, ur, nu);
+      m->gid_map = idmap_build (cfg->map_root ? 0 : cfg->gid, (unsigned) cfg->caller_gid, gr, ng);
       return 0;
     }
   if (nu == 0 || ng == 0)

@@ -119,6 +119,10 @@ exec_command (void *data)
     fail (sock, err, 125);
   /* the system calls themselves: libc's wrappers would signal the threads they believe
      share our credentials, and in this child they are pid 1's  */
+  /* an image's user: the caller's own groups map to root's here (map_root); it gets none,
+     as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
+  if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
+    fail (sock, (sb_error_set (&err, errno, "setgroups"), err), 125);
   if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
     fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
   if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)

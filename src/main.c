@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
+#include "image.h"
 #include "launch.h"
 #include "log.h"
 #include "options.h"
@@ -55,9 +56,24 @@ main (int argc, char **argv)
         goto fail;
       goto out;
     }
+  if (cfg.list_images || cfg.image_rm != NULL || cfg.image_import[0] != NULL)
+    {
+      if (cfg.verbose)
+        log_level = LOG_LEVEL_DEBUG;
+      if ((cfg.list_images && image_list (stdout, &err) < 0)
+          || (cfg.image_rm != NULL && image_remove (&cfg, cfg.image_rm, &err) < 0)
+          || (cfg.image_import[0] != NULL
+              && image_import (&cfg, cfg.image_import[0], cfg.image_import[1], &err) < 0))
+        goto fail;
+      status = 0;
+      goto out;
+    }
   if (cfg.print_config)
     {
+      if (cfg.image != NULL && image_config_finish (&cfg, &err) < 0)
+        goto fail;
       profile_print_config (&cfg, stdout);
+      image_print_config (&cfg, stdout);
       status = 0;
       goto out;
     }

@@ -425,6 +425,19 @@ set_layer (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+static int
+set_image_import (struct config *cfg, const struct sb_option *opt, char *const *args,
+                  struct sb_error **err)
+{
+  if (args[0][0] == '\0' || args[1][0] == '\0')
+    return sb_error_set (err, 0, "--%s: REF and NAME must not be empty", opt->name);
+  free (cfg->image_import[0]);
+  free (cfg->image_import[1]);
+  cfg->image_import[0] = xstrdup (args[0]);
+  cfg->image_import[1] = xstrdup (args[1]);
+  return 0;
+}
+
 /* A clean absolute path inside: no "." or ".." parts, which could climb out of a folder the
    user meant.  */
 static bool
@@ -566,6 +579,10 @@ const struct sb_option sb_options[] = {
   { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
   { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },
   { "layer", 0, OPT_ARG_ONE | OPT_REPEAT, "DIR", "a read-only layer over the lower tree; repeatable, stacked in order", set_layer, 0 },
+  { "image", 0, OPT_ARG_ONE, "REF", "run a container image: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME] or a stored image's name", set_string, FIELD (image) },
+  { "images", 0, OPT_ARG_NONE, NULL, "list the stored images and exit", set_flag, FIELD (list_images) },
+  { "image-import", 0, OPT_ARG_TWO, "REF NAME", "store image REF under NAME and exit", set_image_import, 0 },
+  { "image-rm", 0, OPT_ARG_ONE, "NAME", "remove a stored image, and the layers no other image uses, and exit", set_string, FIELD (image_rm) },
   { "persist", 0, OPT_ARG_ONE, "DIR", "keep the changes in DIR and reuse them next time", set_string, FIELD (persist) },
   { "bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
   { "ro-bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
