@@ -389,9 +389,14 @@ dns_serve_tcp (const struct policy *p, int listen_fd)
   ldns_pkt_free (r);
   if (w == NULL)
     return;
-  lenbuf[0] = (uint8_t) (wlen >> 8);
-  lenbuf[1] = (uint8_t) wlen;
-  if (write_all (fd, lenbuf, 2) == 0)
-    (void) write_all (fd, w, wlen);
+  /* the length and the message in one write: a client that reads once gets both */
+  {
+    cleanup_free uint8_t *out = xcalloc (1, wlen + 2);
+
+    out[0] = (uint8_t) (wlen >> 8);
+    out[1] = (uint8_t) wlen;
+    memcpy (out + 2, w, wlen);
+    (void) write_all (fd, out, wlen + 2);
+  }
   free (w);
 }

@@ -76,7 +76,13 @@ def dns(server, name, proto="udp"):
             s.settimeout(3)
             s.connect((server, 53))
             s.sendall(struct.pack(">H", len(q)) + q)
-            r = s.recv(4096)[2:]
+            r = b""
+            while len(r) < 2 or len(r) < 2 + struct.unpack(">H", r[:2])[0]:
+                d = s.recv(4096)
+                if not d:
+                    break
+                r += d
+            r = r[2:]
         else:
             s = socket.socket(family(server), socket.SOCK_DGRAM)
             s.settimeout(3)
