@@ -237,6 +237,14 @@ init_main (const struct config *cfg, int sock)
     fail (sock, err, 125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
+  /* From here on nobody opens our /proc/PID files: the launcher holds the namespace files
+     the helpers need (and newuidmap is done).  Not dumpable, this process can be traced or
+     read only with CAP_SYS_PTRACE over the user namespace our memory was made in, the
+     launcher's: a command holding every capability of the sandbox's namespace cannot, nor
+     can any process of the user.  The command shares our memory until its execve, so it
+     is out of reach from its first instruction.  */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    fail (sock, (sb_error_set (&err, errno, "prctl PR_SET_DUMPABLE"), err), 125);
   /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
      and /sys/fs/cgroup inside shows that cgroup only */
   if (unshare (CLONE_NEWCGROUP) < 0)
@@ -277,9 +285,5 @@ init_main (const struct config *cfg, int sock)
       (void) dup2 (devnull, STDOUT_FILENO);
       (void) close (devnull);
     }
-  /* /proc/1 is not the command's to read: it holds every capability of the namespace.  Not
-     before the command's execve: until then the network helper may still be opening our
-     /proc/PID/ns files, which a process that is not dumpable refuses it.  */
-  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   reap_loop (cfg, sock, cmd, sfd);
 }

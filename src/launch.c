@@ -115,6 +115,32 @@ prefer_child_error (int sock, struct sb_error **err)
   (*err)->status = m.status;
 }
 
+/* The sandbox's user namespace (for the helpers that join it: fuse-overlayfs, slirp4netns,
+   pasta) and network namespace (for the network helper), opened while pid 1 waits for
+   SYNC_MAPS_DONE.  Once released, pid 1 is not dumpable: no process of the user, outside
+   or inside, may open its /proc/PID files any more, nor trace it.  */
+static int
+open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_net,
+                 struct sb_error **err)
+{
+  bool net = cfg->net == NET_SLIRP || cfg->net == NET_PASTA;
+  char path[64];
+
+  if (!net && cfg->fuse_overlayfs == NULL)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) pid);
+  *ret_user = open (path, O_RDONLY | O_CLOEXEC);
+  if (*ret_user < 0)
+    return sb_error_set (err, errno, "open '%s'", path);
+  if (!net)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int) pid);
+  *ret_net = open (path, O_RDONLY | O_CLOEXEC);
+  if (*ret_net < 0)
+    return sb_error_set (err, errno, "open '%s'", path);
+  return 0;
+}
+
 /* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
 static int
 expect_namespaces (int sock, struct sb_error **err)
@@ -142,6 +168,7 @@ expect_namespaces (int sock, struct sb_error **err)
 struct waitstate
 {
   const struct config *cfg;
+  int userns_fd; /* the sandbox's user namespace, for fuse-overlayfs; -1 when not opened */
   const struct cgroup *cg;
   pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
@@ -176,7 +203,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       if (fd < 0 || w->fuse_helper > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, err);
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, err);
       return w->fuse_helper < 0 ? -1 : 0;
     }
   if (m.step == SYNC_ERROR)
@@ -270,7 +297,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
+  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
@@ -329,8 +356,10 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0)
+  if (expect_namespaces (sock, err) < 0
+      || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
+  net.userns_fd = w.userns_fd;
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
@@ -341,7 +370,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
+  if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;
@@ -374,6 +403,8 @@ out:
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
   net_helper_stop (&net);
+  closep (&w.userns_fd);
+  closep (&net.netns_fd);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);
