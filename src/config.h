@@ -130,6 +130,8 @@ struct config
   uint64_t cap_add, cap_drop;
   bool cap_add_all, cap_drop_all;
   bool new_session; /* setsid: no controlling terminal to inject input into */
+  int *keep_fds;    /* --keep-fd: the caller's fds the command gets (above 2), sorted */
+  size_t n_keep_fds;
 
   /* the root file system (rootfs.c, overlay.c) */
   enum overlay_engine overlay;

@@ -145,6 +145,10 @@ exec_command (void *data)
            The command must not run before its device is up.  */
         if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
           _exit (125);
+        /* the fds the caller passed with --keep-fd, inherited from the launcher */
+        for (size_t i = 0; i < cfg->n_keep_fds; i++)
+          if (fcntl (cfg->keep_fds[i], F_SETFD, 0) < 0)
+            fail (sock, (sb_error_set (&err, errno, "--keep-fd %d", cfg->keep_fds[i]), err), 125);
         /* last: nothing of our own setup runs under the policy, only execve itself */
         if (sb_seccomp_install (cfg, &err) < 0)
           fail (sock, err, 125);
@@ -157,6 +161,29 @@ exec_command (void *data)
   else
     sb_error_set (&err, e, "'%s'", cfg->argv[0]);
   fail (sock, err, e == ENOENT ? 127 : 126);
+}
+
+/* The first thing pid 1 does: it keeps nothing of the caller's that the command is not to
+   get.  */
+static void
+detach_from_caller (const struct config *cfg, int sock)
+{
+  struct sb_error *err = NULL;
+  cleanup_free int *keep = xcalloc (cfg->n_keep_fds + 1, sizeof *keep);
+  size_t n = 0;
+
+  /* The caller's fds (the CVE-2024-21626 class: a leaked fd on a folder of the host is a
+     way out of any new root): the socket, and the --keep-fd ones for the command.  */
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    {
+      if (sock < cfg->keep_fds[i] && (n == 0 || keep[n - 1] < sock))
+        keep[n++] = sock;
+      keep[n++] = cfg->keep_fds[i];
+    }
+  if (n == 0 || keep[n - 1] < sock)
+    keep[n++] = sock;
+  if (fds_close_except (keep, n, false) < 0)
+    fail (sock, (sb_error_set (&err, errno, "close the caller's descriptors"), err), 125);
 }
 
 /* Reaps every child; the command's end is reported and ends the sandbox.  */
@@ -210,6 +237,7 @@ init_main (const struct config *cfg, int sock)
      before this line, the wait for the maps below sees the end of the socket */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     _exit (125);
+  detach_from_caller (cfg, sock);
   /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our
      own ids are unmapped here, so nothing may create a file yet).  We hold every
      capability of the new user namespace already.  */
@@ -277,6 +305,8 @@ init_main (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "start the command"), err), 125);
   log_debug ("command started");
 
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    (void) close (cfg->keep_fds[i]);
   /* the command owns the terminal; we keep nothing it could wait on */
   devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull >= 0)

@@ -76,6 +76,29 @@ launch_userns_advice (const struct userns_state *st)
   return s;
 }
 
+int
+launch_hold_fds (const struct config *cfg, struct sb_error **err)
+{
+  /* a closed 0, 1 or 2 would be taken by one of our own fds (the socket to pid 1), and
+     then given to the command as its stdin */
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
+      {
+        int null = open ("/dev/null", O_RDWR); /* the lowest free number: FD */
+
+        if (null != fd)
+          return sb_error_set (err, null < 0 ? errno : EBADF, "open '/dev/null' as fd %d", fd);
+      }
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    if (fcntl (cfg->keep_fds[i], F_GETFD) < 0)
+      return sb_error_set (err, 0, "--keep-fd %d: not an open descriptor", cfg->keep_fds[i]);
+  /* close-on-exec, the kept ones too: pid 1 inherits them all (a fork), keeps only the kept
+     ones and the command clears the flag on those; no helper sees any */
+  if (fds_close_except (NULL, 0, true) < 0)
+    return sb_error_set (err, errno, "mark the caller's descriptors close-on-exec");
+  return 0;
+}
+
 /* Why the kernel refused a user namespace, and what fixes it.  */
 static int
 clone_error (int e, struct sb_error **err)

@@ -63,6 +63,9 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  /* before anything starts a helper */
+  if (launch_hold_fds (&cfg, &err) < 0)
+    goto fail;
   if (config_finish (&cfg, &err) < 0)
     goto fail;
   sb_caps_plan (&cfg);

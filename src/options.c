@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -457,6 +458,30 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+/* --keep-fd N: kept sorted and unique, for the ranges fds_close_except closes between */
+static int
+set_keep_fd (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  unsigned v;
+  size_t i;
+
+  if (parse_id (args[0], &v) < 0 || v < 3 || v > INT_MAX)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a descriptor number above 2 (0, 1 and 2 are "
+                         "always passed)",
+                         opt->name, args[0]);
+  for (i = 0; i < cfg->n_keep_fds && cfg->keep_fds[i] < (int) v; i++)
+    ;
+  if (i < cfg->n_keep_fds && cfg->keep_fds[i] == (int) v)
+    return 0;
+  cfg->keep_fds = xreallocarray (cfg->keep_fds, cfg->n_keep_fds + 1, sizeof *cfg->keep_fds);
+  memmove (cfg->keep_fds + i + 1, cfg->keep_fds + i, (cfg->n_keep_fds - i) * sizeof *cfg->keep_fds);
+  cfg->keep_fds[i] = (int) v;
+  cfg->n_keep_fds++;
+  return 0;
+}
+
 static int
 set_home (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
@@ -499,6 +524,7 @@ const struct sb_option sb_options[] = {
   { "publish", 0, OPT_ARG_ONE | OPT_REPEAT, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
   { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
   { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
+  { "keep-fd", 0, OPT_ARG_ONE | OPT_REPEAT, "FD", "pass the open descriptor FD (above 2) to the command; every other one is closed", set_keep_fd, 0 },
   { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
   { "cap-drop", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { "x11", 0, OPT_ARG_NONE, NULL, "share the X11 display $DISPLAY (its socket and cookie only)", set_flag, FIELD (x11) },
