@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -184,6 +185,10 @@ detach_from_caller (const struct config *cfg, int sock)
     keep[n++] = sock;
   if (fds_close_except (keep, n, false) < 0)
     fail (sock, (sb_error_set (&err, errno, "close the caller's descriptors"), err), 125);
+  /* A session keyring of our own: the caller's links its secrets (ssh, gpg, kerberos), and
+     only the seccomp policy kept keyctl from them.  runc and crun do the same.  */
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+    fail (sock, (sb_error_set (&err, errno, "create the sandbox's session keyring"), err), 125);
 }
 
 /* Reaps every child; the command's end is reported and ends the sandbox.  */
