@@ -129,7 +129,7 @@ struct config
   char *seccomp;
   uint64_t cap_add, cap_drop;
   bool cap_add_all, cap_drop_all;
-  bool new_session; /* setsid: no controlling terminal to inject input into */
+  bool new_session; /* always on now (terminal.c): accepted for older profiles */
   int *keep_fds;    /* --keep-fd: the caller's fds the command gets (above 2), sorted */
   size_t n_keep_fds;
 

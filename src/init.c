@@ -30,6 +30,7 @@
 #include "rootfs.h"
 #include "seccomp.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 const int init_forwarded_signals[]
@@ -96,7 +97,9 @@ find_command (char *const *envp, const char *name, int *ret_errno)
 struct command_args
 {
   const struct config *cfg;
+  const struct term_plan *term;
   int sock;
+  int slave; /* the pty's slave, or -1 */
 };
 
 /* The command's process, spawned with spawn_shared: it shares pid 1's memory until execve,
@@ -130,9 +133,10 @@ exec_command (void *data)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
-  /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
-  if (cfg->new_session && setsid () < 0)
-    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  /* a session of its own, on the sandbox's pty if any: TIOCSTI and TIOCLINUX reach that
+     pty at most, never the caller's terminal (--new-session is always on) */
+  if (terminal_attach (a->term, a->slave) < 0)
+    fail (sock, (sb_error_set (&err, errno, "set up the terminal"), err), 125);
   log_debug ("exec");
   {
     const char *path = cfg->argv[0];
@@ -167,7 +171,7 @@ exec_command (void *data)
 /* The first thing pid 1 does: it keeps nothing of the caller's that the command is not to
    get.  */
 static void
-detach_from_caller (const struct config *cfg, int sock)
+detach_from_caller (const struct config *cfg, const struct term_plan *term, int sock)
 {
   struct sb_error *err = NULL;
   cleanup_free int *keep = xcalloc (cfg->n_keep_fds + 1, sizeof *keep);
@@ -189,6 +193,12 @@ detach_from_caller (const struct config *cfg, int sock)
      only the seccomp policy kept keyctl from them.  runc and crun do the same.  */
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
     fail (sock, (sb_error_set (&err, errno, "create the sandbox's session keyring"), err), 125);
+  /* Out of the caller's session: its terminal is no longer ours to open as /dev/tty, and
+     we hold it on no fd (but stderr with --verbose until the command runs).  */
+  if (setsid () < 0)
+    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  if (terminal_release (term, log_level >= LOG_LEVEL_DEBUG, &err) < 0)
+    fail (sock, err, 125);
 }
 
 /* Reaps every child; the command's end is reported and ends the sandbox.  */
@@ -222,27 +232,34 @@ reap_loop (const struct config *cfg, int sock, pid_t cmd, int sfd)
               }
           continue;
         }
-      /* Signals the kernel sent (a terminal's ^C, a resize) reached the command's process
-         group already; pass on only those that a process sent: the launcher relays them.  */
-      if (si.ssi_code <= 0)
+      /* The launcher relays what reaches it: a signal of its terminal to the command's
+         process group (the command leads it, in a session of its own), as the terminal
+         would have; one that a process sent to the command alone.  We have no terminal:
+         the kernel sends us nothing else.  */
+      if (si.ssi_code == SI_QUEUE && si.ssi_int == INIT_SIGNAL_GROUP)
+        {
+          if (kill (-cmd, (int) si.ssi_signo) < 0)
+            (void) kill (cmd, (int) si.ssi_signo);
+        }
+      else if (si.ssi_code <= 0)
         (void) kill (cmd, (int) si.ssi_signo);
     }
 }
 
 _Noreturn void
-init_main (const struct config *cfg, int sock)
+init_main (const struct config *cfg, const struct term_plan *term, int sock)
 {
   struct sb_error *err = NULL;
   struct rootctx *root = NULL;
   sigset_t set;
-  int sfd, devnull, fuse_fd = -1;
+  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1;
   pid_t cmd;
 
   /* the launcher's death kills us, and with us every process of the sandbox; if it died
      before this line, the wait for the maps below sees the end of the socket */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     _exit (125);
-  detach_from_caller (cfg, sock);
+  detach_from_caller (cfg, term, sock);
   /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our
      own ids are unmapped here, so nothing may create a file yet).  We hold every
      capability of the new user namespace already.  */
@@ -300,8 +317,17 @@ init_main (const struct config *cfg, int sock)
   if (sfd < 0)
     fail (sock, (sb_error_set (&err, errno, "signalfd"), err), 125);
 
+  /* the sandbox's own terminal, in its devpts, for the command; the launcher relays */
+  if (terminal_open_pty (term, cfg->uid, cfg->gid, &master, &slave, &err) < 0)
+    fail (sock, err, 125);
+  if (master >= 0)
+    {
+      if (sync_send_fd (sock, SYNC_PTY, master, &err) < 0)
+        _exit (125);
+      (void) close (master);
+    }
   {
-    struct command_args a = { .cfg = cfg, .sock = sock };
+    struct command_args a = { .cfg = cfg, .term = term, .sock = sock, .slave = slave };
 
     /* back here once the command has called execve (or failed) */
     cmd = spawn_shared (exec_command, &a);
@@ -312,12 +338,15 @@ init_main (const struct config *cfg, int sock)
 
   for (size_t i = 0; i < cfg->n_keep_fds; i++)
     (void) close (cfg->keep_fds[i]);
-  /* the command owns the terminal; we keep nothing it could wait on */
+  if (slave >= 0)
+    (void) close (slave);
+  /* the command owns its stdio; we keep nothing it could wait on, no terminal either */
   devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull >= 0)
     {
       (void) dup2 (devnull, STDIN_FILENO);
       (void) dup2 (devnull, STDOUT_FILENO);
+      (void) dup2 (devnull, STDERR_FILENO);
       (void) close (devnull);
     }
   reap_loop (cfg, sock, cmd, sfd);

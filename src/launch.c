@@ -26,6 +26,7 @@
 #include "procviews.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "terminal.h"
 #include "util.h"
 
 /* Only the user and pid namespaces come with the clone: newuidmap and newgidmap (a setuid
@@ -200,6 +201,7 @@ struct waitstate
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
+  struct term_relay term;
 };
 
 static int
@@ -221,6 +223,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         (void) kill (w->pid, SIGKILL);
       return *err != NULL ? -1 : 0;
     }
+  if (m.step == SYNC_PTY && fd >= 0)
+    return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
     {
       if (fd < 0 || w->fuse_helper > 0)
@@ -265,8 +269,26 @@ on_signal (int sfd, struct waitstate *w)
         }
       return;
     }
-  /* a terminal's signals reached pid 1's process group already (see init.c) */
-  if (si.ssi_code <= 0 && !w->reaped)
+  if (si.ssi_signo == SIGCONT)
+    {
+      terminal_relay_continued (&w->term);
+      return;
+    }
+  /* the terminal's window changed: the sandbox's pty follows, and the kernel tells its
+     foreground job */
+  if (si.ssi_signo == SIGWINCH && si.ssi_code == SI_KERNEL && w->term.master >= 0)
+    {
+      terminal_relay_resize (&w->term);
+      return;
+    }
+  if (w->reaped)
+    return;
+  /* Nothing of the sandbox is in our terminal's session: what the terminal sent us (^C,
+     ^\, a hangup) is for the command's process group, as the terminal would have done;
+     what a process sent, for the command.  */
+  if (si.ssi_code == SI_KERNEL)
+    (void) sigqueue (w->pid, (int) si.ssi_signo, (union sigval){ .sival_int = INIT_SIGNAL_GROUP });
+  else
     (void) kill (w->pid, (int) si.ssi_signo);
 }
 
@@ -277,14 +299,17 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
 {
   while (!w->reaped || !w->eof)
     {
-      struct pollfd fds[2] = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 } };
+      struct pollfd fds[2 + TERM_RELAY_NFDS]
+          = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 } };
 
-      if (poll (fds, 2, -1) < 0)
+      terminal_relay_poll (&w->term, fds + 2);
+      if (poll (fds, 2 + TERM_RELAY_NFDS, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return sb_error_set (err, errno, "poll");
         }
+      terminal_relay_io (&w->term, fds + 2);
       if (fds[0].revents)
         on_signal (sfd, w);
       /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
@@ -322,6 +347,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   struct idmap map;
   struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
+  struct term_plan term;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
@@ -349,13 +375,15 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   for (const int *s = init_forwarded_signals; *s; s++)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
+  terminal_plan (&term);
+  terminal_relay_init (&w.term, &term);
 
   log_debug ("clone");
   w.pid = sys_clone_fork (flags | SIGCHLD);
   if (w.pid == 0)
     {
       (void) close (sv[0]);
-      init_main (cfg, sv[1]);
+      init_main (cfg, &term, sv[1]);
     }
   (void) close (sv[1]);
   if (w.pid < 0)
@@ -363,6 +391,9 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       clone_error (errno, err);
       goto out;
     }
+  /* SIGCONT, for the relay only: pid 1 has no use for it blocked */
+  sigaddset (&set, SIGCONT);
+  sigprocmask (SIG_BLOCK, &set, NULL);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     {
@@ -422,6 +453,8 @@ kill:
   (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
   r = -1;
 out:
+  /* the sandbox's last output, and the terminal as it was, on every way out */
+  terminal_relay_end (&w.term);
   procviews_stop (&w.views_pid);
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);

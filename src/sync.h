@@ -16,6 +16,7 @@ enum sync_step
   SYNC_PROCVIEWS,     /* child -> launcher: the /proc views' /dev/fuse fd; start its server */
   SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
   SYNC_NS_READY,      /* child -> launcher: every namespace is made; helpers may join them */
+  SYNC_PTY,           /* child -> launcher: the master of the sandbox's pty (SCM_RIGHTS) */
 };
 
 struct sync_msg

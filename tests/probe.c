@@ -26,8 +26,9 @@
                           instruction: "seized" or the last errno name
      probe fds            the open fds above 2 (but the one listing them), "N -> target" a
                           line; "none" when there are none
-     probe inject TEXT    pushes TEXT and a newline with TIOCSTI, and a paste with TIOCLINUX,
-                          into each of fds 0-2 and /dev/tty; one line each: "NAME STI LINUX"
+     probe inject TEXT [FILE]  pushes TEXT and a newline with TIOCSTI, and a paste with
+                          TIOCLINUX, into each of fds 0-2 and /dev/tty; one line each, to
+                          FILE or stdout: "NAME STI LINUX", each "ok" or the errno name
      probe ctty           opens /dev/tty: "ok" or the errno name  */
 #include "build-config.h"
 
@@ -162,8 +163,9 @@ tiocsti (void)
   master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0 || grantpt (master) < 0 || unlockpt (master) < 0)
     return 1;
-  /* a new session, and the pty as its controlling terminal: what an attacker would target */
-  if (setsid () < 0)
+  /* a new session, and the pty as its controlling terminal: what an attacker would target
+     (the sandbox starts the command as the leader of a session of its own already) */
+  if (setsid () < 0 && getsid (0) != getpid ())
     return 1;
   slave = open (ptsname (master), O_RDWR | O_CLOEXEC);
   if (slave < 0 || ioctl (slave, TIOCSCTTY, 0) < 0)
@@ -242,10 +244,13 @@ list_fds (void)
 
 /* TIOCSTI and TIOCLINUX into every terminal the command could name */
 static int
-inject (const char *text)
+inject (const char *text, const char *report)
 {
   static const char *const names[] = { "fd0", "fd1", "fd2", "/dev/tty" };
+  FILE *out = report ? fopen (report, "we") : stdout;
 
+  if (out == NULL)
+    return 1;
   for (int i = 0; i < 4; i++)
     {
       int fd = i < 3 ? i : open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -254,7 +259,7 @@ inject (const char *text)
 
       if (fd < 0)
         {
-          printf ("%s %s -\n", names[i], strerrorname_np (errno));
+          fprintf (out, "%s %s -\n", names[i], strerrorname_np (errno));
           continue;
         }
       for (const char *p = text; sti == 0 && *p != '\0'; p++)
@@ -263,10 +268,10 @@ inject (const char *text)
       if (sti == 0 && (sti = ioctl (fd, TIOCSTI, "\n")) < 0)
         e = errno;
       lr = ioctl (fd, TIOCLINUX, &paste);
-      printf ("%s %s %s\n", names[i], sti < 0 ? strerrorname_np (e) : "ok",
-              lr < 0 ? strerrorname_np (errno) : "ok");
+      fprintf (out, "%s %s %s\n", names[i], sti < 0 ? strerrorname_np (e) : "ok",
+               lr < 0 ? strerrorname_np (errno) : "ok");
     }
-  return 0;
+  return fclose (out) == 0 ? 0 : 1;
 }
 
 /* the sub-commands of the pid 1 and terminal tests; -1: not one of them */
@@ -278,7 +283,7 @@ pid1_probes (int argc, char **argv)
   if (argc >= 2 && strcmp (argv[1], "fds") == 0)
     return list_fds ();
   if (argc >= 3 && strcmp (argv[1], "inject") == 0)
-    return inject (argv[2]);
+    return inject (argv[2], argc >= 4 ? argv[3] : NULL);
   if (argc >= 2 && strcmp (argv[1], "ctty") == 0)
     {
       int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC);
