@@ -56,4 +56,7 @@ complete -c sandbox -l cgroup -x -a 'auto systemd cgroupfs none' -d 'Where the l
 complete -c sandbox -l cgroup-parent -x -a '(__fish_complete_directories)' -d 'A delegated cgroup v2 folder'
 complete -c sandbox -l proc-views -x -a 'yes no' -d 'Show the limits in /proc'
 complete -c sandbox -l keep-fd -x -d 'Pass an open file descriptor (above 2) to the command'
+complete -c sandbox -l rlimit -x -a 'as= core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack=' -d 'A resource limit NAME=SOFT[:HARD]'
+complete -c sandbox -l timeout -x -d 'Stop the command after SECONDS[:GRACE]; exit 124'
+complete -c sandbox -l ephemeral-size -x -d 'Most the throw-away writable layers hold (2G, 25%)'
 complete -c sandbox -n 'not __fish_seen_subcommand_from (__fish_complete_command)' -a '(__fish_complete_command)'

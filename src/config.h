@@ -33,6 +33,7 @@ struct io_limit
 
 #define LIMIT_UNSET UINT64_MAX
 struct sb_option;
+struct rlimit_op;
 
 /* One option as applied, for --print-config: later rows of a non-repeatable option win.  */
 struct applied_option
@@ -124,6 +125,12 @@ struct config
   enum cgroup_mode cgroup_mode;
   char *cgroup_parent;
   bool proc_views_off; /* --proc-views no */
+  /* bounds without a cgroup (bounds.c) */
+  struct rlimit_op *rlimits; /* --rlimit, and the default nproc bound */
+  size_t n_rlimits;
+  uint64_t timeout_ms, timeout_grace_ms; /* --timeout; 0: none */
+  uint64_t ephemeral_bytes;              /* --ephemeral-size; bounds_plan fills it */
+  unsigned ephemeral_percent;            /* --ephemeral-size N%; 0: bytes, or the default */
   /* security: the seccomp policy (a name, a file, "unconfined"; NULL: "default") and the
      capabilities --cap-add/--cap-drop name (bit N: capability N) */
   char *seccomp;

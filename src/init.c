@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
@@ -128,6 +129,16 @@ exec_command (void *data)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
   if (sb_caps_set (cfg, &err) < 0)
     fail (sock, err, 125);
+  {
+    const struct rlimit_op *bad = NULL;
+
+    /* under our ids: RLIMIT_NPROC counts the processes of the command's uid in the
+       sandbox's user namespace alone; nothing inside can raise a hard limit */
+    if (bounds_apply_rlimits (cfg, &bad) < 0)
+      fail (sock,
+            (sb_error_set (&err, errno, "--rlimit %s", bounds_rlimit_name (bad->resource)), err),
+            125);
+  }
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +203,8 @@ struct waitstate
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
   struct term_relay term;
+  int timer_fd;   /* --timeout; -1: none */
+  bool timed_out; /* SIGTERM sent; the next expiry sends SIGKILL */
 };
 
 static int
@@ -292,6 +295,36 @@ on_signal (int sfd, struct waitstate *w)
     (void) kill (w->pid, (int) si.ssi_signo);
 }
 
+/* Arms TIMER to fire once in MS milliseconds.  */
+static int
+arm_timer (int timer, uint64_t ms)
+{
+  struct itimerspec it = { .it_value = { (time_t) (ms / 1000), (long) (ms % 1000) * 1000000 } };
+
+  return timerfd_settime (timer, 0, &it, NULL);
+}
+
+/* --timeout: time is up.  SIGTERM to the command's process group, as timeout(1) sends it;
+   after the grace period SIGKILL to pid 1, which takes every process of the sandbox.  */
+static void
+on_timer (struct waitstate *w)
+{
+  uint64_t n;
+
+  if (TEMP_FAILURE_RETRY (read (w->timer_fd, &n, sizeof n)) != (ssize_t) sizeof n || w->reaped)
+    return;
+  if (w->timed_out)
+    {
+      log_debug ("--timeout: the grace period is over, SIGKILL");
+      (void) kill (w->pid, SIGKILL);
+      return;
+    }
+  log_debug ("--timeout: time is up, SIGTERM");
+  w->timed_out = true;
+  (void) sigqueue (w->pid, SIGTERM, (union sigval){ .sival_int = INIT_SIGNAL_GROUP });
+  (void) arm_timer (w->timer_fd, w->cfg->timeout_grace_ms);
+}
+
 /* Relays signals and collects messages until pid 1 is gone and the socket closed: then no
    process of the sandbox is left.  */
 static int
@@ -299,19 +332,21 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
 {
   while (!w->reaped || !w->eof)
     {
-      struct pollfd fds[2 + TERM_RELAY_NFDS]
-          = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 } };
+      struct pollfd fds[3 + TERM_RELAY_NFDS]
+          = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 }, { w->timer_fd, POLLIN, 0 } };
 
-      terminal_relay_poll (&w->term, fds + 2);
-      if (poll (fds, 2 + TERM_RELAY_NFDS, -1) < 0)
+      terminal_relay_poll (&w->term, fds + 3);
+      if (poll (fds, 3 + TERM_RELAY_NFDS, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return sb_error_set (err, errno, "poll");
         }
-      terminal_relay_io (&w->term, fds + 2);
+      terminal_relay_io (&w->term, fds + 3);
       if (fds[0].revents)
         on_signal (sfd, w);
+      if (fds[2].revents)
+        on_timer (w);
       /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
       if (fds[1].revents && on_message (sock, w, err) < 0 && *err == NULL)
         return -1;
@@ -345,7 +380,8 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1 };
+  struct waitstate w
+      = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   struct term_plan term;
   unsigned long flags = NS_FLAGS;
@@ -400,6 +436,16 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "signalfd");
       goto kill;
     }
+  /* the wall clock runs from the start of the sandbox */
+  if (cfg->timeout_ms > 0)
+    {
+      w.timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
+      if (w.timer_fd < 0 || arm_timer (w.timer_fd, cfg->timeout_ms) < 0)
+        {
+          sb_error_set (err, errno, "--timeout: timerfd");
+          goto kill;
+        }
+    }
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_start (&map, w.pid, err) < 0)
     goto kill;
@@ -438,7 +484,13 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     goto kill;
   if (r == 0)
     {
-      if (w.exited)
+      if (w.timed_out)
+        {
+          /* as timeout(1): 124, however the command took its SIGTERM */
+          log_notice ("--timeout: the command ran out of time");
+          *ret_status = 124;
+        }
+      else if (w.exited)
         r = command_status (cfg, w.oom_kills, w.cmd_status, ret_status, err);
       else if (WIFSIGNALED (w.pid_status))
         r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
@@ -460,6 +512,7 @@ out:
   overlay_fuse_stop (w.fuse_helper);
   net_helper_stop (&net);
   closep (&w.userns_fd);
+  closep (&w.timer_fd);
   closep (&net.netns_fd);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
@@ -458,6 +459,49 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+static int
+set_rlimit (struct config *cfg, const struct sb_option *opt, char *const *args,
+            struct sb_error **err)
+{
+  struct rlimit_op r;
+  const char *why;
+  size_t i;
+
+  if (bounds_parse_rlimit (args[0], &r, &why) < 0)
+    return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], why);
+  /* a later one for the same name wins */
+  for (i = 0; i < cfg->n_rlimits && cfg->rlimits[i].resource != r.resource; i++)
+    ;
+  if (i == cfg->n_rlimits)
+    cfg->rlimits = xreallocarray (cfg->rlimits, ++cfg->n_rlimits, sizeof *cfg->rlimits);
+  cfg->rlimits[i] = r;
+  return 0;
+}
+
+static int
+set_timeout (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  if (bounds_parse_timeout (args[0], &cfg->timeout_ms, &cfg->timeout_grace_ms) < 0)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected SECONDS[:GRACE] above 0, such as 30, 1.5, 2m "
+                         "or 1h:30s",
+                         opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_ephemeral_size (struct config *cfg, const struct sb_option *opt, char *const *args,
+                    struct sb_error **err)
+{
+  if (bounds_parse_size (args[0], &cfg->ephemeral_bytes, &cfg->ephemeral_percent) < 0)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a size of 1M or more, such as 2G, or a share of "
+                         "the RAM from 1%% to 100%%",
+                         opt->name, args[0]);
+  return 0;
+}
+
 /* --keep-fd N: kept sorted and unique, for the ranges fds_close_except closes between */
 static int
 set_keep_fd (struct config *cfg, const struct sb_option *opt, char *const *args,
@@ -515,6 +559,9 @@ const struct sb_option sb_options[] = {
   { "io-write-bps", 0, OPT_ARG_ONE | OPT_REPEAT, "DEV:RATE", "write rate limit on the disk of DEV", set_io_bps, 0 },
   { "cgroup", 0, OPT_ARG_ONE, "MODE", "where limits go: auto, systemd, cgroupfs or none", set_cgroup_mode, 0 },
   { "cgroup-parent", 0, OPT_ARG_ONE, "DIR", "a delegated cgroup v2 folder for the sandbox's own", set_cgroup_parent, FIELD (cgroup_parent) },
+  { "rlimit", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME=SOFT[:HARD]", "a resource limit: nofile, nproc, core, ... (podman's ulimit names); default nproc=4096", set_rlimit, 0 },
+  { "timeout", 0, OPT_ARG_ONE, "SECONDS[:GRACE]", "stop the command after SECONDS (SIGTERM, SIGKILL after GRACE, default 10); exit 124", set_timeout, 0 },
+  { "ephemeral-size", 0, OPT_ARG_ONE, "SIZE|N%", "most the throw-away writable layers (changes, /tmp, /run, /dev/shm) hold together (default 25%)", set_ephemeral_size, 0 },
   { "proc-views", 0, OPT_ARG_ONE, "yes|no", "show the limits in /proc/meminfo, cpuinfo, ... (default yes)", set_proc_views, 0 },
   { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },

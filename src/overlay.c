@@ -165,12 +165,17 @@ helper_tmpfs_upper (const struct config *cfg, char **ret_upper, char **ret_work,
                     struct sb_error **err)
 {
   struct stat st;
+  char opts[128];
 
   if (unshare (CLONE_NEWNS) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: unshare the mount namespace");
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: make mounts private");
-  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+  /* --ephemeral-size, with a tmpfs's own share of inodes (one a 4 KiB page) */
+  snprintf (opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%llu",
+            (unsigned long long) cfg->ephemeral_bytes,
+            (unsigned long long) (cfg->ephemeral_bytes / 4096 + 1024));
+  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: mount the upper tmpfs");
   if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
