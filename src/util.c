@@ -1,15 +1,18 @@
 /* util.c: helpers shared by two modules or more. */
 #include "build-config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -173,6 +176,60 @@ read_file_at (int dirfd, const char *path, size_t *ret_len)
   if (ret_len != NULL)
     *ret_len = len;
   return steal_ptr (&buf);
+}
+
+/* Closes (or marks close-on-exec) the open fds from LO to HI.  */
+static int
+fds_close_range (unsigned lo, unsigned hi, bool cloexec)
+{
+  DIR *d;
+  struct dirent *de;
+
+#ifdef __NR_close_range
+  if (syscall (__NR_close_range, lo, hi, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+    return 0;
+  /* ENOSYS before Linux 5.9, EINVAL for CLOSE_RANGE_CLOEXEC before 5.11 */
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+#endif
+  d = opendir ("/proc/self/fd");
+  if (d == NULL)
+    return -1;
+  while ((de = readdir (d)) != NULL)
+    {
+      char *end;
+      unsigned long fd = strtoul (de->d_name, &end, 10);
+
+      if (*end != '\0' || de->d_name[0] == '.' || fd < lo || fd > hi || (int) fd == dirfd (d))
+        continue;
+      if (cloexec)
+        (void) fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+      else
+        (void) close ((int) fd);
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+fds_close_except (const int *keep, size_t n, bool cloexec)
+{
+  unsigned lo = 3;
+
+  for (size_t i = 0; i <= n; i++)
+    {
+      unsigned hi = i < n ? (unsigned) keep[i] : ~0U;
+
+      if (i < n && (keep[i] < 0 || (unsigned) keep[i] < lo))
+        continue; /* 0-2, or a repeat */
+      if (i < n)
+        hi--;
+      if (hi >= lo && fds_close_range (lo, hi, cloexec) < 0)
+        return -1;
+      if (i < n)
+        lo = (unsigned) keep[i] + 1;
+    }
+  return 0;
 }
 
 int

@@ -48,6 +48,10 @@ int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
 
+/* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
+   marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */
+int fds_close_except (const int *keep, size_t n, bool cloexec);
+
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
 
