@@ -175,6 +175,75 @@ read_file_at (int dirfd, const char *path, size_t *ret_len)
   return steal_ptr (&buf);
 }
 
+char *
+read_regular_fd (int fd, size_t max, size_t *ret_len, struct stat *ret_st)
+{
+  cleanup_free char *buf = NULL;
+  struct stat st;
+  size_t len = 0, cap;
+
+  if (fstat (fd, &st) < 0)
+    return NULL;
+  if (!S_ISREG (st.st_mode))
+    {
+      errno = EINVAL;
+      return NULL;
+    }
+  if (st.st_size < 0 || (uint64_t) st.st_size > max)
+    {
+      errno = EFBIG;
+      return NULL;
+    }
+  /* room for one byte more than fstat said: a file that grows meanwhile is seen, and
+     refused once it is larger than MAX */
+  cap = (size_t) st.st_size + 1;
+  buf = xcalloc (cap + 1, 1);
+  for (;;)
+    {
+      ssize_t n;
+
+      if (len == cap)
+        {
+          if (len > max)
+            {
+              errno = EFBIG;
+              return NULL;
+            }
+          cap = cap > max / 2 ? max + 1 : 2 * cap;
+          buf = xreallocarray (buf, cap + 1, 1);
+        }
+      n = TEMP_FAILURE_RETRY (pread (fd, buf + len, cap - len, (off_t) len));
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  if (len > max)
+    {
+      errno = EFBIG;
+      return NULL;
+    }
+  buf[len] = '\0';
+  st.st_size = (off_t) len;
+  if (ret_len != NULL)
+    *ret_len = len;
+  if (ret_st != NULL)
+    *ret_st = st;
+  return steal_ptr (&buf);
+}
+
+char *
+read_regular_file_at (int dirfd, const char *path, size_t max, size_t *ret_len, struct stat *ret_st)
+{
+  /* O_NONBLOCK: opening a FIFO returns at once; fstat then refuses it */
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return NULL;
+  return read_regular_fd (fd, max, ret_len, ret_st);
+}
+
 int
 parse_id (const char *s, unsigned *ret)
 {

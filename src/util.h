@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define cleanup_free __attribute__ ((cleanup (freep)))
@@ -47,6 +48,17 @@ int write_all (int fd, const void *buf, size_t len);
 int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
+
+/* Files a user names (profiles, seccomp policies): a FIFO or a device must not hang us, nor
+   /dev/zero fill our memory.  Reads the regular file at PATH, opened without blocking and
+   checked with fstat before a byte is read, of at most MAX bytes; the text ends with a NUL
+   (the file may hold others: *RET_LEN says where it ends).  NULL and errno on failure:
+   EINVAL when it is not a regular file, EFBIG when it is larger than MAX.  *RET_ST (when not
+   NULL) gets the fstat of what was read.  */
+char *read_regular_file_at (int dirfd, const char *path, size_t max, size_t *ret_len,
+                            struct stat *ret_st);
+/* The same for an open FD, read from its offset 0.  */
+char *read_regular_fd (int fd, size_t max, size_t *ret_len, struct stat *ret_st);
 
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
