@@ -23,6 +23,9 @@ struct sb_seccomp_target
   unsigned kernel_minor;
 };
 
+/* The largest policy file read (Docker's and podman's have about 20 KiB).  */
+#define SB_SECCOMP_MAX_POLICY (1024 * 1024)
+
 /* What sandbox-seccomp writes on its standard output: this header, then LEN bytes, the
    program (VALUE: the unknown names skipped) or one error line (VALUE: its errno).  */
 #define SB_SECCOMP_BPF_MAGIC "SBSCBPF1"
