@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -484,6 +485,49 @@ add_syscall_entry (struct compiler *c, struct json_object *e, size_t i)
   return add_rule (c, json_object_get_string (v), action, cmps, n, where);
 }
 
+/* What json-c's strict mode still takes and RFC 8259 does not: single quotes, NaN and
+   Infinity, "1.", control characters inside a string.  The offset of the first such byte
+   of a text json-c parsed, or LEN when there is none.  */
+static size_t
+json_lenient_at (const char *text, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        {
+          for (i++; i < len && text[i] != '"'; i++)
+            if ((unsigned char) text[i] < 0x20)
+              return i;
+            else if (text[i] == '\\')
+              i++;
+        }
+      else if (c == '.' && (i + 1 == len || text[i + 1] < '0' || text[i + 1] > '9'))
+        return i;
+      else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        {
+          size_t n = 0;
+
+          while (i + n < len
+                 && ((text[i + n] >= 'a' && text[i + n] <= 'z')
+                     || (text[i + n] >= 'A' && text[i + n] <= 'Z')))
+            n++;
+          /* an exponent's e or E follows a digit */
+          if (n == 1 && (c == 'e' || c == 'E') && i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+            continue;
+          if (!((n == 4 && strncmp (text + i, "true", 4) == 0)
+                || (n == 5 && strncmp (text + i, "false", 5) == 0)
+                || (n == 4 && strncmp (text + i, "null", 4) == 0)))
+            return i;
+          i += n - 1;
+        }
+      else if (c == '\'')
+        return i;
+    }
+  return len;
+}
+
 static int
 parse_json (const char *path, const char *text, size_t len, struct json_object **ret,
             struct sb_error **err)
@@ -495,19 +539,35 @@ parse_json (const char *path, const char *text, size_t len, struct json_object *
 
   if (tok == NULL)
     oom ();
+  /* JSON as RFC 8259 has it: no trailing comma, no single quotes, valid UTF-8 (json-c
+     takes more by default) */
+  json_tokener_set_flags (tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS
+                                   | JSON_TOKENER_VALIDATE_UTF8);
+  if (len > INT_MAX)
+    len = INT_MAX;
   o = json_tokener_parse_ex (tok, text, (int) len);
   je = json_tokener_get_error (tok);
   end = json_tokener_get_parse_end (tok);
   json_tokener_free (tok);
   if (je == json_tokener_success)
     {
-      /* only white space may follow the document */
-      while (end < len && strchr (" \t\r\n", text[end]) != NULL)
-        end++;
-      if (end == len)
+      size_t bad = json_lenient_at (text, end);
+
+      if (bad < end)
         {
-          *ret = o;
-          return 0;
+          end = bad;
+          je = json_tokener_error_parse_unexpected;
+        }
+      else
+        {
+          /* only white space may follow the document */
+          while (end < len && strchr (" \t\r\n", text[end]) != NULL)
+            end++;
+          if (end == len)
+            {
+              *ret = o;
+              return 0;
+            }
         }
       json_object_put (o);
     }

@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 42
+plan 43
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
 export XDG_CACHE_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
@@ -150,6 +150,11 @@ head -c 1048577 /dev/zero | tr '\0' ' ' >"$T/big.json"
 run_sb --seccomp "$T/big.json" -- echo started
 is "a policy over 1 MiB: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
   "125 sandbox: --seccomp '$T/big.json': larger than 1024 KiB, the most a policy may be|"
+printf '{ "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [],\n}\n' >"$T/comma.json"
+run_sb --seccomp "$T/comma.json" -- echo started
+is "a trailing comma is not JSON: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: $T/comma.json:3:1: not JSON: unexpected character|"
+
 # the cache of older versions (~/.cache/sandbox) is removed by the start that makes ours,
 # half-written files of killed runs too
 mkdir -p "$T/cache/sandbox" -m 0700 "$T/run3"
