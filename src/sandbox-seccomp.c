@@ -66,8 +66,8 @@ main (int argc, char **argv)
                   SB_SECCOMP_MAX_POLICY / 1024);
   else if (text == NULL)
     sb_error_set (&err, errno, "--seccomp '%s'", argv[1]);
-  else
-    (void) sb_seccomp_compile (argv[1], text, len, &t, &bpf, &skipped, &err);
+  else if (sb_seccomp_compile (argv[1], text, len, &t, &bpf, &skipped, &err) == 0)
+    (void) sb_seccomp_check (argv[1], &bpf, &err);
   if (err != NULL)
     {
       /* the launcher makes the same error of it: message and errno */

@@ -43,6 +43,12 @@ int sb_seccomp_compile (const char *path, const char *text, size_t len,
                         const struct sb_seccomp_target *target, struct sb_seccomp_bpf *ret,
                         unsigned *ret_skipped, struct sb_error **err);
 
+/* Loads BPF in a throw-away child and makes there the calls the command's process makes
+   after it: execve, the send that reports a failed one, exit_group (or exit).  A policy that
+   kills or refuses one of them is an error naming the policy (PATH) and the call, not a
+   command that dies of SIGSYS without a word.  */
+int sb_seccomp_check (const char *path, const struct sb_seccomp_bpf *bpf, struct sb_error **err);
+
 /* The launcher's step, before the first namespace: finds cfg->seccomp (a name, a file, or
    "unconfined"), and fills cfg->seccomp_bpf from the cache or by running sandbox-seccomp.  */
 int sb_seccomp_prepare (struct config *cfg, struct sb_error **err);

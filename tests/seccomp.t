@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 43
+plan 48
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
 export XDG_CACHE_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
@@ -154,6 +154,30 @@ printf '{ "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [],\n}\n' >"$T/comma
 run_sb --seccomp "$T/comma.json" -- echo started
 is "a trailing comma is not JSON: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
   "125 sandbox: $T/comma.json:3:1: not JSON: unexpected character|"
+
+# a policy that kills or refuses what the command's process needs after it is loaded:
+# one line naming the policy and the call, not a silent SIGSYS
+policy() { printf '{ "defaultAction": "%s", "syscalls": [ { "names": [%s], "action": "%s" } ] }\n' "$@"; }
+policy SCMP_ACT_ALLOW '"execve"' SCMP_ACT_KILL_PROCESS >"$T/p1.json"
+run_sb --seccomp "$T/p1.json" -- echo started
+is "a policy that kills execve: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p1.json': the policy kills execve (SIGSYS), which starts the command|"
+policy SCMP_ACT_ALLOW '"execve", "execveat"' SCMP_ACT_ERRNO >"$T/p2.json"
+run_sb --seccomp "$T/p2.json" -- echo started
+is "a policy that refuses execve: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p2.json': the policy refuses execve, which starts the command: Operation not permitted|"
+policy SCMP_ACT_ALLOW '"exit_group"' SCMP_ACT_KILL >"$T/config/sandbox/seccomp/noexit.json"
+run_sb --seccomp noexit -- echo started
+is "a policy (by name) that kills exit_group: one line naming its file, 125" \
+  "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/config/sandbox/seccomp/noexit.json': the policy kills exit_group (SIGSYS), which ends every program|"
+policy SCMP_ACT_KILL_PROCESS '"getpid"' SCMP_ACT_ALLOW >"$T/p3.json"
+run_sb --seccomp "$T/p3.json" -- echo started
+is "a policy that allows nearly nothing: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p3.json': the policy kills execve (SIGSYS), which starts the command|"
+policy SCMP_ACT_ALLOW '"exit_group"' SCMP_ACT_ERRNO >"$T/p4.json"
+run_sb --seccomp "$T/p4.json" -- sh -c 'exit 7'
+is "a policy that refuses exit_group only: programs end through exit, with their status" "$status" 7
 
 # the cache of older versions (~/.cache/sandbox) is removed by the start that makes ours,
 # half-written files of killed runs too
