@@ -472,8 +472,8 @@ set_home (struct config *cfg, const struct sb_option *opt, char *const *args, st
 
 /* clang-format off */
 const struct sb_option sb_options[] = {
-  { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
-  { "version", 'V', OPT_ARG_NONE, NULL, "show the version and exit", set_flag, FIELD (version) },
+  { "help", 'h', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show this help and exit", set_flag, FIELD (help) },
+  { "version", 'V', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show the version and exit", set_flag, FIELD (version) },
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
@@ -512,8 +512,8 @@ const struct sb_option sb_options[] = {
   { "dbus-system", 0, OPT_ARG_ONE, "MODE", "the system bus: none (default) or filter", set_dbus_mode, FIELD (dbus_system) },
   { "dbus-system-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to system bus name NAME (implies --dbus-system filter)", set_dbus_name, FIELD (dbus_system_talk) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
-  { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
-  { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
+  { "profiles", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
+  { "print-config", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
   { "overlay", 0, OPT_ARG_ONE, "ENGINE", "copy-on-write engine: auto, kernel, fuse or none (default: auto)", set_overlay, 0 },
   { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
   { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },

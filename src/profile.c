@@ -526,6 +526,11 @@ apply_line (struct loader *ld, const char *path, const struct line *ln, char *co
     r = sb_error_set (err, 0, "'profile' is for the command line; write 'include %s'", ln->rest);
   else if ((o = options_find (ln->key)) == NULL)
     r = unknown_option (ln->key, err);
+  else if (o->arg & OPT_CLI_ONLY)
+    r = sb_error_set (err, 0,
+                      "'%s' is for the command line only: in a profile it would end "
+                      "every run that includes it",
+                      o->name);
   /* an including profile's ignore drops this line; the file's own ignore does not */
   else if (strv_has (ignored, o->name) && !strv_has (own_ignored, o->name))
     r = 0;

@@ -2,7 +2,7 @@
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"
-plan 36
+plan 40
 
 # a home of our own: ~/.config/sandbox/profiles is the first place searched
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config"
@@ -121,6 +121,12 @@ bad "an include of a FIFO: no wait for a writer" \
 head -c 1048577 /dev/zero | tr '\0' '#' >"$T/big.profile"
 bad "a profile over 1 MiB" \
   "sandbox: -p '$T/big.profile': larger than 1024 KiB, the most a profile may be" -p "$T/big.profile"
+for o in help version profiles print-config; do
+  printf '# ok\n%s\n' "$o" >"$T/action.profile"
+  bad "a profile line '$o' is refused, not a silent exit 0" \
+    "sandbox: $T/action.profile:2: '$o' is for the command line only: in a profile it would end every run that includes it" \
+    -p "$T/action.profile"
+done
 printf 'chdir ${NOPE}\n' >"$mine/default.profile"
 bad "a broken default profile stops plain sandbox too" \
   "sandbox: $mine/default.profile:1: unknown variable '\${NOPE}'"

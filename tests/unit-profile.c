@@ -103,6 +103,32 @@ static const struct row rows[] = {
     "@/a.profile",
     { { "a.profile", "# x\nhostname a/b\n" } },
     "@/a.profile:2: --hostname 'a/b': not a valid host name" },
+  { "'help' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nhelp\n" } },
+    "@/a.profile:2: 'help' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'version' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nversion\n" } },
+    "@/a.profile:2: 'version' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'profiles' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nprofiles\n" } },
+    "@/a.profile:2: 'profiles' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'print-config' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nprint-config\n" } },
+    "@/a.profile:2: 'print-config' is for the command line only: in a profile it would end every "
+    "run "
+    "that includes it" },
+  { "a command-line-only option in an included profile",
+    "@/a.profile",
+    { { "a.profile", "include b.profile\n" }, { "b.profile", "\n\nversion\n" } },
+    "@/b.profile:3: 'version' is for the command line only: in a profile it would end every "
+    "run that includes it" },
   { "missing value",
     "@/a.profile",
     { { "a.profile", "hostname\n" } },
