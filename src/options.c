@@ -637,10 +637,11 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
   return sb_error_set (err, 0, "%s: unknown option", name);
 }
 
-/* The getopt pass: every option goes to RET_PENDING, in order, none is applied yet.  */
+/* The getopt pass: every option goes to *RET_PENDING (grown as needed: a word such as -vvv
+   holds several), in order, none is applied yet.  */
 static int
-collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending, size_t *ret_n,
-              struct sb_error **err)
+collect_argv (struct config *cfg, int argc, char **argv, struct pending **ret_pending,
+              size_t *ret_n, struct sb_error **err)
 {
   size_t n = 0;
   cleanup_free struct option *longopts = NULL;
@@ -669,11 +670,16 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
 
   *ret_n = 0;
   opterr = 0;
-  optind = 1;
+  /* 0, not 1: glibc then forgets where it was in a group of short options (-hv) of an
+     earlier parse, whose memory may be gone (unit tests and fuzzers parse many times) */
+  optind = 0;
   while ((c = getopt_long (argc, argv, shortopts, longopts, &index)) != -1)
     {
       const struct sb_option *o;
-      struct pending *p = &ret_pending[(*ret_n)++];
+      struct pending *p;
+
+      *ret_pending = xreallocarray (*ret_pending, *ret_n + 1, sizeof **ret_pending);
+      p = &(*ret_pending)[(*ret_n)++];
 
       if (c == '?' || c == ':')
         {
@@ -721,12 +727,11 @@ is_row (const struct sb_option *o,
 int
 options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err)
 {
-  /* argc bounds the number of options: each takes at least one word */
-  cleanup_free struct pending *pending = xcalloc ((size_t) argc + 1, sizeof *pending);
+  cleanup_free struct pending *pending = NULL;
   size_t n = 0;
   bool action = false;
 
-  if (collect_argv (cfg, argc, argv, pending, &n, err) < 0)
+  if (collect_argv (cfg, argc, argv, &pending, &n, err) < 0)
     return -1;
   /* -p first, in order: the command line's own options then win over every profile, even
      those written before the -p */
