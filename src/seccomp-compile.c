@@ -567,7 +567,7 @@ parse_json (const char *path, const char *text, size_t len, struct json_object *
       else
         {
           /* only white space may follow the document */
-          while (end < len && strchr (" \t\r\n", text[end]) != NULL)
+          while (end < len && text[end] != '\0' && strchr (" \t\r\n", text[end]) != NULL)
             end++;
           if (end == len)
             {

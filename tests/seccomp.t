@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 48
+plan 49
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
 export XDG_CACHE_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
@@ -154,6 +154,12 @@ printf '{ "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [],\n}\n' >"$T/comma
 run_sb --seccomp "$T/comma.json" -- echo started
 is "a trailing comma is not JSON: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
   "125 sandbox: $T/comma.json:3:1: not JSON: unexpected character|"
+
+printf '{ "defaultAction": "SCMP_ACT_ALLOW" }\n\000' >"$T/nul.json"
+run_sb --seccomp "$T/nul.json" -- echo started
+is "a NUL byte after the document is not white space: one line, 125" \
+  "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: $T/nul.json:2:1: not JSON: text after the end of the document|"
 
 # a policy that kills or refuses what the command's process needs after it is loaded:
 # one line naming the policy and the call, not a silent SIGSYS
