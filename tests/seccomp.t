@@ -2,7 +2,7 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 49
+plan 52
 XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
 export XDG_CACHE_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
@@ -48,6 +48,16 @@ diag "unconfined on this kernel: $("$SANDBOX" --seccomp unconfined -- "$PROBE" t
 
 r=$("$SANDBOX" --new-session -- sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)' 2>&1)
 is "--new-session: the command leads its own session" "$(echo "$r" | awk '{ print ($1 == $2) }')" 1
+
+# socket families: AF_ALG (38) and AF_VSOCK (40) answer EAFNOSUPPORT under both shipped
+# policies, whatever the network and the high bits; the others reach the kernel
+for pol in default browser; do
+  r=$("$SANDBOX" --seccomp $pol -- sh -c 'for f in 38 40 0x100000028 0xffffffff00000026 1 2 10 16; do "$1" socket $f; done' - "$PROBE" 2>&1 | tr '\n' ' ')
+  is "$pol: socket AF_ALG, AF_VSOCK refused (high bits too); AF_UNIX, INET, INET6, NETLINK not" \
+    "$r" "EAFNOSUPPORT EAFNOSUPPORT EAFNOSUPPORT EAFNOSUPPORT ok ok ok ok "
+done
+is "--net host: AF_VSOCK still refused" "$("$SANDBOX" --net host -- "$PROBE" socket 40 2>/dev/null)" EAFNOSUPPORT
+diag "unconfined on this machine: AF_ALG $("$SANDBOX" --seccomp unconfined -- "$PROBE" socket 38 2>&1), AF_VSOCK $("$SANDBOX" --seccomp unconfined -- "$PROBE" socket 40 2>&1)"
 
 # user namespaces
 run_sb -- unshare -U true

@@ -186,7 +186,7 @@ main (void)
   const char *srcdir = getenv ("srcdir");
   struct sb_seccomp_target t = { 0 };
 
-  tap_plan ((int) n + 8);
+  tap_plan ((int) n + 12);
   for (size_t i = 0; i < n; i++)
     {
       struct sb_error *err = NULL;
@@ -235,6 +235,39 @@ main (void)
                       && run_bpf (&bpf, AUDIT_X86_64, 0x40000000 | 250, 0) == RET_ERRNO (1)
                       && run_bpf (&bpf, AUDIT_I386, 20 /* getpid */, 0) == RET_ALLOW,
                   "default: clone3 ENOSYS; keyctl EPERM on x86_64, i386 and x32");
+        }
+      if (r == 0)
+        {
+          bool ok = true;
+
+          /* socket (41, x32 41 | 0x40000000): AF_ALG 38 and AF_VSOCK 40 refused on x86_64
+             and x32, whatever the high bits; the kernel reads the family as 32 bits */
+          for (uint32_t nr = 41; nr != 0; nr = nr == 41 ? 0x40000000 | 41 : 0)
+            {
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 38) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 40) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 0x100000028) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 0xffffffff00000026)
+                    == RET_ERRNO (97);
+              for (uint64_t fam = 0; fam < 64; fam++)
+                if (fam != 38 && fam != 40)
+                  ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, fam) == RET_ALLOW;
+            }
+          tap_ok (ok,
+                  "%s: socket AF_ALG and AF_VSOCK give EAFNOSUPPORT on x86_64 and x32, "
+                  "whatever the high bits; families 0 to 63 else allowed",
+                  path);
+          /* i386: socketcall (102) hides the family in memory: its SYS_SOCKET is refused,
+             and the direct socket (359) allows no family it cannot check on socketcall */
+          tap_ok (run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 1) != RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 2 /* bind */) == RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 8 /* socketpair */) == RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 40) == RET_ERRNO (97)
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 38) == RET_ERRNO (97)
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 2) != RET_ALLOW,
+                  "%s: i386: socketcall (SYS_SOCKET) refused, its other calls allowed; socket "
+                  "refuses AF_VSOCK and AF_ALG",
+                  path);
         }
       sb_error_free (&err);
       sb_seccomp_bpf_free (&bpf);
