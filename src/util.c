@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -264,16 +265,46 @@ parse_id (const char *s, unsigned *ret)
   return 0;
 }
 
+static bool
+same_dir (const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  return stat (a, &sa) == 0 && stat (b, &sb) == 0 && S_ISDIR (sa.st_mode) && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
+const char *
+sb_profiledir_choose (const char *exe_dir, const char *build_dir, const char *installed,
+                      const char *tree)
+{
+  /* compared by identity: the build folder's path may hold a symlink, /proc's never does */
+  if (exe_dir != NULL && same_dir (exe_dir, build_dir))
+    return tree;
+  if (access (installed, F_OK) == 0)
+    return installed;
+  return tree;
+}
+
 const char *
 sb_profiledir (void)
 {
   const char *d = getenv ("SANDBOX_DATADIR");
+  char self[PATH_MAX], *slash = NULL;
+  ssize_t n;
 
   if (d != NULL && d[0] == '/')
     return d;
-  if (access (SB_PROFILEDIR, F_OK) == 0)
-    return SB_PROFILEDIR;
-  return SB_SRC_PROFILEDIR;
+  n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0)
+    {
+      self[n] = '\0';
+      slash = strrchr (self, '/');
+      if (slash != NULL)
+        *slash = '\0';
+    }
+  return sb_profiledir_choose (slash != NULL ? self : NULL, SB_BUILD_SRCDIR, SB_PROFILEDIR,
+                               SB_SRC_PROFILEDIR);
 }
 
 char *

@@ -63,9 +63,15 @@ char *read_regular_fd (int fd, size_t max, size_t *ret_len, struct stat *ret_st)
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
 
-/* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests),
-   the installed one, else the source tree's profiles/ (an uninstalled build run from it).  */
+/* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests);
+   the source tree's profiles/ for a launcher run from its build tree, even where an installed
+   folder exists (an older install, or an empty one left behind); else the installed one, or
+   the source tree's when there is none.  */
 const char *sb_profiledir (void);
+/* Its choice, for the tests: TREE when EXE_DIR (the launcher's folder) is BUILD_DIR, else
+   INSTALLED when it exists, else TREE.  */
+const char *sb_profiledir_choose (const char *exe_dir, const char *build_dir, const char *installed,
+                                  const char *tree);
 
 /* The first executable NAME in the folders of $PATH (absolute ones only: a helper is never
    taken from a relative folder), or NULL.  */
