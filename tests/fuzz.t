@@ -35,7 +35,7 @@ for t in $targets; do
   esac
   mkdir "$T/work-$t"
   # shellcheck disable=SC2086
-  "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
+  LSAN_OPTIONS=suppressions=$srcdir/tests/fuzz/lsan.supp "$builddir/tests/fuzz/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$T/work-$t/" "$T/work-$t" \
     "$srcdir/tests/fuzz/corpus/$t" $seeds >"$T/$t.log" 2>&1
   st=$?
