@@ -598,8 +598,8 @@ set_home (struct config *cfg, const struct sb_option *opt, char *const *args, st
 
 /* clang-format off */
 const struct sb_option sb_options[] = {
-  { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
-  { "version", 'V', OPT_ARG_NONE, NULL, "show the version and exit", set_flag, FIELD (version) },
+  { "help", 'h', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show this help and exit", set_flag, FIELD (help) },
+  { "version", 'V', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show the version and exit", set_flag, FIELD (version) },
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
@@ -646,8 +646,8 @@ const struct sb_option sb_options[] = {
   { "dbus-system", 0, OPT_ARG_ONE, "MODE", "the system bus: none (default) or filter", set_dbus_mode, FIELD (dbus_system) },
   { "dbus-system-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to system bus name NAME (implies --dbus-system filter)", set_dbus_name, FIELD (dbus_system_talk) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
-  { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
-  { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
+  { "profiles", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
+  { "print-config", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
   { "overlay", 0, OPT_ARG_ONE, "ENGINE", "copy-on-write engine: auto, kernel, fuse or none (default: auto)", set_overlay, 0 },
   { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
   { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },
@@ -775,10 +775,11 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
   return sb_error_set (err, 0, "%s: unknown option", name);
 }
 
-/* The getopt pass: every option goes to RET_PENDING, in order, none is applied yet.  */
+/* The getopt pass: every option goes to *RET_PENDING (grown as needed: a word such as -vvv
+   holds several), in order, none is applied yet.  */
 static int
-collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending, size_t *ret_n,
-              struct sb_error **err)
+collect_argv (struct config *cfg, int argc, char **argv, struct pending **ret_pending,
+              size_t *ret_n, struct sb_error **err)
 {
   size_t n = 0;
   cleanup_free struct option *longopts = NULL;
@@ -809,11 +810,16 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
 
   *ret_n = 0;
   opterr = 0;
-  optind = 1;
+  /* 0, not 1: glibc then forgets where it was in a group of short options (-hv) of an
+     earlier parse, whose memory may be gone (unit tests and fuzzers parse many times) */
+  optind = 0;
   while ((c = getopt_long (argc, argv, shortopts, longopts, &index)) != -1)
     {
       const struct sb_option *o;
-      struct pending *p = &ret_pending[(*ret_n)++];
+      struct pending *p;
+
+      *ret_pending = xreallocarray (*ret_pending, *ret_n + 1, sizeof **ret_pending);
+      p = &(*ret_pending)[(*ret_n)++];
 
       if (c == '?' || c == ':')
         {
@@ -861,12 +867,11 @@ is_row (const struct sb_option *o,
 int
 options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err)
 {
-  /* argc bounds the number of options: each takes at least one word */
-  cleanup_free struct pending *pending = xcalloc ((size_t) argc + 1, sizeof *pending);
+  cleanup_free struct pending *pending = NULL;
   size_t n = 0;
   bool action = false;
 
-  if (collect_argv (cfg, argc, argv, pending, &n, err) < 0)
+  if (collect_argv (cfg, argc, argv, &pending, &n, err) < 0)
     return -1;
   /* -p first, in order: the command line's own options then win over every profile, even
      those written before the -p */

@@ -16,6 +16,8 @@
      probe sys32 NAME     the same through int 0x80 (the i386 ABI); "noia32" when the kernel
                           does not deliver int 0x80
      probe sysx32 NAME    the same through the x32 ABI's numbers
+     probe socket FAMILY  socket (FAMILY, TYPE, 0) with the first type it has, FAMILY a 64-bit
+                          argument (0x... for high bits): "ok" or the errno name
      probe ioctl REQ      ioctl (0, REQ) with REQ in hex (high bits too), prints the errno
      probe tiocsti        pushes a byte into a fresh pty that is its controlling terminal:
                           prints the errno (or ok) and "injected" or "clean"
@@ -598,6 +600,24 @@ main (int argc, char **argv)
       if (strcmp (argv[2], "kexec_load") == 0)
         nr = 528;
       r = syscall (nr | 0x40000000L, first_arg (argv[2]), 0L, 0L, 0L, 0L);
+      print_result (r, errno);
+      return 0;
+    }
+  if (argc >= 3 && strcmp (argv[1], "socket") == 0)
+    {
+      /* the family as a whole 64-bit argument: high bits set must not slip past a filter */
+      static const long types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW };
+      unsigned long family = strtoul (argv[2], NULL, 0);
+      long r = -1;
+
+      /* the first type the family has */
+      for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        {
+          r = syscall (SYS_socket, family, types[i] | SOCK_CLOEXEC, 0L);
+          if (r >= 0
+              || (errno != ESOCKTNOSUPPORT && errno != EPROTONOSUPPORT && errno != EPROTOTYPE))
+            break;
+        }
       print_result (r, errno);
       return 0;
     }
