@@ -36,8 +36,8 @@ render() {
 if command -v mandoc >/dev/null || command -v groff >/dev/null; then
   # the OPTIONS section, to the next section heading
   render "$srcdir/man/sandbox.1" | sed -n '/^OPTIONS/,/^[A-Z][A-Z ]*$/p' | sed '$d' >"$T/page"
-  # a tag: at the list's indent, alone or followed by its argument
-  tagged() { grep -qE -- "^ {7}(-[a-zA-Z], )?$1( |\$)" "$T/page"; }
+  # a tag: at the list's indent, alone or followed by its argument (or [=OPTIONAL])
+  tagged() { grep -qE -- "^ {7}(-[a-zA-Z], )?$1( |\\[|\$)" "$T/page"; }
   for o in $opts; do
     check "sandbox.1 shows $o as a tag of its own" tagged "$o"
   done
