@@ -8,7 +8,7 @@
 plan 39
 
 bg=
-trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+at_exit 'for p in $bg; do kill "$p" 2>/dev/null; done'
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 uid=$(id -u)
