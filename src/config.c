@@ -178,5 +178,6 @@ config_free (struct config *cfg)
   strv_free (cfg->dbus_own);
   strv_free (cfg->dbus_system_talk);
   free (cfg->dbus_proxy_dir);
+  free (cfg->run_dir);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -182,6 +182,9 @@ struct config
   pid_t dbus_proxy_pid;
   int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
   char *dbus_proxy_dir;
+  /* the launcher's own state folder (state.c), made when a helper needs a socket on disk;
+     NULL: none */
+  char *run_dir;
 };
 
 struct sb_error;

@@ -13,6 +13,7 @@
 #include "options.h"
 #include "profile.h"
 #include "seccomp.h"
+#include "state.h"
 #include "util.h"
 
 static int
@@ -63,6 +64,8 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  /* what killed launchers left on disk goes before we add our own */
+  state_sweep ();
   if (config_finish (&cfg, &err) < 0)
     goto fail;
   sb_caps_plan (&cfg);
@@ -79,6 +82,7 @@ fail:
   sb_error_free (&err);
 out:
   sb_dbus_stop (&cfg);
+  state_run_remove (&cfg);
   config_free (&cfg);
   return status;
 }

@@ -117,6 +117,21 @@ _leftovers() {
       }
     }'
 }
+# What the launcher keeps on disk while it runs (src/state.c): its own folder in the per-user
+# one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID); older versions made
+# sandbox-dbus.XXXXXX and sandbox-net.XXXXXX in $XDG_RUNTIME_DIR (else $TMPDIR, /tmp).
+runtime_base() {
+  if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -w "$XDG_RUNTIME_DIR" ]; then
+    echo "$XDG_RUNTIME_DIR"
+  else echo "${TMPDIR:-/tmp}"; fi
+}
+state_dir() {
+  if [ "$(runtime_base)" = "${XDG_RUNTIME_DIR:-}" ]; then echo "$XDG_RUNTIME_DIR/sandbox"
+  else echo "${TMPDIR:-/tmp}/sandbox-$(id -u)"; fi
+}
+_state_left() {
+  ls -d "$(state_dir)"/run-* "$(runtime_base)"/sandbox-dbus.* "$(runtime_base)"/sandbox-net.* 2>/dev/null
+}
 # at exit: every process of this test still running (launchers first: their sandboxes and
 # helpers end with them), found by the mark
 _kill_ours() {
@@ -135,7 +150,7 @@ assert_clean() {
   _left=
   wait_for 30 _no_leftovers || _left=$(_leftovers)
   _mnt=$(awk '$3 ~ /fuse|overlay/ && $2 ~ /sandbox/ {print $2}' /proc/mounts)
-  _state=$(ls -d "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}"/sandbox-"$(id -u)"/*/ 2>/dev/null)
+  _state=$(_state_left)
   if [ -z "$_left$_mnt$_state" ]; then ok "nothing is left behind"; else
     not_ok "nothing is left behind"
     for p in $_left; do diag "process $(ps -o pid=,ppid=,stat=,args= -p "$p")"; done
