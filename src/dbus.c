@@ -22,6 +22,7 @@
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
+#include "fault.h"
 #include "log.h"
 #include "state.h"
 #include "util.h"
@@ -153,11 +154,13 @@ start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, str
   (void) close (sv[1]);
   fd = sv[0];
   cfg->dbus_proxy_pid = pid;
+  fault_point (FAULT_DBUS_SPAWNED);
   r = TEMP_FAILURE_RETRY (read (fd, &c, 1));
   if (r == 1)
     {
       cfg->dbus_proxy_fd = steal_fd (&fd);
       log_debug ("xdg-dbus-proxy %d ready in '%s'", (int) pid, dir);
+      fault_point (FAULT_DBUS_READY);
       return 0;
     }
   /* it exited (or closed the socket) before it was ready */

@@ -17,6 +17,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "error.h"
+#include "fault.h"
 #include "idmap.h"
 #include "init.h"
 #include "launch.h"
@@ -169,6 +170,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       /* pid 1 waits in the kernel for a server that will not come */
       if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
         (void) kill (w->pid, SIGKILL);
+      else
+        fault_point (FAULT_HELPER);
       return *err != NULL ? -1 : 0;
     }
   if (m.step == SYNC_FUSE_FD)
@@ -177,7 +180,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
       w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, err);
-      return w->fuse_helper < 0 ? -1 : 0;
+      if (w->fuse_helper < 0)
+        return -1;
+      fault_point (FAULT_HELPER);
+      return 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -188,6 +194,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
   if (m.step == SYNC_EXITED)
     {
       log_debug ("the command ended");
+      fault_point (FAULT_EXITED);
       w->exited = true;
       w->cmd_status = m.status;
       if (cgroup_oom_check_wanted (w->cfg, m.status))
@@ -286,6 +293,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       idmap_free (&map);
       return -1;
     }
+  fault_point (FAULT_CGROUP);
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       idmap_free (&map);
@@ -313,6 +321,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       clone_error (errno, err);
       goto out;
     }
+  fault_point (FAULT_CLONE);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     {
@@ -322,15 +331,18 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_start (&map, w.pid, err) < 0)
     goto kill;
+  fault_point (FAULT_IDMAP_STARTED);
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;
     }
+  fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
   if (expect_namespaces (sock, err) < 0)
     goto kill;
+  fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
@@ -339,6 +351,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   log_debug ("id maps written");
+  fault_point (FAULT_MAPS_DONE);
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
   if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0)
@@ -349,8 +362,10 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
+  fault_point (FAULT_RELEASED);
   r = wait_sandbox (sock, sfd, &w, err);
   log_debug ("sandbox ended");
+  fault_point (FAULT_REAPED);
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)
@@ -377,5 +392,6 @@ out:
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);
+  fault_point (FAULT_TEARDOWN);
   return r;
 }

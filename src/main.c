@@ -8,6 +8,7 @@
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
+#include "fault.h"
 #include "launch.h"
 #include "log.h"
 #include "options.h"
@@ -64,14 +65,17 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  fault_point (FAULT_OPTIONS);
   /* what killed launchers left on disk goes before we add our own */
   state_sweep ();
   if (config_finish (&cfg, &err) < 0)
     goto fail;
+  fault_point (FAULT_CONFIG);
   sb_caps_plan (&cfg);
   /* the policy's rules may depend on the capabilities: compile after them */
   if (sb_seccomp_prepare (&cfg, &err) < 0)
     goto fail;
+  fault_point (FAULT_SECCOMP);
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
@@ -82,7 +86,9 @@ fail:
   sb_error_free (&err);
 out:
   sb_dbus_stop (&cfg);
+  fault_point (FAULT_DBUS_STOPPED);
   state_run_remove (&cfg);
+  fault_point (FAULT_END);
   config_free (&cfg);
   return status;
 }

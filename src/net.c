@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "fault.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -402,6 +403,7 @@ net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, str
     }
   h->target = pid;
   log_debug ("started %s, pid %d", argv[0], (int) h->pid);
+  fault_point (FAULT_NET_STARTED);
   return 0;
 }
 
@@ -567,6 +569,7 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
     return sb_error_set (err, errno, "read the ready pipe of %s", name);
   if (n == 0)
     return helper_failed (h, name, err);
+  fault_point (FAULT_NET_READY);
   if (h->api_sock != NULL)
     {
       int r = slirp_publish (cfg, h, err);
@@ -575,6 +578,7 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
       remove_api_sock (h);
       if (r < 0)
         return -1;
+      fault_point (FAULT_PUBLISHED);
     }
   log_debug ("%s is ready", name);
   return 0;

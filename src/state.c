@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "fault.h"
 #include "log.h"
 #include "state.h"
 #include "util.h"
@@ -205,6 +206,7 @@ state_run_dir (struct config *cfg, struct sb_error **err)
     }
   cfg->run_dir = steal_ptr (&path);
   log_debug ("state folder '%s'", cfg->run_dir);
+  fault_point (FAULT_RUN_DIR);
   return cfg->run_dir;
 }
 
@@ -357,4 +359,5 @@ state_sweep (void)
 {
   sweep_launchers ();
   sweep_old_versions ();
+  fault_point (FAULT_SWEEP);
 }

@@ -107,7 +107,7 @@ _leftovers() {
         # dumpable: no environ to read); pasta runs as passt.avx2 where the CPU has AVX2,
         # comm is cut at 15 characters
         if (comm[p] ~ /^(fuse-overlayfs|slirp4netns|pasta|passt|pasta\.avx2|passt\.avx2|xdg-dbus-proxy|sandbox-procvie|sandbox-seccomp)$/ &&
-            comm[parent[p]] != "sandbox") {
+            comm[parent[p]] !~ /^sandbox(-fault)?$/) {
           print p; continue
         }
         f = "/proc/" p "/environ"; RS = "\0"; found = 0

@@ -15,15 +15,16 @@ free_port() {
   echo "$_p"
 }
 # Our helpers: those of this test's sandboxes, and any whose launcher is gone (a helper's
-# parent is its launcher, "sandbox").  Other tests' sandboxes may run helpers meanwhile
-# (make -j).  pasta runs as passt.avx2 where the CPU has AVX2: match its command line.
+# parent is its launcher, "sandbox", or tests/fault.t's "sandbox-fault").  Other tests'
+# sandboxes may run helpers meanwhile (make -j).  pasta runs as passt.avx2 where the CPU has
+# AVX2: match its command line.
 helpers() {
   ps -e -o pid=,ppid=,comm=,args= | awk -v top=$$ '
     { parent[$1] = $2; comm[$1] = $3; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +/, "", args)
       if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) h[++n] = $1 }
     END {
       for (i = 1; i <= n; i++) {
-        p = h[i]; q = p; mine = comm[parent[p]] != "sandbox"
+        p = h[i]; q = p; mine = comm[parent[p]] !~ /^sandbox(-fault)?$/
         while (!mine && q != "" && q > 1) { if (q == top) mine = 1; q = parent[q] }
         if (mine) print p
       }
