@@ -136,9 +136,12 @@ listed (const char *name, const char *const *list)
   return false;
 }
 
-/* the leftover processes, printed to OUT (NULL: counted only) */
+static int left_pids[MAX_PROCS];
+static size_t n_left;
+
+/* Scans for leftover processes: their number; print_procs prints them.  */
 static size_t
-check_procs (FILE *out, int top, const char *mark, const char *const *comms)
+check_procs (int top, const char *mark, const char *const *comms)
 {
   size_t left = 0;
 
@@ -146,19 +149,32 @@ check_procs (FILE *out, int top, const char *mark, const char *const *comms)
   for (size_t i = 0; i < n_procs; i++)
     {
       const struct proc *p = &procs[i], *parent = find_proc (p->ppid);
-      bool orphan_helper = listed (p->comm, helpers)
-                           && (parent == NULL || strncmp (parent->comm, "sandbox", 7) != 0);
+      bool orphan_helper;
+
+      /* a helper's own children (slirp4netns forks one) go by the launcher above them */
+      for (int depth = 0; parent != NULL && listed (parent->comm, helpers) && depth < 8; depth++)
+        parent = find_proc (parent->ppid);
+      orphan_helper = listed (p->comm, helpers)
+                      && (parent == NULL || strncmp (parent->comm, "sandbox", 7) != 0);
 
       if (p->pid == getpid () || descends_from (p->pid, top))
         continue;
       if (listed (p->comm, comms) || orphan_helper || (mark != NULL && has_mark (p->pid, mark)))
-        {
-          left++;
-          if (out != NULL)
-            fprintf (out, "process %d %d %s\n", p->pid, p->ppid, p->comm);
-        }
+        left_pids[left++] = (int) i;
     }
+  n_left = left;
   return left;
+}
+
+static void
+print_procs (FILE *out)
+{
+  for (size_t i = 0; i < n_left; i++)
+    {
+      const struct proc *p = &procs[left_pids[i]];
+
+      fprintf (out, "process %d %d %s\n", p->pid, p->ppid, p->comm);
+    }
 }
 
 static char **files;
@@ -239,13 +255,14 @@ main (int argc, char **argv)
                  "usage: leftover [-p PID] [-w SECONDS] [-m MARK] [-c COMM]... [-d DIR]... [-t]\n");
         return 2;
       }
-  for (int i = 0; i < (int) (wait * 50) && check_procs (NULL, top, mark, comms) > 0; i++)
+  /* the verdict is the last scan's: another test's helper may come and go meanwhile */
+  for (int i = 0; check_procs (top, mark, comms) > 0 && i < (int) (wait * 50); i++)
     {
       struct timespec ts = { 0, 20 * 1000 * 1000 };
 
       nanosleep (&ts, NULL);
     }
-  check_procs (stdout, top, mark, comms);
+  print_procs (stdout);
   f = fopen ("/proc/self/mountinfo", "re");
   while (f != NULL && fgets (line, sizeof line, f) != NULL)
     lines++;

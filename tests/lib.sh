@@ -105,11 +105,11 @@ _leftovers() {
         if (mine) continue
         # a helper whose launcher is gone (helpers run as subordinate ids or are not
         # dumpable: no environ to read); pasta runs as passt.avx2 where the CPU has AVX2,
-        # comm is cut at 15 characters
-        if (comm[p] ~ /^(fuse-overlayfs|slirp4netns|pasta|passt|pasta\.avx2|passt\.avx2|xdg-dbus-proxy|sandbox-procvie|sandbox-seccomp)$/ &&
-            comm[parent[p]] !~ /^sandbox(-fault)?$/) {
-          print p; continue
-        }
+        # comm is cut at 15 characters.  The children of a helper (slirp4netns forks one
+        # to join the namespaces) belong to the launcher above them.
+        h = "^(fuse-overlayfs|slirp4netns|pasta|passt|pasta\\.avx2|passt\\.avx2|xdg-dbus-proxy|sandbox-procvie|sandbox-seccomp)$"
+        q = parent[p]; while (comm[q] ~ h) q = parent[q]
+        if (comm[p] ~ h && comm[q] !~ /^sandbox(-fault)?$/) { print p; continue }
         f = "/proc/" p "/environ"; RS = "\0"; found = 0
         while ((getline line < f) > 0) if (line == mark) found = 1
         close(f); RS = "\n"

@@ -21,10 +21,12 @@ free_port() {
 helpers() {
   ps -e -o pid=,ppid=,comm=,args= | awk -v top=$$ '
     { parent[$1] = $2; comm[$1] = $3; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +/, "", args)
-      if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) h[++n] = $1 }
+      if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) { h[++n] = $1; helper[$1] = 1 } }
     END {
       for (i = 1; i <= n; i++) {
-        p = h[i]; q = p; mine = comm[parent[p]] !~ /^sandbox(-fault)?$/
+        # the child of a helper (slirp4netns forks one) goes by the launcher above them
+        p = h[i]; q = parent[p]; while (helper[q]) q = parent[q]
+        mine = comm[q] !~ /^sandbox(-fault)?$/; q = p
         while (!mine && q != "" && q > 1) { if (q == top) mine = 1; q = parent[q] }
         if (mine) print p
       }
