@@ -19,9 +19,10 @@ free_port() {
 # sandboxes may run helpers meanwhile (make -j).  pasta runs as passt.avx2 where the CPU has
 # AVX2: match its command line.
 helpers() {
-  ps -e -o pid=,ppid=,comm=,args= | awk -v top=$$ '
-    { parent[$1] = $2; comm[$1] = $3; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +/, "", args)
-      if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) { h[++n] = $1; helper[$1] = 1 } }
+  ps -e -o pid=,ppid=,stat=,comm=,args= | awk -v top=$$ '
+    { parent[$1] = $2; comm[$1] = $4; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +[^ ]+ +/, "", args)
+      # a zombie holds nothing (an orphan waits for a lazy init to reap it)
+      if ($3 !~ /^Z/ && ($4 == "slirp4netns" || args ~ /^[^ ]*pasta /)) { h[++n] = $1; helper[$1] = 1 } }
     END {
       for (i = 1; i <= n; i++) {
         # the child of a helper (slirp4netns forks one) goes by the launcher above them
@@ -32,6 +33,8 @@ helpers() {
       }
     }'
 }
+# (checks wait a little: a test that kills launchers on purpose, tests/fault.t, leaves
+# orphans that take a moment to die)
 no_helpers() { [ -z "$(helpers)" ]; }
 # after a SIGKILL of the launcher: no helper, and nothing of the sandbox (lib.sh's marker)
 killed_clean() { no_helpers && [ -z "$(_leftovers)" ]; }
@@ -80,7 +83,7 @@ run_sb --net slirp -- "$PROBE" get 10.0.2.2 "$WEB"
 is "--net slirp: the host's loopback is closed by default" "$(cat "$T/out")" ENETUNREACH
 run_sb --net slirp --net-host-loopback -- "$PROBE" get 10.0.2.2 "$WEB"
 is "--net slirp --net-host-loopback fetches the host's page via 10.0.2.2" "$(cat "$T/out")" hello-host
-check "the helper is gone after the sandbox" no_helpers
+check "the helper is gone after the sandbox" wait_for 30 no_helpers
 
 run_sb --net slirp --hostname box -- sh -c 'cat /etc/resolv.conf; getent hosts box'
 check "--net slirp: resolv.conf names slirp4netns's resolver" grep -qx 'nameserver 10.0.2.3' "$T/out"
@@ -219,6 +222,6 @@ PATH=/nonexistent "$SANDBOX" --net auto -- /bin/true >"$T/out" 2>"$T/err"
 is "neither: both packages" "$(cat "$T/err")" \
   "sandbox: --net auto: neither pasta nor slirp4netns found: install the Debian package passt or slirp4netns"
 
-check "no helper is left at the end" no_helpers
+check "no helper is left at the end" wait_for 30 no_helpers
 assert_clean
 done_testing
