@@ -197,5 +197,6 @@ config_free (struct config *cfg)
   free (cfg->image_import[1]);
   strv_free (cfg->image_env);
   image_run_free (cfg->image_run);
+  free (cfg->run_dir);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -213,6 +213,9 @@ struct config
   bool map_root;
   char **image_env;
   struct image_run *image_run;
+  /* the launcher's own state folder (state.c), made when a helper needs a socket on disk;
+     NULL: none */
+  char *run_dir;
 };
 
 struct sb_error;

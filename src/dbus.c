@@ -3,7 +3,8 @@
    buses (it takes an ADDRESS PATH --filter ... group per bus).  It runs outside the sandbox
    (its pid namespace cannot see it) as the launcher's child; it ends when the launcher
    closes its --fd socket, or dies (then the kernel closes it, and PR_SET_PDEATHSIG kills the
-   proxy too).  */
+   proxy too).  Its sockets are in the launcher's state folder (state.c), which a later start
+   removes when the launcher was killed.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -21,7 +22,9 @@
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
+#include "fault.h"
 #include "log.h"
+#include "state.h"
 #include "util.h"
 
 /* The first unix:path= address of the bus, for binding; NULL when there is none.  */
@@ -114,11 +117,12 @@ exec_proxy (pid_t parent, int fd, const char *dir, const struct filtered_bus *bu
 }
 
 /* Starts the filter on BUSES; ready when this returns: their sockets are in
-   cfg->dbus_proxy_dir, under their names.  */
+   cfg->dbus_proxy_dir, under their names.  That folder is in the launcher's state folder
+   (state.c): a later start removes it if we are killed before sb_dbus_stop.  */
 static int
 start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, struct sb_error **err)
 {
-  const char *base = getenv ("XDG_RUNTIME_DIR"), *opt = buses[0].opt;
+  const char *opt = buses[0].opt, *run_dir = state_run_dir (cfg, err);
   cleanup_free char *dir = NULL;
   cleanup_close int fd = -1;
   int sv[2], status = 0;
@@ -126,13 +130,13 @@ start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, str
   char c;
   ssize_t r;
 
-  if (base == NULL || base[0] != '/')
-    base = getenv ("TMPDIR") && getenv ("TMPDIR")[0] == '/' ? getenv ("TMPDIR") : "/tmp";
-  if (asprintf (&dir, "%s/sandbox-dbus.XXXXXX", base) < 0)
+  if (run_dir == NULL)
+    return -1;
+  if (asprintf (&dir, "%s/dbus", run_dir) < 0)
     oom ();
-  /* mkdtemp: 0700, so no one else reaches the proxy's sockets */
-  if (mkdtemp (dir) == NULL)
-    return sb_error_set (err, errno, "%s filter: mkdtemp '%s'", opt, dir);
+  /* 0700, so no one else reaches the proxy's sockets */
+  if (mkdir (dir, 0700) < 0)
+    return sb_error_set (err, errno, "%s filter: mkdir '%s'", opt, dir);
   cfg->dbus_proxy_dir = xstrdup (dir);
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return sb_error_set (err, errno, "socketpair");
@@ -150,11 +154,13 @@ start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, str
   (void) close (sv[1]);
   fd = sv[0];
   cfg->dbus_proxy_pid = pid;
+  fault_point (FAULT_DBUS_SPAWNED);
   r = TEMP_FAILURE_RETRY (read (fd, &c, 1));
   if (r == 1)
     {
       cfg->dbus_proxy_fd = steal_fd (&fd);
       log_debug ("xdg-dbus-proxy %d ready in '%s'", (int) pid, dir);
+      fault_point (FAULT_DBUS_READY);
       return 0;
     }
   /* it exited (or closed the socket) before it was ready */

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "egress.h"
 #include "error.h"
+#include "fault.h"
 #include "idmap.h"
 #include "init.h"
 #include "launch.h"
@@ -225,6 +226,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       /* pid 1 waits in the kernel for a server that will not come */
       if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
         (void) kill (w->pid, SIGKILL);
+      else
+        fault_point (FAULT_HELPER);
       return *err != NULL ? -1 : 0;
     }
   if (m.step == SYNC_PTY && fd >= 0)
@@ -235,7 +238,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
       w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, err);
-      return w->fuse_helper < 0 ? -1 : 0;
+      if (w->fuse_helper < 0)
+        return -1;
+      fault_point (FAULT_HELPER);
+      return 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -246,6 +252,7 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
   if (m.step == SYNC_EXITED)
     {
       log_debug ("the command ended");
+      fault_point (FAULT_EXITED);
       w->exited = true;
       w->cmd_status = m.status;
       if (cgroup_oom_check_wanted (w->cfg, m.status))
@@ -400,6 +407,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       idmap_free (&map);
       return -1;
     }
+  fault_point (FAULT_CGROUP);
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       idmap_free (&map);
@@ -432,6 +440,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* SIGCONT, for the relay only: pid 1 has no use for it blocked */
   sigaddset (&set, SIGCONT);
   sigprocmask (SIG_BLOCK, &set, NULL);
+  fault_point (FAULT_CLONE);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     {
@@ -456,17 +465,20 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
      its sockets before it has its maps */
   if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
     goto kill;
+  fault_point (FAULT_IDMAP_STARTED);
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
       prefer_child_error (sock, err);
       goto kill;
     }
+  fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
   if (expect_namespaces (sock, err) < 0
       || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
   net.userns_fd = w.userns_fd;
+  fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
@@ -475,6 +487,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   log_debug ("id maps written");
+  fault_point (FAULT_MAPS_DONE);
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
   if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
@@ -486,8 +499,10 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
+  fault_point (FAULT_RELEASED);
   r = wait_sandbox (sock, sfd, &w, err);
   log_debug ("sandbox ended");
+  fault_point (FAULT_REAPED);
   if (r < 0 && !w.reaped)
     goto kill;
   if (r == 0)
@@ -526,5 +541,6 @@ out:
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);
+  fault_point (FAULT_TEARDOWN);
   return r;
 }

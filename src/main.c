@@ -9,12 +9,14 @@
 #include "config.h"
 #include "dbus.h"
 #include "error.h"
+#include "fault.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
 #include "options.h"
 #include "profile.h"
 #include "seccomp.h"
+#include "state.h"
 #include "util.h"
 
 static int
@@ -80,15 +82,20 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  fault_point (FAULT_OPTIONS);
   /* before anything starts a helper */
   if (launch_hold_fds (&cfg, &err) < 0)
     goto fail;
+  /* what killed launchers left on disk goes before we add our own */
+  state_sweep ();
   if (config_finish (&cfg, &err) < 0 || bounds_plan (&cfg, &err) < 0)
     goto fail;
+  fault_point (FAULT_CONFIG);
   sb_caps_plan (&cfg);
   /* the policy's rules may depend on the capabilities: compile after them */
   if (sb_seccomp_prepare (&cfg, &err) < 0)
     goto fail;
+  fault_point (FAULT_SECCOMP);
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
@@ -99,6 +106,9 @@ fail:
   sb_error_free (&err);
 out:
   sb_dbus_stop (&cfg);
+  fault_point (FAULT_DBUS_STOPPED);
+  state_run_remove (&cfg);
+  fault_point (FAULT_END);
   config_free (&cfg);
   return status;
 }

@@ -32,8 +32,10 @@
 #include "config.h"
 #include "egress.h"
 #include "error.h"
+#include "fault.h"
 #include "log.h"
 #include "net.h"
+#include "state.h"
 #include "util.h"
 
 /* MTU of the helper's device.  Measured here with iperf3 through --net-host-loopback
@@ -225,6 +227,20 @@ net_config_finish (struct config *cfg, struct sb_error **err)
         log_warning ("--publish '%s': answers to the host's loopback need --net-host-loopback",
                      p->spec);
     }
+  /* slirp4netns takes its ports through an API socket: it needs a folder on disk */
+  if (cfg->net == NET_SLIRP && cfg->n_publish > 0)
+    {
+      struct sockaddr_un sa;
+      const char *dir = state_run_dir (cfg, err);
+
+      if (dir == NULL)
+        return -1;
+      if (strlen (dir) + sizeof "/slirp.sock" > sizeof sa.sun_path)
+        return sb_error_set (err, ENAMETOOLONG,
+                             "--publish: slirp4netns's API socket in '%s' (set a shorter "
+                             "TMPDIR or XDG_RUNTIME_DIR)",
+                             dir);
+    }
   return 0;
 }
 
@@ -262,8 +278,8 @@ slirp_argv (const struct config *cfg, const struct net_helper *h, int ready, int
     add_arg (&argv, "--enable-ipv6");
   add_arg (&argv, "--ready-fd=%d", ready);
   add_arg (&argv, "--exit-fd=%d", exitfd);
-  if (h->api_dir != NULL)
-    add_arg (&argv, "--api-socket=%s/api.sock", h->api_dir);
+  if (h->api_sock != NULL)
+    add_arg (&argv, "--api-socket=%s", h->api_sock);
   /* by fd: pid 1 is not dumpable, its /proc/PID/ns closed to the helper.  It starts in the
      sandbox's user namespace already (helper_exec), as root there: no --userns-path, which
      slirp4netns would not join for its own sandbox in this mode */
@@ -400,24 +416,9 @@ net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_erro
         return sb_error_set (err, errno, "pipe");
       exit_r = p[0];
       h->exit_fd = p[1];
-      if (cfg->n_publish > 0)
-        {
-          const char *base = getenv ("XDG_RUNTIME_DIR");
-
-          /* a 0700 folder of ours: nobody else can reach the socket while it exists */
-          if (base == NULL || *base == '\0' || access (base, W_OK) < 0)
-            base = getenv ("TMPDIR");
-          if (base == NULL || *base == '\0')
-            base = "/tmp";
-          if (asprintf (&h->api_dir, "%s/sandbox-net.XXXXXX", base) < 0)
-            oom ();
-          if (mkdtemp (h->api_dir) == NULL)
-            {
-              sb_error_set (err, errno, "mkdtemp '%s'", h->api_dir);
-              free (steal_ptr (&h->api_dir));
-              return -1;
-            }
-        }
+      /* the launcher's state folder is 0700: nobody else reaches the socket meanwhile */
+      if (cfg->n_publish > 0 && asprintf (&h->api_sock, "%s/slirp.sock", cfg->run_dir) < 0)
+        oom ();
       argv = slirp_argv (cfg, h, ready_w, exit_r);
     }
   else
@@ -441,6 +442,7 @@ net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_erro
       return sb_error_set (err, errno, "start %s", argv[0]);
     }
   log_debug ("started %s, pid %d", argv[0], (int) h->pid);
+  fault_point (FAULT_NET_STARTED);
   return 0;
 }
 
@@ -485,9 +487,8 @@ slirp_api (const struct net_helper *h, const char *req, char *resp, size_t size,
 
   if (fd < 0)
     return sb_error_set (err, errno, "socket");
-  if ((size_t) snprintf (sa.sun_path, sizeof sa.sun_path, "%s/api.sock", h->api_dir)
-      >= sizeof sa.sun_path)
-    return sb_error_set (err, ENAMETOOLONG, "slirp4netns's API socket '%s'", h->api_dir);
+  if ((size_t) snprintf (sa.sun_path, sizeof sa.sun_path, "%s", h->api_sock) >= sizeof sa.sun_path)
+    return sb_error_set (err, ENAMETOOLONG, "slirp4netns's API socket '%s'", h->api_sock);
   if (connect (fd, (struct sockaddr *) &sa, sizeof sa) < 0)
     return sb_error_set (err, errno, "connect to slirp4netns's API socket");
   if (write_all (fd, req, strlen (req)) < 0 || shutdown (fd, SHUT_WR) < 0)
@@ -577,19 +578,14 @@ slirp_publish (const struct config *cfg, const struct net_helper *h, struct sb_e
   return 0;
 }
 
-/* slirp4netns's API socket and its folder, once no longer needed */
+/* slirp4netns's API socket, once no longer needed */
 static void
-remove_api_dir (struct net_helper *h)
+remove_api_sock (struct net_helper *h)
 {
-  cleanup_free char *sock = NULL;
-
-  if (h->api_dir == NULL)
+  if (h->api_sock == NULL)
     return;
-  if (asprintf (&sock, "%s/api.sock", h->api_dir) < 0)
-    oom ();
-  (void) unlink (sock);
-  (void) rmdir (h->api_dir);
-  free (steal_ptr (&h->api_dir));
+  (void) unlink (h->api_sock);
+  free (steal_ptr (&h->api_sock));
 }
 
 int
@@ -608,14 +604,16 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
     return sb_error_set (err, errno, "read the ready pipe of %s", name);
   if (n == 0)
     return helper_failed (h, name, err);
-  if (h->api_dir != NULL)
+  fault_point (FAULT_NET_READY);
+  if (h->api_sock != NULL)
     {
       int r = slirp_publish (cfg, h, err);
 
       /* the socket has done its work: from now on nobody can add forwards */
-      remove_api_dir (h);
+      remove_api_sock (h);
       if (r < 0)
         return -1;
+      fault_point (FAULT_PUBLISHED);
     }
   log_debug ("%s is ready", name);
   return 0;
@@ -635,7 +633,7 @@ net_helper_stop (struct net_helper *h)
       log_debug ("network helper gone");
       h->pid = 0;
     }
-  remove_api_dir (h);
+  remove_api_sock (h);
   closep (&h->ready_fd);
   closep (&h->exit_fd);
   closep (&h->log_fd);

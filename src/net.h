@@ -40,7 +40,8 @@ struct net_helper
   int ready_fd;  /* read end: the helper writes to it once its device is up */
   int exit_fd;   /* write end: slirp4netns exits when it closes (also when we are killed) */
   int log_fd;    /* a memfd holding the helper's stderr, for the error line */
-  char *api_dir; /* a private folder for slirp4netns's API socket while ports are added */
+  char *api_sock; /* slirp4netns's API socket while ports are added, in the launcher's
+                     state folder (state.c) */
 };
 #define NET_HELPER_INIT                                                                            \
   {                                                                                                \
@@ -53,7 +54,8 @@ const char *net_mode_name (enum net_mode mode);
 int net_parse_publish (const char *s, struct net_publish *ret, const char **ret_why);
 
 /* config_finish: resolves --net auto, finds the helper, checks the options that go together
-   and that every published host port is free.  */
+   and that every published host port is free; makes the state folder slirp4netns's API
+   socket will need.  */
 int net_config_finish (struct config *cfg, struct sb_error **err);
 
 /* The launcher, once the child's id maps are written: starts the helper for the network

@@ -9,7 +9,7 @@ printf '<html><body style="margin:0;background:#ff0000"><h1>sandbox</h1></body><
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server --bind 127.0.0.1 "$port" --directory "$T/www" >/dev/null 2>&1 &
 web=$!
-trap 'kill $web 2>/dev/null; rm -rf "$T"' EXIT
+at_exit 'kill $web 2>/dev/null'
 wait_for 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
 
 # the colour of the pixel at (x, y) of an 8-bit RGB or RGBA PNG, as rrggbb

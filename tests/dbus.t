@@ -8,7 +8,7 @@
 plan 39
 
 bg=
-trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+at_exit 'for p in $bg; do kill "$p" 2>/dev/null; done'
 export XDG_RUNTIME_DIR="$T/run"
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 uid=$(id -u)
@@ -63,7 +63,8 @@ is "and no other" "$(own org.sbtest.Other --dbus-own org.sbtest.Mine)" \
 if ping org.sbtest.Secret --dbus-user filter; then
   not_ok "--dbus-user filter alone reaches nothing"; else ok "--dbus-user filter alone reaches nothing"; fi
 is "no proxy is left running" "$(proxies)" 0
-ours() { ls -d "$XDG_RUNTIME_DIR"/sandbox-dbus.* 2>/dev/null; }
+# the proxy's sockets are in the launcher's state folder, run-*/dbus (lib.sh's state_dir)
+ours() { ls -d "$(state_dir)"/run-* "$XDG_RUNTIME_DIR"/sandbox-dbus.* 2>/dev/null; }
 is "nor its folder" "$(ours)" ""
 
 # the launcher killed: the proxy goes with it
@@ -73,7 +74,7 @@ exec 8<>"$T/hold"
 "$SANDBOX" --dbus-talk org.sbtest.Talk -- sh -c 'echo up; read x' >"$T/up" <"$T/hold" &
 pid=$!
 check "a sandbox with a proxy runs" wait_for 100 grep -q up "$T/up"
-is "the proxy's folder is gone already" "$(ours)" ""
+is "the proxy's folder is gone already" "$(ls -d "$(state_dir)"/run-*/dbus 2>/dev/null)" ""
 kill -9 "$pid"
 check "after SIGKILL of the launcher the proxy ends" wait_for 50 sh -c '[ "$(ps -u "$1" -o args= | grep -c "^xdg-dbus-proxy")" -eq 0 ]' - "$uid"
 exec 8>&-

@@ -6,7 +6,7 @@
 plan 22
 
 bg=
-trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+at_exit 'for p in $bg; do kill "$p" 2>/dev/null; done'
 unset DISPLAY WAYLAND_DISPLAY PULSE_SERVER PIPEWIRE_REMOTE XAUTHORITY
 uid=$(id -u)
 

@@ -5,15 +5,41 @@
 #   is DESC GOT WANT            ok when GOT = WANT; shows both otherwise
 #   skip DESC WHY               a skipped point; WHY names the missing kernel feature
 #   run_sb [ARG...]             runs "$SANDBOX" ARG..., stdout in $T/out, stderr in $T/err,
-#                               status in $status (never fails the script)
+#                               status in $status (never fails the script); at most
+#                               $SB_STEP_LIMIT seconds (status 124 after that)
+#   sb_start OUT [ARG...]       starts "$SANDBOX" ARG... in the background, output in OUT
+#                               (emptied first); its pid in $sb_pid
+#   sb_wait PID [SECONDS]       waits for a background job at most SECONDS ($SB_STEP_LIMIT),
+#                               then kills it; its status in $?
+#   at_exit CMD                 runs CMD when the test ends, however it ends
 #   assert_clean                ok when nothing of ours is left: processes, mounts, state
 # $T is a private temp folder, removed at exit.  $SANDBOX and $PROBE come from make check.
+# Every wait is bounded, and tests/bounded (make check's LOG_COMPILER) ends a test that is
+# silent for a minute; at exit, whatever the test started and left running is killed.
 set -u
 : "${SANDBOX:?run through make check}" "${PROBE:=}"
 _tap_n=0
 _tap_failed=0
+SB_STEP_LIMIT=${SB_STEP_LIMIT:-40}
+# found now: tests run the sandbox with PATH set to folders without it
+SB_TIMEOUT=$(command -v timeout)
 T=$(mktemp -d "${TMPDIR:-/tmp}/sbtest.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+_at_exit=
+at_exit() { _at_exit="$_at_exit
+$*"; }
+_lib_exit() {
+  _st=$?
+  trap - EXIT
+  eval "$_at_exit"
+  _kill_ours
+  rm -rf "$T"
+  exit "$_st"
+}
+trap _lib_exit EXIT
+# a test that is killed (tests/bounded's SIGTERM, ^C) still takes down what it started
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 # the sandbox keeps its state under $TMPDIR when there is no XDG_RUNTIME_DIR: one per test
 mkdir "$T/tmpdir" && TMPDIR=$T/tmpdir && export TMPDIR
 
@@ -31,7 +57,25 @@ is() {
 }
 run_sb() {
   status=0
-  "$SANDBOX" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+  "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+  [ "$status" -ne 124 ] || diag "timed out after ${SB_STEP_LIMIT}s: sandbox $*"
+}
+sb_start() {
+  _o=$1; shift
+  # emptied here, not by the job's own redirection: that one happens in the child, later,
+  # and meanwhile a "ready" from an earlier run would count
+  : >"$_o"
+  "$SANDBOX" "$@" >"$_o" 2>&1 </dev/null &
+  sb_pid=$!
+}
+# a child that has exited (a zombie until waited for) or is gone
+_ended() { [ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]; }
+sb_wait() {
+  if ! wait_for "$(( ${2:-$SB_STEP_LIMIT} * 10 ))" _ended "$1"; then
+    diag "pid $1 still running after ${2:-$SB_STEP_LIMIT}s: killed"
+    kill -KILL "$1" 2>/dev/null
+  fi
+  wait "$1"
 }
 # Waits up to $1 tenths of a second for CMD to succeed (no fixed sleeps: poll a condition).
 wait_for() {
@@ -59,10 +103,13 @@ _leftovers() {
         p = pids[i]; q = p; mine = 0
         while (q != "" && q > 1) { if (q == top) { mine = 1; break } q = parent[q] }
         if (mine) continue
-        # a helper whose launcher is gone (helpers run as subordinate ids: no environ to read)
-        if (comm[p] ~ /^(fuse-overlayfs|slirp4netns|pasta|passt|xdg-dbus-proxy)$/ && comm[parent[p]] != "sandbox") {
-          print p; continue
-        }
+        # a helper whose launcher is gone (helpers run as subordinate ids or are not
+        # dumpable: no environ to read); pasta runs as passt.avx2 where the CPU has AVX2,
+        # comm is cut at 15 characters.  The children of a helper (slirp4netns forks one
+        # to join the namespaces) belong to the launcher above them.
+        h = "^(fuse-overlayfs|slirp4netns|pasta|passt|pasta\\.avx2|passt\\.avx2|xdg-dbus-proxy|sandbox-procvie|sandbox-seccomp)$"
+        q = parent[p]; while (comm[q] ~ h) q = parent[q]
+        if (comm[p] ~ h && comm[q] !~ /^sandbox(-fault)?$/) { print p; continue }
         f = "/proc/" p "/environ"; RS = "\0"; found = 0
         while ((getline line < f) > 0) if (line == mark) found = 1
         close(f); RS = "\n"
@@ -70,12 +117,40 @@ _leftovers() {
       }
     }'
 }
+# What the launcher keeps on disk while it runs (src/state.c): its own folder in the per-user
+# one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID); older versions made
+# sandbox-dbus.XXXXXX and sandbox-net.XXXXXX in $XDG_RUNTIME_DIR (else $TMPDIR, /tmp).
+runtime_base() {
+  if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -w "$XDG_RUNTIME_DIR" ]; then
+    echo "$XDG_RUNTIME_DIR"
+  else echo "${TMPDIR:-/tmp}"; fi
+}
+state_dir() {
+  if [ "$(runtime_base)" = "${XDG_RUNTIME_DIR:-}" ]; then echo "$XDG_RUNTIME_DIR/sandbox"
+  else echo "${TMPDIR:-/tmp}/sandbox-$(id -u)"; fi
+}
+_state_left() {
+  ls -d "$(state_dir)"/run-* "$(runtime_base)"/sandbox-dbus.* "$(runtime_base)"/sandbox-net.* 2>/dev/null
+}
+# at exit: every process of this test still running (launchers first: their sandboxes and
+# helpers end with them), found by the mark
+_kill_ours() {
+  _pids=$(ps -e -o pid= 2>/dev/null | awk -v me=$$ -v mark="SBTEST_MARK=$SBTEST_MARK" '
+    $1 != me {
+      f = "/proc/" $1 "/environ"; RS = "\0"; found = 0
+      while ((getline line < f) > 0) if (line == mark) found = 1
+      close(f); RS = "\n"
+      if (found) print $1
+    }')
+  [ -z "$_pids" ] || kill -KILL $_pids 2>/dev/null
+  return 0
+}
 assert_clean() {
   # a process that exits within 3 s is not left behind; one still there after is
   _left=
   wait_for 30 _no_leftovers || _left=$(_leftovers)
   _mnt=$(awk '$3 ~ /fuse|overlay/ && $2 ~ /sandbox/ {print $2}' /proc/mounts)
-  _state=$(ls -d "${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}"/sandbox-"$(id -u)"/*/ 2>/dev/null)
+  _state=$(_state_left)
   if [ -z "$_left$_mnt$_state" ]; then ok "nothing is left behind"; else
     not_ok "nothing is left behind"
     for p in $_left; do diag "process $(ps -o pid=,ppid=,stat=,args= -p "$p")"; done

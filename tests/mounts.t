@@ -6,7 +6,7 @@
 
 W=$(mktemp -d "${builddir:?}/tests/mounts.XXXXXX")
 H=$HOME/.sbtest-mounts.$$
-trap 'rm -rf "$W" "$H" "$T"' EXIT
+at_exit 'rm -rf "$W" "$H"'
 mkdir -p "$W/proj" "$W/rw" "$W/ro" "$H"
 echo hostfile >"$H/f"
 echo secret >"$W/secret"

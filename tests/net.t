@@ -6,8 +6,7 @@
 plan 51
 
 H=
-cleanup() { [ -n "$H" ] && kill "$H" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
+at_exit '[ -z "$H" ] || kill "$H" 2>/dev/null'
 
 # a port nobody listens on: probe connect says ECONNREFUSED
 free_port() {
@@ -16,33 +15,40 @@ free_port() {
   echo "$_p"
 }
 # Our helpers: those of this test's sandboxes, and any whose launcher is gone (a helper's
-# parent is its launcher, "sandbox").  Other tests' sandboxes may run helpers meanwhile
-# (make -j).  pasta runs as passt.avx2 where the CPU has AVX2: match its command line.
+# parent is its launcher, "sandbox", or tests/fault.t's "sandbox-fault").  Other tests'
+# sandboxes may run helpers meanwhile (make -j).  pasta runs as passt.avx2 where the CPU has
+# AVX2: match its command line.
 helpers() {
-  ps -e -o pid=,ppid=,comm=,args= | awk -v top=$$ '
-    { parent[$1] = $2; comm[$1] = $3; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +/, "", args)
-      if ($3 == "slirp4netns" || args ~ /^[^ ]*pasta /) h[++n] = $1 }
+  ps -e -o pid=,ppid=,stat=,comm=,args= | awk -v top=$$ '
+    { parent[$1] = $2; comm[$1] = $4; args = $0; sub(/^ *[0-9]+ +[0-9]+ +[^ ]+ +[^ ]+ +/, "", args)
+      # a zombie holds nothing (an orphan waits for a lazy init to reap it)
+      if ($3 !~ /^Z/ && ($4 == "slirp4netns" || args ~ /^[^ ]*pasta /)) { h[++n] = $1; helper[$1] = 1 } }
     END {
       for (i = 1; i <= n; i++) {
-        p = h[i]; q = p; mine = comm[parent[p]] != "sandbox"
+        # the child of a helper (slirp4netns forks one) goes by the launcher above them
+        p = h[i]; q = parent[p]; while (helper[q]) q = parent[q]
+        mine = comm[q] !~ /^sandbox(-fault)?$/; q = p
         while (!mine && q != "" && q > 1) { if (q == top) mine = 1; q = parent[q] }
         if (mine) print p
       }
     }'
 }
+# (checks wait a little: a test that kills launchers on purpose, tests/fault.t, leaves
+# orphans that take a moment to die)
 no_helpers() { [ -z "$(helpers)" ]; }
 # after a SIGKILL of the launcher: no helper, and nothing of the sandbox (lib.sh's marker)
 killed_clean() { no_helpers && [ -z "$(_leftovers)" ]; }
-# The sandboxed server prints "ready" once it listens.
-wait_ready() { wait_for 100 grep -q ready "$1"; }
+# The sandboxed server prints "ready" once it listens (sb_start empties its output first:
+# a "ready" left from an earlier run must not count).
+wait_ready() { wait_for 300 grep -q ready "$1"; }
 # published MODE TEST WANT: a server inside on port 8080, published on the host's $PUB,
 # answers a client there with WANT (what it saw of the client); the sandbox's status is $?
 published() {
-  "$SANDBOX" --net "$1" --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
-  _b=$!
+  sb_start "$T/srv" --net "$1" --publish "$PUB:8080" -- "$PROBE" serve 8080
+  _b=$sb_pid
   wait_ready "$T/srv"
   is "$2" "$("$PROBE" get 127.0.0.1 "$PUB")" "$3"
-  wait "$_b"
+  sb_wait "$_b"
 }
 
 WEB=$(free_port 1)
@@ -77,7 +83,7 @@ run_sb --net slirp -- "$PROBE" get 10.0.2.2 "$WEB"
 is "--net slirp: the host's loopback is closed by default" "$(cat "$T/out")" ENETUNREACH
 run_sb --net slirp --net-host-loopback -- "$PROBE" get 10.0.2.2 "$WEB"
 is "--net slirp --net-host-loopback fetches the host's page via 10.0.2.2" "$(cat "$T/out")" hello-host
-check "the helper is gone after the sandbox" no_helpers
+check "the helper is gone after the sandbox" wait_for 30 no_helpers
 
 run_sb --net slirp --hostname box -- sh -c 'cat /etc/resolv.conf; getent hosts box'
 check "--net slirp: resolv.conf names slirp4netns's resolver" grep -qx 'nameserver 10.0.2.3' "$T/out"
@@ -95,12 +101,12 @@ is "and the sandbox ends with the server's status" "$?" 0
 # slirp4netns keeps a client's real address, except loopback ones (those come from 10.0.2.2)
 ADDR=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub("/.*", "", $4); print $4; exit }')
 if [ -n "$ADDR" ]; then
-  "$SANDBOX" --net slirp --publish "$ADDR:$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
-  B=$!
+  sb_start "$T/srv" --net slirp --publish "$ADDR:$PUB:8080" -- "$PROBE" serve 8080
+  B=$sb_pid
   wait_ready "$T/srv"
   is "--publish HOSTIP:...: the server sees the client's own address" \
     "$("$PROBE" get "$ADDR" "$PUB" "$ADDR")" "client $ADDR"
-  wait "$B"
+  sb_wait "$B"
   check "and the port is closed again" [ "$("$PROBE" connect "$ADDR" "$PUB")" = ECONNREFUSED ]
 else
   skip "--publish HOSTIP:...: the server sees the client's own address" "no non-loopback IPv4 address"
@@ -118,12 +124,12 @@ finally: s.sendto(b"quit",a)' "$1" "$2"
 }
 udp_case() { # DESC SRC SANDBOX-OPTIONS...
   _d=$1 _src=$2; shift 2
-  "$SANDBOX" --net slirp "$@" --publish "$_src:$PUB:5353/udp" -- "$PROBE" udpecho 5353 >"$T/srv" 2>&1 &
-  B=$!
+  sb_start "$T/srv" --net slirp "$@" --publish "$_src:$PUB:5353/udp" -- "$PROBE" udpecho 5353
+  B=$sb_pid
   wait_ready "$T/srv"
   is "$_d" "$(udp_echo "$_src" "$PUB")" "echo:hi"
-  wait_for 50 sh -c "! kill -0 $B 2>/dev/null" || kill "$B"
-  wait "$B"
+  wait_for 50 _ended "$B" || kill "$B"
+  sb_wait "$B"
 }
 udp_case "--publish .../udp --net-host-loopback: a loopback client's datagram and answer" \
   127.0.0.1 --net-host-loopback
@@ -137,8 +143,8 @@ else
 fi
 
 # the same host port twice: the second fails before anything starts
-"$SANDBOX" --net slirp --publish "$PUB:8080" -- "$PROBE" serve 8080 >"$T/srv" 2>&1 &
-B=$!
+sb_start "$T/srv" --net slirp --publish "$PUB:8080" -- "$PROBE" serve 8080
+B=$sb_pid
 wait_ready "$T/srv"
 run_sb --net slirp --publish "$PUB:8080" -- true
 is "a host port in use: exit 125" "$status" 125
@@ -146,7 +152,7 @@ is "with one line" "$(cat "$T/err")" "sandbox: --publish '$PUB:8080': Address al
 run_sb --net pasta --publish "127.0.0.1:$PUB:8080" -- true
 is "the same through pasta" "$(cat "$T/err")" "sandbox: --publish '127.0.0.1:$PUB:8080': Address already in use"
 is "the first sandbox still serves" "$("$PROBE" get 127.0.0.1 "$PUB")" "client 10.0.2.2"
-wait "$B"
+sb_wait "$B"
 check "no helper is left" wait_for 30 no_helpers
 
 # ---------------------------------------------------------------- pasta
@@ -156,11 +162,11 @@ run_sb --net pasta --net-host-loopback -- sh -c "\"$PROBE\" get \$(\"$PROBE\" ga
 is "--net pasta --net-host-loopback fetches the host's page via the gateway" "$(cat "$T/out")" hello-host
 # Without --net-host-loopback the gateway's address is the real router's, so no test sends
 # traffic there: that pasta maps nothing to the host's loopback is read off its arguments.
-"$SANDBOX" --net pasta -- sh -c 'echo ready; exec sleep 30' >"$T/pw" 2>&1 &
-B=$!
-wait_for 100 grep -q ready "$T/pw"
+sb_start "$T/pw" --net pasta -- sh -c 'echo ready; exec sleep 30'
+B=$sb_pid
+wait_ready "$T/pw"
 pargs=$(ps -o args= --ppid "$B" | grep 'pasta ' || true)
-kill "$B"; wait "$B"
+kill "$B"; sb_wait "$B"
 check "--net pasta: the host's loopback is closed by default (pasta --no-map-gw)" \
   sh -c 'printf "%s\n" "$1" | grep -q -- "--no-map-gw"' - "$pargs"
 run_sb --net pasta -- cat /etc/resolv.conf
@@ -168,7 +174,8 @@ check "--net pasta: resolv.conf names pasta's DNS forwarder" grep -qx 'nameserve
 # started by a program that ignores SIGPIPE (Python does; the ignore survives exec)
 for mode in slirp pasta; do
   status=0
-  (trap '' PIPE && exec "$SANDBOX" --net "$mode" -- true) >"$T/out" 2>&1 || status=$?
+  (trap '' PIPE && exec "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" --net "$mode" -- true) >"$T/out" 2>&1 ||
+    status=$?
   is "--net $mode starts when the caller ignores SIGPIPE" "$status $(cat "$T/out")" "0 "
 done
 
@@ -182,12 +189,12 @@ check "--net auto takes pasta when it is installed" grep -qx 'nameserver 169.254
 
 # ---------------------------------------------------------------- the helpers end with us
 for mode in slirp pasta; do
-  "$SANDBOX" --net "$mode" -- "$PROBE" sig >"$T/srv" 2>&1 &
-  L=$!
+  sb_start "$T/srv" --net "$mode" -- "$PROBE" sig
+  L=$sb_pid
   wait_ready "$T/srv"
   check "--net $mode: the helper runs while the sandbox does" [ -n "$(helpers)" ]
   kill -9 "$L"
-  wait "$L" 2>/dev/null
+  sb_wait "$L" 2>/dev/null
   check "--net $mode: SIGKILL of the launcher ends the helper and the sandbox" wait_for 50 killed_clean
 done
 
@@ -215,6 +222,6 @@ PATH=/nonexistent "$SANDBOX" --net auto -- /bin/true >"$T/out" 2>"$T/err"
 is "neither: both packages" "$(cat "$T/err")" \
   "sandbox: --net auto: neither pasta nor slirp4netns found: install the Debian package passt or slirp4netns"
 
-check "no helper is left at the end" no_helpers
+check "no helper is left at the end" wait_for 30 no_helpers
 assert_clean
 done_testing

@@ -12,9 +12,9 @@ H=$HOME/.sbtest-overlay.$$
 cleanup() {
   "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W"/p-kernel \
     "$W"/p-fuse "$W"/p-auto >/dev/null 2>&1
-  rm -rf "$W" "$H" "$T"
+  rm -rf "$W" "$H"
 }
-trap cleanup EXIT
+at_exit cleanup
 mkdir -p "$W/proj" "$H/dir/sub"
 echo keep >"$H/dir/sub/f"
 echo host >"$H/del"
@@ -96,14 +96,14 @@ esac
 # fuse-overlayfs goes with a SIGKILLed launcher
 case " $engines " in
 *" fuse "*)
-  "$SANDBOX" --overlay fuse -- sleep 300 </dev/null >/dev/null 2>&1 &
-  launcher=$!
+  sb_start /dev/null --overlay fuse -- sleep 300
+  launcher=$sb_pid
   # the helper is root of the user namespace: a subordinate id on the host, the launcher's child
   helper_up() { hp=$(pgrep -P "$launcher" -x fuse-overlayfs) && [ -n "$(pgrep -P "$launcher" -x sandbox)" ]; }
   check "fuse-overlayfs runs while the sandbox does" wait_for 50 helper_up
   sb1=$(pgrep -P "$launcher" -x sandbox)
   kill -9 "$launcher"
-  wait "$launcher" 2>/dev/null
+  sb_wait "$launcher" 2>/dev/null
   helper_gone() { [ ! -d "/proc/${hp:-0}" ] && [ ! -d "/proc/${sb1:-0}" ]; }
   check "after SIGKILL of the launcher the helper and the sandbox are gone" wait_for 50 helper_gone
   ;;

@@ -1,0 +1,363 @@
+/* state.c: the per-user runtime folder and each launcher's own folder in it.  Sockets of
+   the helpers have to be on disk while the sandbox starts (xdg-dbus-proxy and slirp4netns
+   take a path), and a SIGKILL of the launcher leaves them there.  So every such item sits in
+   the launcher's folder, named after the launcher (pid namespace, pid and start time), and
+   every start removes the folders of launchers that are gone: a pid alone could be a new
+   process's by now, a start time cannot.  A live launcher's folder is never touched.  */
+#include "build-config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+#include "fault.h"
+#include "log.h"
+#include "state.h"
+#include "util.h"
+
+/* An old version's empty folder may belong to a launcher between its mkdtemp and its
+   helper's bind (milliseconds): one this old is not.  */
+#define OLD_LEFTOVER_AGE 60
+
+/* A folder in a tree of ours is removed this deep at most: run-PIDNS-PID-START/dbus/bus */
+#define MAX_DEPTH 2
+
+static const char *
+runtime_base (void)
+{
+  const char *xdg = getenv ("XDG_RUNTIME_DIR"), *tmp = getenv ("TMPDIR");
+  struct stat st;
+
+  if (xdg != NULL && xdg[0] == '/' && stat (xdg, &st) == 0 && S_ISDIR (st.st_mode)
+      && access (xdg, W_OK) == 0)
+    return xdg;
+  return tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
+}
+
+char *
+state_dir_path (void)
+{
+  const char *xdg = getenv ("XDG_RUNTIME_DIR"), *base = runtime_base ();
+  char *path;
+  int r;
+
+  /* $XDG_RUNTIME_DIR is the user's own; a shared /tmp needs the uid in the name */
+  if (xdg != NULL && base == xdg)
+    r = asprintf (&path, "%s/sandbox", base);
+  else
+    r = asprintf (&path, "%s/sandbox-%u", base, (unsigned) geteuid ());
+  if (r < 0)
+    oom ();
+  return path;
+}
+
+/* The per-user folder, made when CREATE; -1 with errno ENOENT when it is not there.  It must
+   be a folder of ours that nobody else may enter: in /tmp anyone may make that name.  */
+static int
+open_state_dir (bool create, const char *path, struct sb_error **err)
+{
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  if (create && mkdir (path, 0700) < 0 && errno != EEXIST)
+    return sb_error_set (err, errno, "mkdir '%s'", path);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return sb_error_set (err, errno, "open '%s'", path);
+  if (fstat (fd, &st) < 0)
+    return sb_error_set (err, errno, "stat '%s'", path);
+  if (st.st_uid != geteuid () || (st.st_mode & 0077) != 0)
+    return sb_error_set (err, 0, "'%s' is not a private folder of yours: remove it", path);
+  return steal_fd (&fd);
+}
+
+/* Field 22 of /proc/PID/stat, after the command name (which may hold spaces and ')'); 0
+   when there is no such process.  */
+static unsigned long long
+start_time (pid_t pid)
+{
+  cleanup_free char *stat = NULL;
+  char path[64];
+  const char *p;
+  unsigned long long start = 0;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  stat = read_file_at (AT_FDCWD, path, NULL);
+  p = stat ? strrchr (stat, ')') : NULL;
+  /* ") S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+     cutime cstime priority nice threads itrealvalue starttime" */
+  if (p == NULL
+      || sscanf (p,
+                 ") %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+                 "%*d %llu",
+                 &start)
+             != 1)
+    return 0;
+  return start;
+}
+
+static unsigned long long
+pid_namespace (const char *proc_pid)
+{
+  char path[64];
+  struct stat st;
+
+  snprintf (path, sizeof path, "/proc/%s/ns/pid", proc_pid);
+  return stat (path, &st) == 0 ? (unsigned long long) st.st_ino : 0;
+}
+
+int
+state_parse_owner (const char *name, struct state_owner *ret)
+{
+  struct state_owner o;
+  char again[96];
+  int pid;
+
+  /* only the canonical spelling: no sign, no space, no leading zero */
+  if (sscanf (name, "run-%llu-%d-%llu", &o.pidns, &pid, &o.start) != 3 || pid <= 0 || o.pidns == 0
+      || o.start == 0)
+    return -1;
+  snprintf (again, sizeof again, "run-%llu-%d-%llu", o.pidns, pid, o.start);
+  if (strcmp (again, name) != 0)
+    return -1;
+  o.pid = pid;
+  *ret = o;
+  return 0;
+}
+
+bool
+state_owner_alive (const struct state_owner *owner)
+{
+  unsigned long long ours = pid_namespace ("self");
+
+  /* another pid namespace's numbers mean nothing here: leave its folders alone */
+  if (ours == 0 || owner->pidns != ours)
+    return true;
+  return start_time (owner->pid) == owner->start;
+}
+
+/* Removes NAME under DIRFD and what is below it, DEPTH levels at most; symlinks are removed,
+   never followed.  */
+static void
+remove_tree (int at, const char *name, int depth)
+{
+  int fd = openat (at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        (void) close (fd);
+      (void) unlinkat (at, name, 0);
+      return;
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat st;
+      bool dir = de->d_type == DT_DIR;
+
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (de->d_type == DT_UNKNOWN)
+        dir = fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+              && S_ISDIR (st.st_mode);
+      if (dir && depth > 0)
+        remove_tree (dirfd (d), de->d_name, depth - 1);
+      else
+        (void) unlinkat (dirfd (d), de->d_name, 0);
+    }
+  closedir (d);
+  (void) unlinkat (at, name, AT_REMOVEDIR);
+}
+
+const char *
+state_run_dir (struct config *cfg, struct sb_error **err)
+{
+  cleanup_free char *base = NULL, *path = NULL;
+  cleanup_close int fd = -1;
+  char self[32];
+
+  if (cfg->run_dir != NULL)
+    return cfg->run_dir;
+  base = state_dir_path ();
+  fd = open_state_dir (true, base, err);
+  if (fd < 0)
+    return NULL;
+  snprintf (self, sizeof self, "%d", (int) getpid ());
+  if (asprintf (&path, "%s/run-%llu-%s-%llu", base, pid_namespace ("self"), self,
+                start_time (getpid ()))
+      < 0)
+    oom ();
+  if (mkdir (path, 0700) < 0)
+    {
+      sb_error_set (err, errno, "mkdir '%s'", path);
+      return NULL;
+    }
+  cfg->run_dir = steal_ptr (&path);
+  log_debug ("state folder '%s'", cfg->run_dir);
+  fault_point (FAULT_RUN_DIR);
+  return cfg->run_dir;
+}
+
+void
+state_run_remove (struct config *cfg)
+{
+  if (cfg->run_dir == NULL)
+    return;
+  remove_tree (AT_FDCWD, cfg->run_dir, MAX_DEPTH);
+  free (steal_ptr (&cfg->run_dir));
+}
+
+static void
+sweep_launchers (void)
+{
+  cleanup_free char *path = state_dir_path ();
+  struct sb_error *err = NULL;
+  int fd = open_state_dir (false, path, &err);
+  struct dirent *de;
+  DIR *d;
+
+  sb_error_free (&err);
+  d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        (void) close (fd);
+      return;
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      struct state_owner o;
+
+      if (state_parse_owner (de->d_name, &o) < 0 || state_owner_alive (&o))
+        continue;
+      log_debug ("removing '%s/%s': its launcher is gone", path, de->d_name);
+      remove_tree (dirfd (d), de->d_name, MAX_DEPTH);
+    }
+  closedir (d);
+}
+
+/* Whether the old version's socket SOCK in the folder DIR has a listener: 1 yes, 0 no
+   (refused), -1 cannot tell (slirp4netns's belongs to the sandbox's root).  */
+static int
+socket_listening (int dir, const char *sock)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+  if (fd < 0
+      || (size_t) snprintf (sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dir, sock)
+             >= sizeof sa.sun_path)
+    return -1;
+  if (connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0 || errno == EAGAIN)
+    return 1;
+  return errno == ECONNREFUSED ? 0 : -1;
+}
+
+/* An old version's folder NAME in AT (sandbox-dbus.XXXXXX or sandbox-net.XXXXXX): ours,
+   holding only what that version put there, and used by nobody.  */
+static bool
+old_leftover (int at, const char *name, const char *const *allowed)
+{
+  cleanup_close int fd = openat (at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  bool refused = false, unknown = false;
+  struct stat st;
+  struct dirent *de;
+  DIR *d;
+
+  if (fd < 0 || fstat (fd, &st) < 0 || st.st_uid != geteuid ())
+    return false;
+  d = fdopendir (fcntl (fd, F_DUPFD_CLOEXEC, 0));
+  if (d == NULL)
+    return false;
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat s;
+      bool known = false;
+      int r;
+
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      for (const char *const *a = allowed; *a != NULL; a++)
+        known |= strcmp (de->d_name, *a) == 0;
+      if (!known || fstatat (fd, de->d_name, &s, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK (s.st_mode))
+        {
+          closedir (d);
+          return false; /* not what that version made: not ours to remove */
+        }
+      r = socket_listening (fd, de->d_name);
+      if (r == 1)
+        {
+          closedir (d);
+          return false;
+        }
+      refused |= r == 0;
+      unknown |= r < 0;
+    }
+  closedir (d);
+  /* a refused socket: its helper is dead; else only the age tells */
+  return (refused && !unknown) || st.st_mtime + OLD_LEFTOVER_AGE < time (NULL);
+}
+
+/* mkdtemp's "XXXXXX": six letters or digits */
+static bool
+mkdtemp_name (const char *name, const char *prefix)
+{
+  size_t n = strlen (prefix);
+
+  if (strncmp (name, prefix, n) != 0 || strlen (name + n) != 6)
+    return false;
+  for (const char *p = name + n; *p != '\0'; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+      return false;
+  return true;
+}
+
+/* What versions before the state folder left in $XDG_RUNTIME_DIR (or $TMPDIR, /tmp) */
+static void
+sweep_old_versions (void)
+{
+  static const char *const dbus_names[] = { "bus", "system_bus_socket", NULL };
+  static const char *const net_names[] = { "api.sock", NULL };
+  const char *base = runtime_base ();
+  DIR *d = opendir (base);
+  struct dirent *de;
+
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    {
+      const char *const *allowed = NULL;
+
+      if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+        continue;
+      if (mkdtemp_name (de->d_name, "sandbox-dbus."))
+        allowed = dbus_names;
+      else if (mkdtemp_name (de->d_name, "sandbox-net."))
+        allowed = net_names;
+      if (allowed == NULL || !old_leftover (dirfd (d), de->d_name, allowed))
+        continue;
+      log_debug ("removing '%s/%s': an older version's, unused", base, de->d_name);
+      remove_tree (dirfd (d), de->d_name, 0);
+    }
+  closedir (d);
+}
+
+void
+state_sweep (void)
+{
+  sweep_launchers ();
+  sweep_old_versions ();
+  fault_point (FAULT_SWEEP);
+}
