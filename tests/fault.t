@@ -75,19 +75,23 @@ done
 before=$(leftover)
 
 left=   # what the last check found
+# What is there now and was not before: an item that went away (another user of /tmp
+# removed its own) is nothing left behind.
+added() {
+  echo "$before" | sort >"$T/before"
+  echo "$1" | sort >"$T/now"
+  comm -13 "$T/before" "$T/now"
+}
 check_after() { # OPTIONS: after a killed run, processes go within 5 s, and the next start
   # (in the same mode) removes what the killed launcher left on disk
   left=
-  _now=$(leftover -w 5)
-  [ "$_now" = "$before" ] && return 0
+  [ -z "$(added "$(leftover -w 5)")" ] && return 0
   leftover_runs=$((leftover_runs + 1))
   sb_fault $1 || left="the next start failed: $(cat "$T/run.out")
 "
-  _now=$(leftover -w 5)
-  [ "$_now" = "$before" ] && [ -z "$left" ] && return 0
-  echo "$before" >"$T/before"
-  echo "$_now" >"$T/now"
-  left="$left$(diff "$T/before" "$T/now" | grep '^[<>]' | tr '\n' ' ')"
+  _new=$(added "$(leftover -w 5)")
+  [ -z "$_new" ] && [ -z "$left" ] && return 0
+  left="$left$(echo "$_new" | tr '\n' ' ')"
   return 1
 }
 
