@@ -308,3 +308,35 @@ sb_signals_default (void)
   sigemptyset (&none);
   (void) sigprocmask (SIG_SETMASK, &none, NULL);
 }
+
+char *
+path_clean (const char *cwd, const char *path)
+{
+  cleanup_free char *in = NULL;
+  char *out, *save = NULL;
+  size_t len = 0;
+
+  if (asprintf (&in, "%s/%s", path[0] == '/' || cwd == NULL ? "" : cwd, path) < 0)
+    oom ();
+  out = xcalloc (strlen (in) + 2, 1);
+  for (char *c = strtok_r (in, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+          out[len] = '\0';
+          continue;
+        }
+      out[len++] = '/';
+      strcpy (out + len, c);
+      len += strlen (c);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}

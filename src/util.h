@@ -48,6 +48,10 @@ int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
 
+/* PATH made absolute (a relative one from CWD) and clean, by its spelling only: no empty,
+   "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
+char *path_clean (const char *cwd, const char *path);
+
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
 
