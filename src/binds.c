@@ -184,6 +184,7 @@ plan_cwd (struct config *cfg, const struct host_ids *ids, const struct protect_f
 {
   cleanup_close int fd = -1;
   struct mount_op op = { .kind = MOUNT_BIND, .opt = "bind" };
+  struct path_chain chain;
   const char *why = NULL;
   struct stat st;
   enum home_rel rel;
@@ -203,19 +204,13 @@ plan_cwd (struct config *cfg, const struct host_ids *ids, const struct protect_f
                   cfg->cwd);
       return 0;
     }
-  if (hostpath_is_system (ids, fd))
+  /* getcwd's path is canonical: its prefixes are its ancestors */
+  hostpath_chain (cfg->cwd, &chain);
+  if (hostpath_chain_is_system (ids, &chain, fd))
     why = "it is a system or session folder";
-  else
-    {
-      struct path_chain chain;
-      bool inside;
-
-      hostpath_chain (cfg->cwd, &chain);
-      inside = protect_is_inside (folders, &chain);
-      hostpath_chain_free (&chain);
-      if (inside)
-        why = "it holds the sandbox's own configuration or data";
-    }
+  else if (protect_is_inside (folders, &chain))
+    why = "it holds the sandbox's own configuration or data";
+  hostpath_chain_free (&chain);
   if (why == NULL && holds_socket (fd))
     why = "it holds a socket, which a server of your session may listen on";
   if (why != NULL)

@@ -62,7 +62,24 @@ hostpath_ids_init (struct host_ids *ids, const char *home)
   ids->home = id_of_path (home);
   if (!ids->home.set)
     return;
-  /* the ancestors, by "..": what the kernel means by them, whatever HOME's spelling */
+  /* a home path without symlinks: its prefixes are its ancestors */
+  {
+    cleanup_free char *clean = path_clean (NULL, home);
+    struct path_chain chain;
+    size_t end;
+    bool plain = hostpath_chain_walk (clean, NULL, &chain, &end) == 0;
+
+    if (plain)
+      {
+        ids->n_home_up = chain.n - 1;
+        ids->home_up = xcalloc (chain.n, sizeof *ids->home_up);
+        memcpy (ids->home_up, chain.ids, (chain.n - 1) * sizeof *ids->home_up);
+      }
+    hostpath_chain_free (&chain);
+    if (plain)
+      return;
+  }
+  /* else by "..": what the kernel means by them, whatever HOME's spelling */
   fd = open (home, O_PATH | O_DIRECTORY | O_CLOEXEC);
   for (int depth = 0; fd >= 0 && depth < MAX_DEPTH; depth++)
     {
@@ -340,5 +357,76 @@ hostpath_chain_rel (const struct path_chain *c, const struct file_id *id, char *
         *ret_rel = xstrdup (r == NULL ? "" : r + 1);
         return true;
       }
+  return false;
+}
+
+int
+hostpath_chain_walk (const char *path, const struct path_chain *hint, struct path_chain *ret,
+                     size_t *ret_end)
+{
+  cleanup_free char *p = xstrdup (path);
+  size_t len = strlen (p), end = 1;
+  struct stat st;
+  int r = 0;
+
+  memset (ret, 0, sizeof *ret);
+  ret->ids = xcalloc (len + 2, sizeof *ret->ids);
+  if (hint != NULL && hint->n > 0)
+    ret->ids[0] = hint->ids[0];
+  else if (stat ("/", &st) == 0)
+    ret->ids[0] = file_id_of (&st);
+  ret->n = 1;
+  for (size_t i = 1; len > 1 && i <= len; i++)
+    if (i == len || p[i] == '/')
+      {
+        char c = p[i];
+        bool known = false;
+
+        p[i] = '\0';
+        /* a prefix HINT walked already: the shared start of the home */
+        if (hint != NULL && ret->n < hint->n && strncmp (hint->real, p, i) == 0
+            && (hint->real[i] == '/' || hint->real[i] == '\0'))
+          {
+            ret->ids[ret->n] = hint->ids[ret->n];
+            known = true;
+          }
+        else
+          {
+            int e = lstat (p, &st) < 0 ? errno : 0;
+
+            if (e != 0 || S_ISLNK (st.st_mode))
+              {
+                r = e == ENOENT ? 1 : -1;
+                p[i] = c;
+                break;
+              }
+          }
+        if (!known)
+          ret->ids[ret->n] = file_id_of (&st);
+        ret->n++;
+        end = i;
+        p[i] = c;
+      }
+  ret->real = strndup (path, end);
+  if (ret->real == NULL)
+    oom ();
+  *ret_end = end;
+  return r;
+}
+
+bool
+hostpath_chain_is_system (const struct host_ids *ids, const struct path_chain *chain, int fd)
+{
+  const struct file_id *last = &chain->ids[chain->n - 1];
+
+  if (!last->set || is_pseudo_fs (fd)
+      || (last->dev == ids->tmp.dev && last->ino == ids->tmp.ino && ids->tmp.set)
+      || (last->dev == ids->var_tmp.dev && last->ino == ids->var_tmp.ino && ids->var_tmp.set))
+    return true;
+  for (size_t k = 0; k < chain->n; k++)
+    for (size_t i = 0; i < sizeof ids->below / sizeof *ids->below; i++)
+      if (ids->below[i].set && chain->ids[k].set && chain->ids[k].dev == ids->below[i].dev
+          && chain->ids[k].ino == ids->below[i].ino)
+        return true;
   return false;
 }

@@ -73,3 +73,14 @@ void hostpath_chain (const char *real, struct path_chain *ret);
 void hostpath_chain_free (struct path_chain *c);
 /* Whether ID is one of C's prefixes; then *RET_REL is C's path below it ("" for C).  */
 bool hostpath_chain_rel (const struct path_chain *c, const struct file_id *id, char **ret_rel);
+
+/* PATH (absolute, clean) walked with lstat, prefix by prefix, the ones HINT (may be NULL)
+   holds taken from it: a chain without realpath () when no symlink is on the way.  The
+   chain covers PATH's first *RET_END characters (ret->real).  0: all of PATH is there; 1: the
+   rest is missing; -1: a symlink (or an error) stopped the walk.  */
+int hostpath_chain_walk (const char *path, const struct path_chain *hint, struct path_chain *ret,
+                         size_t *ret_end);
+
+/* The same test as hostpath_is_system for a folder whose canonical path's CHAIN is known:
+   no system call but one fstatfs on FD.  */
+bool hostpath_chain_is_system (const struct host_ids *ids, const struct path_chain *chain, int fd);

@@ -104,12 +104,9 @@ inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
   if (mode == 0)
     return sys_openat2 (dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
                         RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
-  cur = fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
-  if (cur < 0)
-    return -1;
   for (char *c = strtok_r (p, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
     {
-      int next;
+      int at = cur >= 0 ? cur : dirfd, next;
 
       if (strcmp (c, ".") == 0)
         continue;
@@ -118,14 +115,14 @@ inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
           errno = EXDEV;
           return -1;
         }
-      if (mkdirat (cur, c, mode) < 0 && errno != EEXIST)
+      if (mkdirat (at, c, mode) < 0 && errno != EEXIST)
         return -1;
-      next = sys_openat2 (cur, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+      next = sys_openat2 (at, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
                           RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
       if (next < 0)
         return -1;
-      (void) close (cur);
+      closep (&cur);
       cur = next;
     }
-  return steal_fd (&cur);
+  return cur >= 0 ? steal_fd (&cur) : fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
 }

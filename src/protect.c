@@ -100,29 +100,40 @@ protect_folders_new (const struct config *cfg)
   for (char **p = paths; *p != NULL; p++)
     {
       struct protect_folder *d = &f->v[f->n];
-      cleanup_free char *copy = xstrdup (*p);
-      cleanup_free char *real = NULL;
-      char *rest = NULL;
-      struct stat st;
+      const struct path_chain *hint = f->n > 0 ? &f->v[f->n - 1].chain : NULL;
+      cleanup_free char *clean = path_clean (NULL, *p);
+      size_t end;
+      int r = hostpath_chain_walk (clean, hint, &d->chain, &end);
 
-      while ((real = realpath (copy, NULL)) == NULL)
+      if (r < 0)
         {
-          char *slash = strrchr (copy, '/');
+          /* a symlink on the way: where it really is */
+          cleanup_free char *copy = xstrdup (clean);
+          cleanup_free char *real = NULL;
+          char *rest = NULL;
 
-          if (errno != ENOENT || slash == NULL || slash == copy)
-            break;
-          if (rest != NULL)
-            rest[-1] = '/';
-          *slash = '\0';
-          rest = slash + 1;
+          hostpath_chain_free (&d->chain);
+          while ((real = realpath (copy, NULL)) == NULL)
+            {
+              char *slash = strrchr (copy, '/');
+
+              if (errno != ENOENT || slash == NULL || slash == copy)
+                break;
+              if (rest != NULL)
+                rest[-1] = '/';
+              *slash = '\0';
+              rest = slash + 1;
+            }
+          if (real == NULL)
+            continue;
+          hostpath_chain (real, &d->chain);
+          d->rest = rest ? xstrdup (rest) : NULL;
         }
-      if (real == NULL)
-        continue;
-      d->exists = rest == NULL;
-      d->rest = rest ? xstrdup (rest) : NULL;
-      if (d->exists && stat (real, &st) == 0)
-        d->id = file_id_of (&st);
-      hostpath_chain (real, &d->chain);
+      else if (r == 1)
+        d->rest = xstrdup (clean + end + (clean[end] == '/'));
+      d->exists = d->rest == NULL;
+      if (d->exists)
+        d->id = d->chain.ids[d->chain.n - 1];
       f->n++;
     }
   return f;
@@ -416,13 +427,11 @@ read_beneath (int dirfd, const char *rel)
   cleanup_close int fd = sys_openat2 (dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC,
                                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
   struct stat st;
-  char path[64];
 
   /* a regular file only: a fifo planted there would block us */
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     return NULL;
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  return read_file_at (AT_FDCWD, path, NULL);
+  return read_fd (fd, NULL);
 }
 
 static void plan_gitdir (struct plan *pl, const char *g, const char *worktree, int depth);

@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "binds.h"
@@ -366,9 +367,10 @@ open_upper (struct rootctx *c, const char *rel, int *ret_up, int *ret_work, stru
 }
 
 /* One overlay of REL ("" for the whole root) on ROOT/REL: the layers that have REL as a
-   folder, top first, over the lower tree's REL.  */
+   folder, top first, over the lower tree's REL.  OWNER: the top-most lower folder's stat,
+   whose owner and mode the overlay's root shows; NULL for the whole root.  */
 static int
-mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
+mount_overlay (struct rootctx *c, const char *rel, const struct stat *owner, struct sb_error **err)
 {
   cleanup_free char *target = join (ROOT, rel);
   cleanup_free char *lowers = xcalloc (1, 1);
@@ -376,8 +378,6 @@ mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
   cleanup_close int work = -1;
   int fds[MAX_LOWERS];
   size_t n = 0;
-  struct stat st;
-  bool have_st = false;
   char upper[32], workp[32];
   int r = -1;
 
@@ -393,8 +393,6 @@ mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
       fds[n++] = fd;
       lowers = xreallocarray (lowers, len + 32, 1);
       snprintf (lowers + len, 32, "%s/proc/self/fd/%d", len ? ":" : "", fd);
-      /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
-      have_st = fstat (fd, &st) == 0;
     }
   if (n == 0)
     {
@@ -403,8 +401,9 @@ mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
     }
   if (open_upper (c, rel, &up, &work, err) < 0)
     goto out;
-  if (have_st && *rel != '\0')
-    own_like_fd (up, &st);
+  /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
+  if (owner != NULL)
+    own_like_fd (up, owner);
   fd_path (up, upper);
   fd_path (work, workp);
   r = overlay_mount_kernel (target, lowers, upper, workp, err);
@@ -444,6 +443,45 @@ is_fresh (const char *rel)
   return false;
 }
 
+/* Calls FN (NAME, ARG) for each entry of the folder FD but "." and "..", until FN returns
+   false; FD is closed.  getdents64 itself: fdopendir would add an fstat and an fcntl per
+   folder, and the root is a few dozen of them.  */
+static void
+each_name (int fd, bool (*fn) (const char *name, void *arg), void *arg)
+{
+  char buf[8192];
+  bool more = true;
+
+  while (more)
+    {
+      long n = syscall (SYS_getdents64, fd, buf, sizeof buf);
+
+      if (n <= 0)
+        break;
+      for (long off = 0; more && off < n;)
+        {
+          struct dirent64 *de = (struct dirent64 *) (buf + off);
+
+          off += de->d_reclen;
+          if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+            more = fn (de->d_name, arg);
+        }
+    }
+  (void) close (fd);
+}
+
+static bool
+add_name (const char *name, void *arg)
+{
+  char ***names = arg;
+
+  for (char **n = *names; *n != NULL; n++)
+    if (strcmp (*n, name) == 0)
+      return true;
+  strv_push (names, xstrdup (name));
+  return true;
+}
+
 /* The names in REL of the lower tree and of every layer.  */
 static char **
 list_names (const struct rootctx *c, const char *rel)
@@ -453,27 +491,9 @@ list_names (const struct rootctx *c, const char *rel)
   for (size_t i = 0; i <= c->n_layers; i++)
     {
       int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
-      DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
-      struct dirent *de;
 
-      if (d == NULL)
-        {
-          if (fd >= 0)
-            (void) close (fd);
-          continue;
-        }
-      while ((de = readdir (d)) != NULL)
-        {
-          bool dup = false;
-
-          if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-            continue;
-          for (char **n = names; *n && !dup; n++)
-            dup = strcmp (*n, de->d_name) == 0;
-          if (!dup)
-            strv_push (&names, xstrdup (de->d_name));
-        }
-      closedir (d);
+      if (fd >= 0)
+        each_name (fd, add_name, &names);
     }
   return names;
 }
@@ -497,6 +517,14 @@ find_lower (const struct rootctx *c, const char *rel, struct stat *st)
   return -1;
 }
 
+static bool
+seen_name (const char *name, void *arg)
+{
+  (void) name;
+  *(bool *) arg = true;
+  return false;
+}
+
 /* REL has no entry in the lower tree nor in any layer.  A folder we cannot read is not
    known to be empty: it keeps its overlay.  */
 static bool
@@ -505,22 +533,16 @@ is_empty_everywhere (const struct rootctx *c, const char *rel)
   for (size_t i = 0; i <= c->n_layers; i++)
     {
       int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
-      DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
-      struct dirent *de;
-      bool empty = true;
+      bool seen = false;
 
-      if (d == NULL)
+      if (fd < 0)
         {
-          if (fd >= 0)
-            (void) close (fd);
           if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
             continue; /* not in this layer */
           return false;
         }
-      while (empty && (de = readdir (d)) != NULL)
-        empty = strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0;
-      closedir (d);
-      if (!empty)
+      each_name (fd, seen_name, &seen);
+      if (seen)
         return false;
     }
   return true;
@@ -574,7 +596,7 @@ assemble_entry (struct rootctx *c, const char *rel, int depth, struct sb_error *
      teardown, is saved.  With --persist the writes must reach the upper folder.  */
   if (c->persist_fd < 0 && is_empty_everywhere (c, rel))
     return 0;
-  return mount_overlay (c, rel, err);
+  return mount_overlay (c, rel, &st, err);
 }
 
 static int
@@ -599,7 +621,7 @@ root_kernel (struct rootctx *c, struct sb_error **err)
 {
   /* a lower tree without mounts below it is one overlay, its top level copy-on-write too */
   if (strcmp (c->base_real, "/") != 0 && !has_mount_below (c, c->base_real))
-    return mount_overlay (c, "", err);
+    return mount_overlay (c, "", NULL, err);
   if (do_mount ("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
     return -1;
   (void) lchown (ROOT, 0, 0);
@@ -653,14 +675,12 @@ persist_engine (struct rootctx *c, struct sb_error **err)
   cleanup_free char *rec = NULL;
   enum overlay_engine want;
   struct stat st;
-  char p[32];
 
   if (fd < 0 && errno == ENOENT)
     return 0;
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     return sb_error_set (err, 0, "--persist '%s': its engine record is not a file", cfg->persist);
-  fd_path (fd, p);
-  rec = read_file_at (AT_FDCWD, p, NULL);
+  rec = read_fd (fd, NULL);
   if (rec == NULL)
     return sb_error_set (err, errno, "--persist '%s': read its engine record", cfg->persist);
   rec[strcspn (rec, "\n")] = '\0';

@@ -146,13 +146,19 @@ write_file_at (int dirfd, const char *path, const char *s)
 char *
 read_file_at (int dirfd, const char *path, size_t *ret_len)
 {
-  cleanup_close int fd = -1;
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return NULL;
+  return read_fd (fd, ret_len);
+}
+
+char *
+read_fd (int fd, size_t *ret_len)
+{
   cleanup_free char *buf = NULL;
   size_t len = 0, size = 0;
 
-  fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return NULL;
   for (;;)
     {
       ssize_t n;

@@ -47,6 +47,8 @@ int write_all (int fd, const void *buf, size_t len);
 int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
+/* The same from FD (open for reading), to its end.  */
+char *read_fd (int fd, size_t *ret_len);
 
 /* PATH made absolute (a relative one from CWD) and clean, by its spelling only: no empty,
    "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
