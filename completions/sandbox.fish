@@ -28,6 +28,7 @@ complete -c sandbox -l tmpfs -x -a '(__fish_complete_directories)' -d 'Mount an 
 complete -c sandbox -l mask -r -F -d 'Make a path empty and unreadable'
 complete -c sandbox -l no-bind-cwd -d 'Do not bind the working directory'
 complete -c sandbox -l home -x -a 'copy host private' -d 'The home folder: copy, host or private'
+complete -c sandbox -l unprotect-git -d 'Let the command change .git/config and .git/hooks for this run'
 complete -c sandbox -l new-session -d 'Always on: the command starts in a session of its own'
 complete -c sandbox -l net -x -a 'none host slirp pasta auto' -d 'Network: none, host, slirp, pasta or auto'
 complete -c sandbox -l net-host-loopback -d "Let the sandbox reach the host's 127.0.0.1"

@@ -80,9 +80,9 @@ config_finish (struct config *cfg, struct sb_error **err)
   /* the home is $HOME, as for the shell and the profiles' ${HOME}; the password file's when
      it is unset */
   if (getenv ("HOME") != NULL && getenv ("HOME")[0] == '/')
-    cfg->home_dir = xstrdup (getenv ("HOME"));
+    cfg->home_dir = path_clean (NULL, getenv ("HOME"));
   else if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
-    cfg->home_dir = xstrdup (pw->pw_dir);
+    cfg->home_dir = path_clean (NULL, pw->pw_dir);
   if (!cfg->uid_set)
     cfg->uid = cfg->caller_uid;
   if (!cfg->gid_set)
@@ -169,10 +169,13 @@ config_free (struct config *cfg)
       free (cfg->mounts[i].arg);
       free (cfg->mounts[i].src);
       free (cfg->mounts[i].dst);
+      free (cfg->mounts[i].what);
+      for (size_t j = 0; j < cfg->mounts[i].n_prot; j++)
+        free (cfg->mounts[i].prot[j].rel);
+      free (cfg->mounts[i].prot);
     }
   free (cfg->mounts);
   free (cfg->home_dir);
-  free (cfg->bind_cwd);
   free (cfg->fuse_overlayfs);
   free (cfg->caller_name);
   free (cfg->cwd);

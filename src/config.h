@@ -79,6 +79,16 @@ enum mount_kind
   MOUNT_MASK,    /* --mask DST: empty and unreadable */
 };
 
+/* A path inside a read-write bind that stays read-only (protect.c), or an anchor: a folder
+   on the way to one, bound on itself so that it cannot be renamed away.  */
+struct protect_path
+{
+  char *rel; /* below the bind's source */
+  bool ro;   /* read-only; else an anchor, still writable */
+  dev_t dev; /* what the launcher found there: pid 1 checks it is still that */
+  ino_t ino;
+};
+
 struct mount_op
 {
   enum mount_kind kind;
@@ -87,6 +97,13 @@ struct mount_op
   char *arg;       /* the option's value as given, for error lines */
   char *src;       /* absolute host path; NULL for tmpfs and mask */
   char *dst;       /* absolute path inside */
+  /* derived by binds_plan () for binds: how error lines name it, the source's identity,
+     and the protected paths inside a read-write one */
+  char *what;
+  dev_t src_dev;
+  ino_t src_ino;
+  struct protect_path *prot;
+  size_t n_prot;
 };
 
 enum home_mode
@@ -158,6 +175,7 @@ struct config
   size_t n_mounts;
   bool no_bind_cwd; /* do not bind the working directory read-write */
   enum home_mode home;
+  bool unprotect_git; /* --unprotect-git: .git/config and .git/hooks writable in binds */
 
   /* container images (image.c): --image REF, and the actions on the store */
   char *image;
@@ -190,7 +208,6 @@ struct config
   char *cwd;            /* the launcher's working directory, NULL when it has none */
   char **envp;          /* the command's environment */
   char *home_dir;       /* the caller's home folder */
-  char *bind_cwd;       /* the working directory to bind read-write; NULL: none */
   char *fuse_overlayfs; /* path of the helper when the engine may need it */
   char *net_helper;     /* the helper's path with --net slirp or pasta (auto is resolved) */
   int net_log_fd;       /* --net-log FILE, opened by egress_config_finish (); else -1 */

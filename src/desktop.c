@@ -17,6 +17,7 @@
 #include "dbus.h"
 #include "desktop.h"
 #include "error.h"
+#include "inroot.h"
 #include "log.h"
 #include "util.h"
 
@@ -362,54 +363,42 @@ desktop_open (const struct config *cfg, struct sb_error **err)
   return 0;
 }
 
-/* mkdir -p of PATH's parents below ROOT (all on the new root's tmpfs folders) */
 static int
-make_parents (const char *root, char *path, struct sb_error **err)
+bind_one (const struct desktop_bind *b, int root, struct sb_error **err)
 {
-  for (char *p = strchr (path + strlen (root) + 1, '/'); p != NULL; p = strchr (p + 1, '/'))
-    {
-      *p = '\0';
-      if (mkdir (path, 0755) < 0 && errno != EEXIST)
-        return sb_error_set (err, errno, "mkdir '%s'", path + strlen (root));
-      *p = '/';
-    }
-  return 0;
-}
+  cleanup_close int target = inroot_make (root, b->dst, b->dir, b->dir ? 0755 : 0600);
+  char src[64], dst[64];
 
-static int
-bind_one (const struct desktop_bind *b, const char *root, struct sb_error **err)
-{
-  cleanup_free char *target = NULL;
-  char src[64];
-
-  if (asprintf (&target, "%s%s", root, b->dst) < 0)
-    oom ();
-  if (make_parents (root, target, err) < 0)
-    return -1;
-  if (b->dir ? mkdir (target, 0755) < 0 && errno != EEXIST
-             : mknod (target, S_IFREG | 0600, 0) < 0 && errno != EEXIST)
+  if (target < 0)
     return sb_error_set (err, errno, "create '%s'", b->dst);
   /* the launcher's O_PATH fd: the host path itself may be hidden from us by now */
   snprintf (src, sizeof src, "/proc/self/fd/%d", b->fd);
-  if (mount (src, target, NULL, MS_BIND | (b->dir ? MS_REC : 0), NULL) < 0)
+  snprintf (dst, sizeof dst, "/proc/self/fd/%d", target);
+  if (mount (src, dst, NULL, MS_BIND | (b->dir ? MS_REC : 0), NULL) < 0)
     return sb_error_set (err, errno, "bind '%s'", b->dst);
   return 0;
 }
 
 int
-desktop_setup (const struct config *cfg, const char *root, struct sb_error **err)
+desktop_setup (const struct config *cfg, int root, struct sb_error **err)
 {
-  cleanup_free char *dir = NULL;
+  cleanup_close int dir = -1;
 
   if (cfg->runtime_dir != NULL)
     {
-      if (asprintf (&dir, "%s%s/", root, cfg->runtime_dir) < 0)
-        oom ();
-      if (make_parents (root, dir, err) < 0)
-        return -1;
+      dir = inroot_make (root, cfg->runtime_dir, true, 0700);
       /* the command's own, as a login session's is */
-      if (chown (dir, cfg->uid, cfg->gid) < 0 || chmod (dir, 0700) < 0)
+      if (dir < 0 || fchownat (dir, "", cfg->uid, cfg->gid, AT_EMPTY_PATH) < 0)
         return sb_error_set (err, errno, "chown '%s'", cfg->runtime_dir);
+      {
+        char p[64];
+        cleanup_close int rfd = -1;
+
+        snprintf (p, sizeof p, "/proc/self/fd/%d", dir);
+        rfd = open (p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rfd < 0 || fchmod (rfd, 0700) < 0)
+          return sb_error_set (err, errno, "chmod '%s'", cfg->runtime_dir);
+      }
     }
   for (size_t i = 0; i < cfg->n_desktop_binds; i++)
     {
@@ -429,14 +418,11 @@ desktop_setup (const struct config *cfg, const char *root, struct sb_error **err
           (void) unlinkat (b->up_fd, strndupa (folder, (size_t) (sock - folder)), AT_REMOVEDIR);
         }
     }
-  if (cfg->xauth != NULL)
+  if (cfg->xauth != NULL && dir >= 0)
     {
-      cleanup_free char *path = NULL;
       cleanup_close int fd = -1;
 
-      if (asprintf (&path, "%sXauthority", dir) < 0)
-        oom ();
-      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      fd = openat (dir, "Xauthority", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd < 0 || write_all (fd, cfg->xauth, cfg->xauth_len) < 0
           || fchown (fd, cfg->uid, cfg->gid) < 0)
         return sb_error_set (err, errno, "write '%s/Xauthority'", cfg->runtime_dir);

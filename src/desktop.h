@@ -16,8 +16,9 @@ int desktop_prepare (struct config *cfg, struct sb_error **err);
    launcher's fds would not do).  */
 int desktop_open (const struct config *cfg, struct sb_error **err);
 /* In the child, after ROOT's /tmp, /run and /dev exist and before pivot_root: binds them
-   into ROOT and writes the private Xauthority file.  */
-int desktop_setup (const struct config *cfg, const char *root, struct sb_error **err);
+   into ROOT (an O_PATH fd on the new root; paths resolve inside it, inroot.c) and writes
+   the private Xauthority file.  */
+int desktop_setup (const struct config *cfg, int root, struct sb_error **err);
 /* From an Xauthority file's bytes, the first entry for DISPLAY (a number) on HOST or any
    host, rewritten for any host (FamilyWild): the file the sandbox gets.  0 and *RET NULL
    when there is none; -1 when the file is malformed.  */

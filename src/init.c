@@ -29,6 +29,7 @@
 #include "log.h"
 #include "net.h"
 #include "procviews.h"
+#include "protect.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -119,6 +120,10 @@ exec_command (void *data)
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  /* a command that keeps CAP_SYS_ADMIN could unmount what protects paths: it gets a user
+     namespace of its own, where the kernel locks them */
+  if (protect_lock_mounts (cfg, &err) < 0)
+    fail (sock, err, 125);
   /* still uid 0 of the namespace with every capability in it: the last moment we can */
   if (sb_caps_drop_bounding (cfg, &err) < 0)
     fail (sock, err, 125);

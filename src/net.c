@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
-#include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,6 +32,7 @@
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
+#include "inroot.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -642,89 +642,25 @@ net_helper_stop (struct net_helper *h)
 
 /* ------------------------------------------------------------------ the child's side */
 
-/* openat2 (RESOLVE_IN_ROOT): the host's absolute symlinks resolve inside the new root.
-   Kernels before 5.6 lack it: plain openat, where such a link leads to the host's file.  */
-static int
-openat_in_root (int root_fd, const char *rel, int flags, mode_t mode)
-{
-#ifdef __NR_openat2
-  struct open_how how = { .flags = (uint64_t) flags,
-                          .mode = mode,
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  int fd = (int) syscall (__NR_openat2, root_fd, rel, &how, sizeof how);
-
-  if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-    return fd;
-#endif
-  return openat (root_fd, rel, flags, mode);
-}
-
 /* A small file of the new root, read through an fd opened inside it.  */
 static char *
 read_in_root (int root_fd, const char *rel)
 {
-  cleanup_close int fd = openat_in_root (root_fd, rel, O_PATH | O_CLOEXEC, 0);
+  cleanup_close int fd = inroot_open (root_fd, rel, 0);
+  struct stat st;
   char path[64];
 
-  if (fd < 0)
+  /* a fifo or a device there would block us or do worse: a regular file only */
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
     return NULL;
   snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
   return read_file_at (AT_FDCWD, path, NULL);
 }
 
-/* mkdir -p of REL's parents under ROOT_FD, resolving inside the root.  */
-static int
-mkdir_parents_in_root (int root_fd, const char *rel)
-{
-  cleanup_free char *path = xstrdup (rel);
-
-  for (char *s = strchr (path + 1, '/'); s != NULL; s = strchr (s + 1, '/'))
-    {
-      *s = '\0';
-      if (mkdirat (root_fd, path, 0755) < 0 && errno != EEXIST)
-        return -1;
-      *s = '/';
-    }
-  return 0;
-}
-
-/* An O_PATH fd on ROOT/REL, the file a bind must cover.  A symlink is followed inside the
-   root (a Debian /etc/resolv.conf may point to ../run/systemd/resolve/stub-resolv.conf);
-   when it dangles into the sandbox's fresh /run, its target is created there.  */
-static int
-open_target (int root_fd, const char *rel)
-{
-  char link[4096];
-  ssize_t n;
-  int fd;
-
-  fd = openat_in_root (root_fd, rel, O_PATH | O_CLOEXEC, 0);
-  if (fd >= 0 || errno != ENOENT)
-    return fd;
-  n = readlinkat (root_fd, rel, link, sizeof link - 1);
-  if (n <= 0)
-    return -1;
-  link[n] = '\0';
-  {
-    cleanup_free char *target = NULL;
-    int wfd;
-
-    /* a relative link is relative to REL's folder ("etc/") */
-    if (link[0] == '/')
-      target = xstrdup (link + 1);
-    else if (asprintf (&target, "%.*s%s", (int) (strrchr (rel, '/') - rel + 1), rel, link) < 0)
-      oom ();
-    if (mkdir_parents_in_root (root_fd, target) < 0)
-      return -1;
-    wfd = openat_in_root (root_fd, target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (wfd < 0)
-      return -1;
-    (void) close (wfd);
-    return openat_in_root (root_fd, target, O_PATH | O_CLOEXEC, 0);
-  }
-}
-
-/* Writes CONTENT to ROOT/FILES_DIR/NAME and binds it read-only over ROOT/REL.  */
+/* Writes CONTENT to ROOT/FILES_DIR/NAME and binds it read-only over ROOT/REL.  REL is made
+   when missing; a symlink (a Debian /etc/resolv.conf may point to
+   ../run/systemd/resolve/stub-resolv.conf) is followed inside the root, and when it
+   dangles, its target is made there, never on the host.  */
 static int
 bind_generated (int root_fd, const char *name, const char *content, const char *rel,
                 struct sb_error **err)
@@ -732,34 +668,33 @@ bind_generated (int root_fd, const char *name, const char *content, const char *
   cleanup_free char *src = NULL;
   cleanup_close int fd = -1;
   cleanup_close int target = -1;
-  char target_path[64];
+  cleanup_close int sfd = -1;
+  char target_path[64], sfd_path[64];
 
-  if (asprintf (&src, "%s/%s", FILES_DIR + 1, name) < 0)
+  if (asprintf (&src, "%s/%s", FILES_DIR, name) < 0)
     oom ();
-  fd = openat (root_fd, src, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0)
-    return sb_error_set (err, errno, "create '%s/%s'", FILES_DIR, name);
-  if (write_all (fd, content, strlen (content)) < 0)
-    return sb_error_set (err, errno, "write '%s/%s'", FILES_DIR, name);
-  target = open_target (root_fd, rel);
+  /* on the sandbox's fresh /run */
+  fd = inroot_make (root_fd, src, false, 0644);
+  if (fd >= 0)
+    {
+      snprintf (sfd_path, sizeof sfd_path, "/proc/self/fd/%d", fd);
+      sfd = open (sfd_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    }
+  if (sfd < 0)
+    return sb_error_set (err, errno, "create '%s'", src);
+  if (write_all (sfd, content, strlen (content)) < 0)
+    return sb_error_set (err, errno, "write '%s'", src);
+  target = inroot_make (root_fd, rel, false, 0644);
   if (target < 0)
     {
-      /* no /etc/hosts on the host, and a read-only /etc to create it in: leave it */
+      /* no /etc/hosts, and a read-only /etc to create it in: leave it */
       log_debug ("/%s: %s; not replaced", rel, strerror (errno));
       return 0;
     }
   /* mount by fd: a symlink swapped in meanwhile cannot redirect the bind */
   snprintf (target_path, sizeof target_path, "/proc/self/fd/%d", target);
-  {
-    cleanup_close int sfd = openat (root_fd, src, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-    char sfd_path[64];
-
-    if (sfd < 0)
-      return sb_error_set (err, errno, "open '%s/%s'", FILES_DIR, name);
-    snprintf (sfd_path, sizeof sfd_path, "/proc/self/fd/%d", sfd);
-    if (mount (sfd_path, target_path, NULL, MS_BIND, NULL) < 0)
-      return sb_error_set (err, errno, "bind '%s/%s' on '/%s'", FILES_DIR, name, rel);
-  }
+  if (mount (sfd_path, target_path, NULL, MS_BIND, NULL) < 0)
+    return sb_error_set (err, errno, "bind '%s' on '/%s'", src, rel);
   return 0;
 }
 
@@ -806,20 +741,14 @@ hosts_file (int root_fd, const char *hostname)
 }
 
 int
-net_setup_files (const struct config *cfg, const char *root, struct sb_error **err)
+net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
 {
   const char *hostname = cfg->hostname ? cfg->hostname : "sandbox";
-  cleanup_close int root_fd = -1;
   cleanup_free char *hosts = NULL;
   cleanup_free char *resolv = NULL;
 
   if (cfg->net == NET_HOST)
     return 0;
-  root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0)
-    return sb_error_set (err, errno, "open '%s'", root);
-  if (mkdirat (root_fd, FILES_DIR + 1, 0755) < 0 && errno != EEXIST)
-    return sb_error_set (err, errno, "mkdir '%s'", FILES_DIR);
   hosts = hosts_file (root_fd, hostname);
   if (cfg->net == NET_SLIRP || cfg->net == NET_PASTA)
     resolv = resolv_conf (root_fd, egress_wanted (cfg)     ? EGRESS_DNS

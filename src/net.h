@@ -66,9 +66,10 @@ int net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_e
 /* Kills and reaps the helper, removes its folder; safe on a helper never started.  */
 void net_helper_stop (struct net_helper *h);
 
-/* The child, before pivot_root, with ROOT the new root and ROOT/run a tmpfs of ours: binds
-   generated files over ROOT/etc/resolv.conf (the helper's resolver) and ROOT/etc/hosts (the
-   sandbox's host name); nothing with --net host.  */
-int net_setup_files (const struct config *cfg, const char *root, struct sb_error **err);
+/* The child, before pivot_root, with ROOT an O_PATH fd on the new root and its /run a tmpfs
+   of ours: binds generated files over /etc/resolv.conf (the helper's resolver) and
+   /etc/hosts (the sandbox's host name), every path resolved inside the root (inroot.c);
+   nothing with --net host.  */
+int net_setup_files (const struct config *cfg, int root, struct sb_error **err);
 /* The child, in its network namespace: brings lo up (nothing with --net host).  */
 int net_setup_inside (const struct config *cfg, struct sb_error **err);

@@ -666,6 +666,7 @@ const struct sb_option sb_options[] = {
   { "mask", 0, OPT_ARG_ONE | OPT_REPEAT, "PATH", "make PATH empty and unreadable", set_mount, 0 },
   { "no-bind-cwd", 0, OPT_ARG_NONE, NULL, "do not bind the working directory read-write", set_flag, FIELD (no_bind_cwd) },
   { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: copy (copy-on-write, the default), host (read-write) or private (empty)", set_home, 0 },
+  { "unprotect-git", 0, OPT_ARG_NONE, NULL, "for this run, let the command change .git/config and .git/hooks in read-write binds (command line only)", set_flag, FIELD (unprotect_git) },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */

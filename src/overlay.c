@@ -22,6 +22,7 @@
 #include "error.h"
 #include "log.h"
 #include "overlay.h"
+#include "syscalls.h"
 #include "util.h"
 
 int
@@ -86,11 +87,15 @@ overlay_mount_fuse (const struct config *cfg, const char *target, struct sb_erro
 
 /* ---------------------------------------------------------------- the helper */
 
-/* A descriptor the helper keeps across exec, as a path fuse-overlayfs can open.  */
+/* A descriptor the helper keeps across exec, as a path fuse-overlayfs can open.  PATH is
+   canonical (the launcher resolved it): no symlink may be on it now, and a persist folder's
+   upper or work that a sandbox replaced by one is refused, not followed.  */
 static char *
 fd_path (const char *path, struct sb_error **err)
 {
-  int fd = open (path, O_PATH | O_DIRECTORY); /* no O_CLOEXEC: fuse-overlayfs opens it */
+  /* no O_CLOEXEC: fuse-overlayfs opens it */
+  int fd = sys_openat2 (AT_FDCWD, path, O_PATH | O_DIRECTORY,
+                        RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
   char *p;
 
   if (fd < 0)

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "hostpath.h"
 #include "options.h"
 #include "profile.h"
 #include "util.h"
@@ -94,10 +95,12 @@ home_dir (void)
   const char *h = getenv ("HOME");
   struct passwd *pw;
 
+  /* clean: "$HOME/" or "$HOME/." still makes ${HOME}/.ssh a valid path inside */
   if (h != NULL && h[0] == '/')
-    return xstrdup (h);
+    return path_clean (NULL, h);
   pw = getpwuid (getuid ());
-  return pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' ? xstrdup (pw->pw_dir) : NULL;
+  return pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' ? path_clean (NULL, pw->pw_dir)
+                                                                  : NULL;
 }
 
 static char *
@@ -112,6 +115,23 @@ xdg_dir (const char *env, const char *below_home)
   return home != NULL ? xasprintf_path (home, below_home) : NULL;
 }
 
+/* DIR is HOME or one of its ancestors, compared by identity: "$HOME/", "$HOME/." and a
+   path through a symlink all are.  */
+static bool
+is_home_or_above (const char *home, const char *dir)
+{
+  struct host_ids ids;
+  struct stat st;
+  bool r;
+
+  if (stat (dir, &st) < 0)
+    return false;
+  hostpath_ids_init (&ids, home);
+  r = hostpath_home_rel (&ids, &st) != HOME_REL_NONE;
+  hostpath_ids_free (&ids);
+  return r;
+}
+
 /* XDG_DOWNLOAD_DIR="$HOME/Downloads" in user-dirs.dirs (xdg-user-dirs' format: a quoted
    absolute path or one that starts with $HOME/); $HOME/Downloads when it is not there.  */
 static char *
@@ -119,7 +139,7 @@ download_dir (void)
 {
   cleanup_free char *conf = xdg_dir ("XDG_CONFIG_HOME", ".config");
   cleanup_free char *path = NULL, *text = NULL, *home = home_dir ();
-  char *save = NULL;
+  char *save = NULL, *dir = NULL;
 
   if (home == NULL)
     return NULL;
@@ -141,11 +161,14 @@ download_dir (void)
         continue;
       *end = '\0';
       if (strncmp (v, "$HOME/", 6) == 0)
-        return xasprintf_path (home, v + 6);
-      if (strcmp (v, "$HOME") == 0)
-        return steal_ptr (&home);
-      if (v[0] == '/')
-        return xstrdup (v);
+        dir = xasprintf_path (home, v + 6);
+      else if (strcmp (v, "$HOME") == 0 || v[0] == '/')
+        dir = xstrdup (strcmp (v, "$HOME") == 0 ? home : v);
+      /* xdg-user-dirs writes the home itself for a folder the user deleted: "not set" */
+      if (dir != NULL && !is_home_or_above (home, dir))
+        return steal_ptr (&dir);
+      free (dir);
+      dir = NULL;
     }
   return xasprintf_path (home, "Downloads");
 }
@@ -526,6 +549,9 @@ apply_line (struct loader *ld, const char *path, const struct line *ln, char *co
     }
   else if (strcmp (ln->key, "profile") == 0)
     r = sb_error_set (err, 0, "'profile' is for the command line; write 'include %s'", ln->rest);
+  /* it lifts a protection for one run, as the user asks: a profile would lift it for all */
+  else if (strcmp (ln->key, "unprotect-git") == 0)
+    r = sb_error_set (err, 0, "'unprotect-git' is for the command line only");
   else if ((o = options_find (ln->key)) == NULL)
     r = unknown_option (ln->key, err);
   else if (o->arg & OPT_CLI_ONLY)

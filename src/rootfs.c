@@ -1,7 +1,8 @@
 /* rootfs.c: the new root.  The lower tree (the host's, or --rootfs) with --layer folders over
-   it, copy-on-write through overlay.c's engines or bound read-only (--read-only); fresh
-   /proc, /sys, /dev, /tmp and /run; the working directory, --bind, --ro-bind, --tmpfs,
-   --mask and the kernel's sensitive files; pivot_root; the old root detached.
+   it, copy-on-write through overlay.c's engines or bound read-only (--read-only), the upper
+   layer ephemeral or a --persist folder's; then mounts.c's fresh /proc, /sys, /dev, /tmp and
+   /run, the binds (binds.c), --tmpfs, --mask and the kernel's sensitive files; pivot_root;
+   the old root detached.
 
    The kernel refuses an overlay whose lower folder has mounts below it (in a user namespace
    they are locked to the parent mount: "failed to clone lowerpath"), and an overlay does not
@@ -20,12 +21,17 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "binds.h"
 #include "config.h"
 #include "desktop.h"
 #include "error.h"
+#include "hostpath.h"
+#include "inroot.h"
 #include "log.h"
+#include "mounts.h"
 #include "net.h"
 #include "overlay.h"
 #include "rootfs.h"
@@ -35,10 +41,11 @@
 
 /* The new root is assembled here, on a private tmpfs of our mount namespace that also holds
    the ephemeral upper layer: it goes away with the namespace, even after a SIGKILL.  */
-#define BASE "/tmp"
+#define BASE MOUNTS_POOL
 #define ROOT BASE "/root"
 
 #define MAX_DEPTH 16
+#define MAX_LOWERS 64 /* the layers and the lower tree */
 
 /* What the setup process opened before BASE covered the host's /tmp.  */
 struct rootctx
@@ -46,14 +53,13 @@ struct rootctx
   const struct config *cfg;
   int sock;
   enum overlay_engine engine; /* kernel or fuse once decided */
-  char *base;                 /* lower tree as a path we can still reach */
+  int base_fd;                /* the lower tree: the host's / or the --rootfs */
   char *base_real;            /* the same on the host, for the mount table */
-  char **layers;              /* top first, as reachable paths */
-  char *upper, *work;         /* roots of the upper and work folders */
+  int *layer_fds;             /* top first */
+  size_t n_layers;
   int persist_fd;
-  int *trees;    /* per cfg->mounts entry: an open_tree clone of a bind source, else -1 */
-  int cwd_tree;  /* the working directory's clone, or -1 */
-  int home_tree; /* the home's clone for --home host, or -1 */
+  int upper_fd, work_fd; /* roots of the upper and work folders, read-only fds */
+  int *trees;            /* per cfg->mounts entry: binds_open's clone of a bind source, else -1 */
   char **mnt_paths, **mnt_types; /* the host's mount table */
   int fuse_fd;
 };
@@ -61,49 +67,48 @@ struct rootctx
 static void
 rootctx_free (struct rootctx *c)
 {
-  free (c->base);
+  closep (&c->base_fd);
   free (c->base_real);
-  strv_free (c->layers);
-  free (c->upper);
-  free (c->work);
-  if (c->persist_fd >= 0)
-    (void) close (c->persist_fd);
+  for (size_t i = 0; i < c->n_layers; i++)
+    closep (&c->layer_fds[i]);
+  free (c->layer_fds);
+  closep (&c->persist_fd);
+  closep (&c->upper_fd);
+  closep (&c->work_fd);
   for (size_t i = 0; c->trees != NULL && i < c->cfg->n_mounts; i++)
-    if (c->trees[i] >= 0)
-      (void) close (c->trees[i]);
+    closep (&c->trees[i]);
   free (c->trees);
-  if (c->cwd_tree >= 0)
-    (void) close (c->cwd_tree);
-  if (c->home_tree >= 0)
-    (void) close (c->home_tree);
   strv_free (c->mnt_paths);
   strv_free (c->mnt_types);
-  if (c->fuse_fd >= 0)
-    (void) close (c->fuse_fd);
+  closep (&c->fuse_fd);
 }
 
 /* ---------------------------------------------------------------- config (launcher) */
 
+/* A --rootfs, --layer or --persist folder: resolved as a bind source is (a symlink a
+   sandbox could have planted does not redirect it), canonical in *PATH.  */
 static int
-resolve_dir (const char *opt, char **path, struct sb_error **err)
+resolve_dir (const struct host_ids *ids, const char *opt, char **path, struct sb_error **err)
 {
-  char *real = realpath (*path, NULL);
+  cleanup_free char *what = NULL;
+  cleanup_free char *real = NULL;
+  cleanup_close int fd = -1;
   struct stat st;
 
-  if (real == NULL)
-    return sb_error_set (err, errno, "--%s '%s'", opt, *path);
-  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
-    {
-      free (real);
-      return sb_error_set (err, ENOTDIR, "--%s '%s'", opt, *path);
-    }
+  if (asprintf (&what, "--%s '%s'", opt, *path) < 0)
+    oom ();
+  fd = hostpath_resolve (ids, what, *path, &real, err);
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode))
+    return sb_error_set (err, ENOTDIR, "%s", what);
   free (*path);
-  *path = real;
+  *path = steal_ptr (&real);
   return 0;
 }
 
 static int
-prepare_persist (struct config *cfg, struct sb_error **err)
+prepare_persist (const struct host_ids *ids, struct config *cfg, struct sb_error **err)
 {
   static const char *const subdirs[] = { "upper", "work" };
   cleanup_close int fd = -1;
@@ -111,7 +116,7 @@ prepare_persist (struct config *cfg, struct sb_error **err)
   /* the folder is the caller's: made here, with the caller's ids, not by root inside */
   if (mkdir (cfg->persist, 0700) < 0 && errno != EEXIST)
     return sb_error_set (err, errno, "--persist '%s'", cfg->persist);
-  if (resolve_dir ("persist", &cfg->persist, err) < 0)
+  if (resolve_dir (ids, "persist", &cfg->persist, err) < 0)
     return -1;
   fd = open (cfg->persist, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
@@ -122,94 +127,36 @@ prepare_persist (struct config *cfg, struct sb_error **err)
   return 0;
 }
 
-/* mkdir -p PATH (mode 0700) when PATH is below $HOME; -1 otherwise */
 static int
-make_home_folder (const char *path)
+config_paths (struct config *cfg, const struct host_ids *ids, struct sb_error **err)
 {
-  const char *home = getenv ("HOME");
-  size_t hl = home ? strlen (home) : 0;
-  cleanup_free char *p = xstrdup (path);
-
-  if (hl < 2 || strncmp (path, home, hl) != 0 || path[hl] != '/' || strstr (path, "/..") != NULL)
+  if (cfg->rootfs != NULL && resolve_dir (ids, "rootfs", &cfg->rootfs, err) < 0)
     return -1;
-  for (char *s = p + hl + 1;; s++)
-    if (*s == '/' || *s == '\0')
-      {
-        char c = *s;
-
-        *s = '\0';
-        if (mkdir (p, 0700) < 0 && errno != EEXIST)
-          return -1;
-        if (c == '\0')
-          return 0;
-        *s = c;
-      }
+  for (char **l = cfg->layers; l != NULL && *l != NULL; l++)
+    if (resolve_dir (ids, "layer", l, err) < 0)
+      return -1;
+  if (cfg->overlay == OVERLAY_NONE && cfg->persist != NULL)
+    return sb_error_set (err, 0, "--persist: has no upper layer to keep with --read-only");
+  if (cfg->persist != NULL && prepare_persist (ids, cfg, err) < 0)
+    return -1;
+  return binds_plan (cfg, ids, err);
 }
 
 int
 rootfs_config_finish (struct config *cfg, struct sb_error **err)
 {
-  if (cfg->rootfs != NULL && resolve_dir ("rootfs", &cfg->rootfs, err) < 0)
-    return -1;
-  for (char **l = cfg->layers; l != NULL && *l != NULL; l++)
-    if (resolve_dir ("layer", l, err) < 0)
-      return -1;
-  for (size_t i = 0; i < cfg->n_mounts; i++)
-    {
-      struct mount_op *op = &cfg->mounts[i];
-      char *real;
+  struct host_ids ids;
+  int r;
 
-      if (op->src == NULL)
-        continue;
-      real = realpath (op->src, NULL);
-      /* a program's own folder that does not exist yet (a first run): made, so that what the
-         program keeps there survives, as firejail's whitelist does; only under the home */
-      if (real == NULL && errno == ENOENT && strcmp (op->opt, "whitelist") == 0
-          && make_home_folder (op->src) == 0)
-        real = realpath (op->src, NULL);
-      if (real == NULL && op->try && errno == ENOENT)
-        {
-          log_debug ("--%s '%s': no such source, skipped", op->opt, op->src);
-          free (op->arg);
-          free (op->src);
-          free (op->dst);
-          memmove (op, op + 1, (cfg->n_mounts - i - 1) * sizeof *op);
-          cfg->n_mounts--;
-          i--;
-          continue;
-        }
-      if (real == NULL)
-        return sb_error_set (err, errno, "--%s '%s'", op->opt, op->src);
-      if (strcmp (op->src, op->dst) == 0) /* DST implied: the same place inside */
-        {
-          free (op->dst);
-          op->dst = xstrdup (real);
-        }
-      free (op->src);
-      op->src = real;
-    }
-  if (cfg->overlay == OVERLAY_NONE && cfg->persist != NULL)
-    return sb_error_set (err, 0, "--persist: has no upper layer to keep with --read-only");
-  if (cfg->persist != NULL && prepare_persist (cfg, err) < 0)
+  hostpath_ids_init (&ids, cfg->home_dir);
+  r = config_paths (cfg, &ids, err);
+  hostpath_ids_free (&ids);
+  if (r < 0)
     return -1;
   if (cfg->overlay == OVERLAY_FUSE || cfg->overlay == OVERLAY_AUTO)
     cfg->fuse_overlayfs = path_find ("fuse-overlayfs");
   if (cfg->overlay == OVERLAY_FUSE && overlay_fuse_check (cfg, err) < 0)
     return -1;
-
-  if (cfg->overlay != OVERLAY_NONE && !cfg->no_bind_cwd && cfg->cwd != NULL)
-    {
-      bool is_home = cfg->home_dir != NULL && strcmp (cfg->cwd, cfg->home_dir) == 0;
-
-      if (is_home && cfg->home == HOME_HOST)
-        ; /* bound with the home */
-      else if (strcmp (cfg->cwd, "/") == 0 || is_home)
-        log_notice ("the working directory '%s' is not bound: its changes stay inside; "
-                    "run from a project folder or use --bind DIR to keep them",
-                    cfg->cwd);
-      else
-        cfg->bind_cwd = xstrdup (cfg->cwd);
-    }
   return 0;
 }
 
@@ -224,33 +171,6 @@ do_mount (const char *src, const char *target, const char *type, unsigned long f
                          strncmp (target, ROOT, strlen (ROOT)) == 0 ? target + strlen (ROOT)
                                                                     : target);
   return 0;
-}
-
-/* --ephemeral-size as tmpfs options: the size, and as many inodes as a tmpfs has by default
-   for that size (one per 4 KiB page), so that empty files cannot fill the kernel's memory
-   either.  */
-static void
-pool_opts (const struct config *cfg, char *buf, size_t len)
-{
-  uint64_t inodes = cfg->ephemeral_bytes / 4096;
-
-  snprintf (buf, len, "size=%llu,nr_inodes=%llu", (unsigned long long) cfg->ephemeral_bytes,
-            (unsigned long long) (inodes < 1024 ? 1024 : inodes));
-}
-
-/* The throw-away writable file systems (the upper layer, the top level, /tmp, /run,
-   /dev/shm) are folders of one tmpfs, BASE, bound in place: --ephemeral-size bounds them
-   together, and a full pool is ENOSPC inside, not the host's RAM.  Each starts as a fresh
-   tmpfs would: empty, owned by us, MODE.  */
-static int
-pool_bind (const char *name, mode_t mode, const char *target, struct sb_error **err)
-{
-  char src[64];
-
-  snprintf (src, sizeof src, BASE "/%s", name);
-  if (mkdir (src, mode) < 0 || chmod (src, mode) < 0)
-    return sb_error_set (err, errno, "mkdir '%s'", src);
-  return do_mount (src, target, NULL, MS_BIND, NULL, err);
 }
 
 static void
@@ -367,24 +287,6 @@ has_mount_below (const struct rootctx *c, const char *path)
   return false;
 }
 
-/* Appends PATH to *S with the characters overlayfs splits on escaped.  */
-static void
-append_escaped (char **s, const char *path)
-{
-  size_t n = *s ? strlen (*s) : 0;
-  char *p = xreallocarray (*s, n + 2 * strlen (path) + 2, 1);
-
-  *s = p;
-  p += n;
-  for (; *path; path++)
-    {
-      if (*path == ':' || *path == ',' || *path == '\\')
-        *p++ = '\\';
-      *p++ = *path;
-    }
-  *p = '\0';
-}
-
 static char *
 join (const char *a, const char *b)
 {
@@ -395,31 +297,45 @@ join (const char *a, const char *b)
   return s;
 }
 
-/* mkdir -p of REL (relative) under PATH; PATH is ours, not the sandbox's.  */
+/* ---------------------------------------------------------------- the lower tree
+
+   The lower tree and the layers are opened by fd, each REL beneath its own root with no
+   symlink on the way (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose folder is a
+   symlink to a host path does not bring that host folder in.  As in an overlay, a layer
+   whose REL (or a folder on the way) is not a folder hides the ones below it.  */
+
+/* The layers, top first, then the lower tree: the Ith of them (I = n_layers: the lower).  */
 static int
-mkdir_below (const char *path, const char *rel, struct sb_error **err)
+lower_root (const struct rootctx *c, size_t i)
 {
-  cleanup_free char *p = join (path, rel);
-
-  for (char *s = p + strlen (path) + 1; s <= p + strlen (p); s++)
-    if (*s == '/' || *s == '\0')
-      {
-        char saved = *s;
-
-        *s = '\0';
-        if (mkdir (p, 0755) < 0 && errno != EEXIST)
-          return sb_error_set (err, errno, "mkdir '%s'", p);
-        *s = saved;
-      }
-  return 0;
+  return i < c->n_layers ? c->layer_fds[i] : c->base_fd;
 }
 
-/* ---------------------------------------------------------------- the lower tree */
+/* REL in lower I, as FLAGS (O_PATH | O_NOFOLLOW: a symlink itself); -1 and errno, ENOENT
+   when it is not there, anything else when something on the way hides it.  */
+static int
+lower_open (const struct rootctx *c, size_t i, const char *rel, int flags)
+{
+  return sys_openat2 (lower_root (c, i), *rel ? rel : ".", (uint64_t) (flags | O_CLOEXEC),
+                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+}
 
-/* Gives PATH (made by us, so owned by the caller's id inside) the owner and mode of the
-   lower file ST describes.  An owner the user namespace does not map shows as the overflow
-   id; chowning to that would hand the file to a subordinate id, so root inside owns it.
-   Without a root inside (a one-id map) the caller keeps it.  */
+/* Gives the folder FD (made by us, so owned by the caller's id inside) the owner and mode of
+   the lower folder ST describes.  An owner the user namespace does not map shows as the
+   overflow id; chowning to that would hand the folder to a subordinate id, so root inside
+   owns it.  Without a root inside (a one-id map) the caller keeps it.  */
+static void
+own_like_fd (int fd, const struct stat *st)
+{
+  uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
+  gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
+
+  if (fchown (fd, uid, gid) < 0)
+    (void) fchown (fd, 0, 0);
+  (void) fchmod (fd, st->st_mode & 07777);
+}
+
+/* The same for a path of ours (on ROOT's tmpfs), a symlink included.  */
 static void
 own_like (const char *path, const struct stat *st)
 {
@@ -432,72 +348,87 @@ own_like (const char *path, const struct stat *st)
     (void) chmod (path, st->st_mode & 07777);
 }
 
-/* One overlay of REL ("" for the whole root) on ROOT/REL: the layers that have REL as a
-   folder, top first, over the lower tree's REL.  */
+/* The upper and work folders of REL: made below their roots by fd, never through a symlink.
+   With --persist they hold what sandboxes wrote: a symlink or a file on the way (a run with
+   another root made it) is refused, not followed.  */
 static int
-mount_overlay (struct rootctx *c, const char *rel, struct sb_error **err)
+open_upper (struct rootctx *c, const char *rel, int *ret_up, int *ret_work, struct sb_error **err)
 {
-  cleanup_free char *lowers = NULL;
-  cleanup_free char *upper = NULL;
-  cleanup_free char *work = NULL;
-  cleanup_free char *target = join (ROOT, rel);
-  cleanup_free char *up = join (c->upper, rel);
-  cleanup_free char *wp = join (c->work, rel);
-  cleanup_free char *base = join (c->base, rel);
-
-  for (char **l = c->layers; *l != NULL; l++)
-    {
-      cleanup_free char *lp = join (*l, rel);
-      struct stat st;
-
-      if (stat (lp, &st) < 0 || !S_ISDIR (st.st_mode))
-        continue;
-      append_escaped (&lowers, lp);
-      {
-        size_t n = strlen (lowers);
-
-        lowers = xreallocarray (lowers, n + 2, 1);
-        lowers[n] = ':';
-        lowers[n + 1] = '\0';
-      }
-    }
-  {
-    struct stat st;
-
-    if (stat (base, &st) == 0 && S_ISDIR (st.st_mode))
-      append_escaped (&lowers, base);
-    else if (lowers != NULL) /* a folder of the layers only */
-      lowers[strlen (lowers) - 1] = '\0';
-  }
-  {
-    struct stat st;
-
-    if (*rel != '\0'
-        && (mkdir_below (c->upper, rel, err) < 0 || mkdir_below (c->work, rel, err) < 0))
-      return -1;
-    /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
-    if (stat (base, &st) == 0)
-      own_like (up, &st);
-  }
-  append_escaped (&upper, up);
-  append_escaped (&work, wp);
-  return overlay_mount_kernel (target, lowers, upper, work, err);
+  *ret_up = inroot_dir_beneath (c->upper_fd, rel, 0755);
+  *ret_work = *ret_up >= 0 ? inroot_dir_beneath (c->work_fd, rel, 0700) : -1;
+  if (*ret_work >= 0)
+    return 0;
+  if (c->persist_fd >= 0 && (errno == ELOOP || errno == ENOTDIR))
+    return sb_error_set (err, 0,
+                         "--persist '%s': '%s/%s' is not a folder (a run with another root made "
+                         "it); use a new folder",
+                         c->cfg->persist, *ret_up < 0 ? "upper" : "work", rel);
+  return sb_error_set (err, errno, "upper folder of '/%s'", rel);
 }
 
-/* A file of the lower tree in a split folder: bound read-only.  */
+/* One overlay of REL ("" for the whole root) on ROOT/REL: the layers that have REL as a
+   folder, top first, over the lower tree's REL.  OWNER: the top-most lower folder's stat,
+   whose owner and mode the overlay's root shows; NULL for the whole root.  */
 static int
-bind_file_ro (const char *src, const char *target, struct sb_error **err)
+mount_overlay (struct rootctx *c, const char *rel, const struct stat *owner, struct sb_error **err)
 {
-  int fd = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  cleanup_free char *target = join (ROOT, rel);
+  cleanup_free char *lowers = xcalloc (1, 1);
+  cleanup_close int up = -1;
+  cleanup_close int work = -1;
+  int fds[MAX_LOWERS];
+  size_t n = 0;
+  char upper[32], workp[32];
+  int r = -1;
 
-  if (fd < 0)
+  for (size_t i = 0; i <= c->n_layers && n < MAX_LOWERS; i++)
+    {
+      int fd = lower_open (c, i, rel, O_PATH | O_DIRECTORY);
+      size_t len = strlen (lowers);
+
+      if (fd < 0 && errno == ENOENT)
+        continue;
+      if (fd < 0)
+        break; /* a file or a symlink here hides the lower ones */
+      fds[n++] = fd;
+      lowers = xreallocarray (lowers, len + 32, 1);
+      snprintf (lowers + len, 32, "%s/proc/self/fd/%d", len ? ":" : "", fd);
+    }
+  if (n == 0)
+    {
+      sb_error_set (err, ENOENT, "lower folder of '/%s'", rel);
+      goto out;
+    }
+  if (open_upper (c, rel, &up, &work, err) < 0)
+    goto out;
+  /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
+  if (owner != NULL)
+    own_like_fd (up, owner);
+  fd_path (up, upper);
+  fd_path (work, workp);
+  r = overlay_mount_kernel (target, lowers, upper, workp, err);
+out:
+  for (size_t i = 0; i < n; i++)
+    (void) close (fds[i]);
+  return r;
+}
+
+/* A file of the lower tree in a split folder (FD: an O_PATH fd on it): bound read-only.  */
+static int
+bind_file_ro (int fd, const char *target, struct sb_error **err)
+{
+  int t = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  char src[32];
+
+  if (t < 0)
     return sb_error_set (err, errno, "create '%s'", target + strlen (ROOT));
-  (void) close (fd);
+  (void) close (t);
+  fd_path (fd, src);
   if (mount (src, target, NULL, MS_BIND, NULL) < 0)
-    return sb_error_set (err, errno, "bind '%s'", src);
+    return sb_error_set (err, errno, "bind '%s'", target + strlen (ROOT));
   if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags (target), NULL)
       < 0)
-    return sb_error_set (err, errno, "remount '%s' read-only", src);
+    return sb_error_set (err, errno, "remount '%s' read-only", target + strlen (ROOT));
   return 0;
 }
 
@@ -512,56 +443,86 @@ is_fresh (const char *rel)
   return false;
 }
 
-/* The names in FOLDER/REL of the lower tree and of every layer.  */
+/* Calls FN (NAME, ARG) for each entry of the folder FD but "." and "..", until FN returns
+   false; FD is closed.  getdents64 itself: fdopendir would add an fstat and an fcntl per
+   folder, and the root is a few dozen of them.  */
+static void
+each_name (int fd, bool (*fn) (const char *name, void *arg), void *arg)
+{
+  char buf[8192];
+  bool more = true;
+
+  while (more)
+    {
+      long n = syscall (SYS_getdents64, fd, buf, sizeof buf);
+
+      if (n <= 0)
+        break;
+      for (long off = 0; more && off < n;)
+        {
+          struct dirent64 *de = (struct dirent64 *) (buf + off);
+
+          off += de->d_reclen;
+          if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+            more = fn (de->d_name, arg);
+        }
+    }
+  (void) close (fd);
+}
+
+static bool
+add_name (const char *name, void *arg)
+{
+  char ***names = arg;
+
+  for (char **n = *names; *n != NULL; n++)
+    if (strcmp (*n, name) == 0)
+      return true;
+  strv_push (names, xstrdup (name));
+  return true;
+}
+
+/* The names in REL of the lower tree and of every layer.  */
 static char **
 list_names (const struct rootctx *c, const char *rel)
 {
   char **names = xcalloc (1, sizeof (char *));
 
-  for (ssize_t i = -1; i < (ssize_t) strv_len (c->layers); i++)
+  for (size_t i = 0; i <= c->n_layers; i++)
     {
-      cleanup_free char *dir = join (i < 0 ? c->base : c->layers[i], rel);
-      DIR *d = opendir (dir);
-      struct dirent *de;
+      int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
 
-      if (d == NULL)
-        continue;
-      while ((de = readdir (d)) != NULL)
-        {
-          bool dup = false;
-
-          if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-            continue;
-          for (char **n = names; *n && !dup; n++)
-            dup = strcmp (*n, de->d_name) == 0;
-          if (!dup)
-            strv_push (&names, xstrdup (de->d_name));
-        }
-      closedir (d);
+      if (fd >= 0)
+        each_name (fd, add_name, &names);
     }
   return names;
 }
 
-/* The top-most copy of REL among the layers and the lower tree.  */
-static char *
+/* The top-most copy of REL among the layers and the lower tree: an O_PATH fd on it (a
+   symlink itself), or -1.  */
+static int
 find_lower (const struct rootctx *c, const char *rel, struct stat *st)
 {
-  for (char **l = c->layers; *l != NULL; l++)
+  for (size_t i = 0; i <= c->n_layers; i++)
     {
-      char *p = join (*l, rel);
+      int fd = lower_open (c, i, rel, O_PATH | O_NOFOLLOW);
 
-      if (lstat (p, st) == 0)
-        return p;
-      free (p);
+      if (fd >= 0 && fstat (fd, st) == 0)
+        return fd;
+      if (fd >= 0)
+        (void) close (fd);
+      if (errno != ENOENT)
+        return -1;
     }
-  {
-    char *p = join (c->base, rel);
+  return -1;
+}
 
-    if (lstat (p, st) == 0)
-      return p;
-    free (p);
-  }
-  return NULL;
+static bool
+seen_name (const char *name, void *arg)
+{
+  (void) name;
+  *(bool *) arg = true;
+  return false;
 }
 
 /* REL has no entry in the lower tree nor in any layer.  A folder we cannot read is not
@@ -569,23 +530,19 @@ find_lower (const struct rootctx *c, const char *rel, struct stat *st)
 static bool
 is_empty_everywhere (const struct rootctx *c, const char *rel)
 {
-  for (ssize_t i = -1; i < (ssize_t) strv_len (c->layers); i++)
+  for (size_t i = 0; i <= c->n_layers; i++)
     {
-      cleanup_free char *dir = join (i < 0 ? c->base : c->layers[i], rel);
-      DIR *d = opendir (dir);
-      struct dirent *de;
-      bool empty = true;
+      int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
+      bool seen = false;
 
-      if (d == NULL)
+      if (fd < 0)
         {
-          if (errno == ENOENT || errno == ENOTDIR)
+          if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
             continue; /* not in this layer */
           return false;
         }
-      while (empty && (de = readdir (d)) != NULL)
-        empty = strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0;
-      closedir (d);
-      if (!empty)
+      each_name (fd, seen_name, &seen);
+      if (seen)
         return false;
     }
   return true;
@@ -596,9 +553,9 @@ static int assemble (struct rootctx *c, const char *rel, int depth, struct sb_er
 static int
 assemble_entry (struct rootctx *c, const char *rel, int depth, struct sb_error **err)
 {
-  cleanup_free char *src = NULL;
   cleanup_free char *target = join (ROOT, rel);
   cleanup_free char *real = join (c->base_real, rel);
+  cleanup_close int src = -1;
   struct stat st;
   const char *type;
 
@@ -609,15 +566,15 @@ assemble_entry (struct rootctx *c, const char *rel, int depth, struct sb_error *
       return 0;
     }
   src = find_lower (c, rel, &st);
-  if (src == NULL)
-    return 0; /* gone since we listed it */
+  if (src < 0)
+    return 0; /* gone since we listed it, or hidden */
   if (S_ISLNK (st.st_mode))
     {
       char link[PATH_MAX];
-      ssize_t n = readlink (src, link, sizeof link - 1);
+      ssize_t n = readlinkat (src, "", link, sizeof link - 1);
 
       if (n < 0)
-        return sb_error_set (err, errno, "readlink '%s'", src);
+        return sb_error_set (err, errno, "readlink '/%s'", rel);
       link[n] = '\0';
       if (symlink (link, target) < 0)
         return sb_error_set (err, errno, "symlink '/%s'", rel);
@@ -639,7 +596,7 @@ assemble_entry (struct rootctx *c, const char *rel, int depth, struct sb_error *
      teardown, is saved.  With --persist the writes must reach the upper folder.  */
   if (c->persist_fd < 0 && is_empty_everywhere (c, rel))
     return 0;
-  return mount_overlay (c, rel, err);
+  return mount_overlay (c, rel, &st, err);
 }
 
 static int
@@ -664,7 +621,7 @@ root_kernel (struct rootctx *c, struct sb_error **err)
 {
   /* a lower tree without mounts below it is one overlay, its top level copy-on-write too */
   if (strcmp (c->base_real, "/") != 0 && !has_mount_below (c, c->base_real))
-    return mount_overlay (c, "", err);
+    return mount_overlay (c, "", NULL, err);
   /* the top level: ROOT itself, a folder of the pool, made a mount for pivot_root */
   if (do_mount (ROOT, ROOT, NULL, MS_BIND, NULL, err) < 0)
     return -1;
@@ -693,7 +650,8 @@ root_readonly (struct rootctx *c, struct sb_error **err)
   cleanup_close int tree = -1;
   cleanup_close int target = -1;
 
-  tree = sys_open_tree (AT_FDCWD, c->base, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  tree = sys_open_tree (c->base_fd, "",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
   if (tree < 0)
     return sb_error_set (err, errno, "clone the lower tree");
   if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
@@ -707,23 +665,32 @@ root_readonly (struct rootctx *c, struct sb_error **err)
 }
 
 /* The engine recorded in a --persist folder: its upper layers are not interchangeable
-   (whiteouts and opaque markers differ), so a mismatch is an error, not a surprise.  */
+   (whiteouts and opaque markers differ), so a mismatch is an error, not a surprise.  The
+   record is a sandbox's data too: read without following a symlink.  */
 static int
 persist_engine (struct rootctx *c, struct sb_error **err)
 {
   const struct config *cfg = c->cfg;
-  cleanup_free char *rec = read_file_at (c->persist_fd, "engine", NULL);
+  cleanup_close int fd = sys_openat2 (c->persist_fd, "engine", O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+                                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  cleanup_free char *rec = NULL;
   enum overlay_engine want;
+  struct stat st;
 
-  if (rec == NULL)
+  if (fd < 0 && errno == ENOENT)
     return 0;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return sb_error_set (err, 0, "--persist '%s': its engine record is not a file", cfg->persist);
+  rec = read_fd (fd, NULL);
+  if (rec == NULL)
+    return sb_error_set (err, errno, "--persist '%s': read its engine record", cfg->persist);
   rec[strcspn (rec, "\n")] = '\0';
   if (strcmp (rec, "kernel") == 0)
     want = OVERLAY_KERNEL;
   else if (strcmp (rec, "fuse") == 0)
     want = OVERLAY_FUSE;
   else
-    return sb_error_set (err, 0, "--persist '%s': unknown engine '%s' in its engine file",
+    return sb_error_set (err, 0, "--persist '%s': unknown engine '%.32s' in its engine file",
                          cfg->persist, rec);
   if (cfg->overlay != OVERLAY_AUTO && cfg->overlay != want)
     return sb_error_set (err, 0,
@@ -749,24 +716,33 @@ persist_record (struct rootctx *c)
   (void) close (fd);
 }
 
+/* The roots of the upper and work folders: the persist folder's (opened before BASE
+   covered the host's /tmp), or ours on BASE.  */
+static int
+open_upper_roots (struct rootctx *c, struct sb_error **err)
+{
+  if (c->persist_fd >= 0)
+    return 0;
+  if (mkdir (BASE "/upper", 0755) < 0 || mkdir (BASE "/work", 0700) < 0)
+    return sb_error_set (err, errno, "mkdir in '%s'", BASE);
+  c->upper_fd = open (BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  c->work_fd = open (BASE "/work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (c->upper_fd < 0 || c->work_fd < 0)
+    return sb_error_set (err, errno, "open the upper folder in '%s'", BASE);
+  return 0;
+}
+
 static int
 setup_lower (struct rootctx *c, struct sb_error **err)
 {
   const struct config *cfg = c->cfg;
 
-  if (cfg->overlay == OVERLAY_NONE)
-    {
-      if (mkdir (ROOT, 0755) < 0)
-        return sb_error_set (err, errno, "mkdir '%s'", ROOT);
-      return root_readonly (c, err);
-    }
   if (mkdir (ROOT, 0755) < 0)
     return sb_error_set (err, errno, "mkdir '%s'", ROOT);
-  if (c->persist_fd < 0)
-    {
-      if (mkdir (BASE "/upper", 0755) < 0 || mkdir (BASE "/work", 0700) < 0)
-        return sb_error_set (err, errno, "mkdir in '%s'", BASE);
-    }
+  if (cfg->overlay == OVERLAY_NONE)
+    return root_readonly (c, err);
+  if (open_upper_roots (c, err) < 0)
+    return -1;
   if (c->engine == OVERLAY_AUTO && cfg->uid == 0 && cfg->rootfs == NULL)
     {
       struct sb_error *e = NULL;
@@ -790,7 +766,8 @@ setup_lower (struct rootctx *c, struct sb_error **err)
           persist_record (c);
           return 0;
         }
-      if (c->engine == OVERLAY_KERNEL)
+      /* a persist folder that a sandbox tampered with is no reason to try another way */
+      if (c->engine == OVERLAY_KERNEL || (*err)->errnum == 0)
         return -1;
       /* auto: the kernel refused; whatever part was built goes, fuse-overlayfs takes over */
       log_debug ("%s: %s; using fuse-overlayfs", (*err)->msg, strerror ((*err)->errnum));
@@ -811,29 +788,21 @@ setup_lower (struct rootctx *c, struct sb_error **err)
 
 /* ---------------------------------------------------------------- prepare */
 
+/* A folder the launcher resolved (canonical), opened again in our own mount namespace:
+   the overlay takes only folders of it.  No symlink may be on the way now.  */
 static int
-open_dir_path (const char *opt, const char *path, char **ret, struct sb_error **err)
+open_dir (const char *opt, const char *path, struct sb_error **err)
 {
-  int fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd = sys_openat2 (AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 
   if (fd < 0)
     return sb_error_set (err, errno, "--%s '%s'", opt, path);
-  if (asprintf (ret, "/proc/self/fd/%d", fd) < 0)
-    oom ();
-  return 0;
-}
-
-static int
-clone_tree (const char *src, const char *what, int *ret, struct sb_error **err)
-{
-  *ret = sys_open_tree (AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (*ret < 0)
-    return sb_error_set (err, errno, "--%s '%s'", what, src);
-  return 0;
+  return fd;
 }
 
 /* Everything from the host that BASE may cover: lower folders, the persist folder, the
-   sources of binds.  Paths become /proc/self/fd/N.  */
+   sources of binds.  */
 static int
 rootctx_open (struct rootctx *c, const struct config *cfg, int sock, struct sb_error **err)
 {
@@ -842,412 +811,39 @@ rootctx_open (struct rootctx *c, const struct config *cfg, int sock, struct sb_e
   memset (c, 0, sizeof *c);
   c->cfg = cfg;
   c->sock = sock;
-  c->persist_fd = c->cwd_tree = c->home_tree = c->fuse_fd = -1;
+  c->base_fd = c->persist_fd = c->upper_fd = c->work_fd = c->fuse_fd = -1;
   c->engine = cfg->overlay;
-  c->layers = xcalloc (n + 1, sizeof (char *));
+  c->n_layers = n;
+  c->layer_fds = xcalloc (n + 1, sizeof (int));
   c->trees = xcalloc (cfg->n_mounts + 1, sizeof (int));
   for (size_t i = 0; i < cfg->n_mounts; i++)
     c->trees[i] = -1;
+  for (size_t i = 0; i < n; i++)
+    c->layer_fds[i] = -1;
+  if (n > MAX_LOWERS - 1)
+    return sb_error_set (err, 0, "--layer: at most %d layers", MAX_LOWERS - 1);
   c->base_real = xstrdup (cfg->rootfs ? cfg->rootfs : "/");
-  if (cfg->rootfs == NULL)
-    c->base = xstrdup ("/");
-  else if (open_dir_path ("rootfs", cfg->rootfs, &c->base, err) < 0)
+  if ((c->base_fd = open_dir ("rootfs", c->base_real, err)) < 0)
     return -1;
   for (size_t i = 0; i < n; i++) /* top first */
-    if (open_dir_path ("layer", cfg->layers[n - 1 - i], &c->layers[i], err) < 0)
+    if ((c->layer_fds[i] = open_dir ("layer", cfg->layers[n - 1 - i], err)) < 0)
       return -1;
   if (cfg->persist != NULL)
     {
-      cleanup_free char *u = NULL, *w = NULL;
-
-      c->persist_fd = open (cfg->persist, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (c->persist_fd < 0)
-        return sb_error_set (err, errno, "--persist '%s'", cfg->persist);
-      if (asprintf (&u, "%s/upper", cfg->persist) < 0 || asprintf (&w, "%s/work", cfg->persist) < 0)
-        oom ();
-      if (open_dir_path ("persist", u, &c->upper, err) < 0
-          || open_dir_path ("persist", w, &c->work, err) < 0)
+      if ((c->persist_fd = open_dir ("persist", cfg->persist, err)) < 0)
         return -1;
+      c->upper_fd = inroot_dir_beneath (c->persist_fd, "upper", 0);
+      c->work_fd = c->upper_fd >= 0 ? inroot_dir_beneath (c->persist_fd, "work", 0) : -1;
+      if (c->work_fd < 0)
+        return sb_error_set (err, errno, "--persist '%s': its %s folder", cfg->persist,
+                             c->upper_fd < 0 ? "upper" : "work");
       if (persist_engine (c, err) < 0)
         return -1;
     }
-  else
-    {
-      c->upper = xstrdup (BASE "/upper");
-      c->work = xstrdup (BASE "/work");
-    }
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    if (cfg->mounts[i].src != NULL
-        && clone_tree (cfg->mounts[i].src, cfg->mounts[i].opt, &c->trees[i], err) < 0)
+    if (cfg->mounts[i].src != NULL && (c->trees[i] = binds_open (&cfg->mounts[i], err)) < 0)
       return -1;
-  if (cfg->bind_cwd != NULL
-      && clone_tree (cfg->bind_cwd, "working directory", &c->cwd_tree, err) < 0)
-    return -1;
-  if (cfg->home == HOME_HOST && cfg->home_dir != NULL
-      && clone_tree (cfg->home_dir, "home host", &c->home_tree, err) < 0)
-    return -1;
   return read_mounts (c, err);
-}
-
-/* ---------------------------------------------------------------- inside the new root */
-
-/* Opens PATH (absolute, inside) without leaving the new root: symlinks resolve as if ROOT
-   were /, so a link to the host's / in a layer points at the sandbox's own /.  */
-static int
-open_inside (int root, const char *path, int flags)
-{
-  while (*path == '/')
-    path++;
-  if (*path == '\0')
-    return fcntl (root, F_DUPFD_CLOEXEC, 3);
-  return sys_openat2 (root, path, (uint64_t) (flags | O_PATH | O_CLOEXEC),
-                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-}
-
-/* Creates PATH (and missing parents) inside: a folder, or an empty file when !DIR.  */
-static int
-make_inside (int root, const char *path, bool dir, struct sb_error **err)
-{
-  cleanup_free char *p = xstrdup (path);
-  char *slash = strrchr (p, '/');
-  cleanup_close int parent = -1;
-  const char *name = slash + 1;
-
-  *slash = '\0';
-  parent = open_inside (root, p, O_DIRECTORY);
-  if (parent < 0 && errno == ENOENT)
-    {
-      if (make_inside (root, p, true, err) < 0)
-        return -1;
-      parent = open_inside (root, p, O_DIRECTORY);
-    }
-  if (parent < 0)
-    return sb_error_set (err, errno, "open '%s' inside", *p ? p : "/");
-  /* parent is O_PATH: reopen it to create in it, still without following anything */
-  {
-    char fdp[32];
-    cleanup_close int dfd = -1;
-
-    fd_path (parent, fdp);
-    dfd = open (fdp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-      return sb_error_set (err, errno, "open '%s' inside", *p ? p : "/");
-    if (dir ? mkdirat (dfd, name, 0755) : mknodat (dfd, name, S_IFREG | 0644, 0))
-      if (errno != EEXIST)
-        return sb_error_set (err, errno, "create '%s' inside", path);
-  }
-  return 0;
-}
-
-static bool
-path_below (const char *path, const char *dir)
-{
-  size_t n = strlen (dir);
-
-  return strncmp (path, dir, n) == 0 && (path[n] == '/' || dir[n - 1] == '/');
-}
-
-/* Destinations that may be created: those on a fresh tmpfs, where nothing of the lower tree
-   can be shadowed by mistake.  */
-static bool
-creatable (const struct config *cfg, size_t upto, const char *dst)
-{
-  if (path_below (dst, "/tmp") || path_below (dst, "/run"))
-    return true;
-  if (cfg->home == HOME_PRIVATE && cfg->home_dir && path_below (dst, cfg->home_dir))
-    return true;
-  for (size_t i = 0; i < upto; i++)
-    if (cfg->mounts[i].kind == MOUNT_TMPFS && path_below (dst, cfg->mounts[i].dst))
-      return true;
-  return false;
-}
-
-static int
-target_open (int root, const char *dst, bool create, bool dir, const char *what,
-             struct sb_error **err)
-{
-  int fd = open_inside (root, dst, 0);
-
-  if (fd < 0 && errno == ENOENT && create)
-    {
-      if (make_inside (root, dst, dir, err) < 0)
-        return -1;
-      fd = open_inside (root, dst, 0);
-    }
-  if (fd < 0)
-    return sb_error_set (err, errno, "%s: destination '%s'", what, dst);
-  return fd;
-}
-
-static int
-move_tree (int tree, int target, bool ro, const char *what, struct sb_error **err)
-{
-  if (ro)
-    {
-      struct sb_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-
-      if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
-        return sb_error_set (err, errno, "%s: make read-only", what);
-    }
-  if (sys_move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return sb_error_set (err, errno, "%s: mount", what);
-  return 0;
-}
-
-static int
-do_bind (int root, int tree, const char *dst, bool ro, bool create, const char *what,
-         struct sb_error **err)
-{
-  cleanup_close int target = -1;
-  struct stat st;
-
-  if (fstat (tree, &st) < 0)
-    return sb_error_set (err, errno, "%s", what);
-  target = target_open (root, dst, create, S_ISDIR (st.st_mode), what, err);
-  if (target < 0)
-    return -1;
-  return move_tree (tree, target, ro, what, err);
-}
-
-static int
-do_tmpfs (int root, const char *dst, const char *opts, unsigned long flags, bool create,
-          const char *what, struct sb_error **err)
-{
-  cleanup_close int target = target_open (root, dst, create, true, what, err);
-  char p[32];
-
-  if (target < 0)
-    return -1;
-  fd_path (target, p);
-  if (mount ("tmpfs", p, "tmpfs", flags, opts) < 0)
-    return sb_error_set (err, errno, "%s: mount tmpfs", what);
-  return 0;
-}
-
-/* Empty and unreadable: a mode-000 tmpfs on a folder, a mode-000 empty file on anything
-   else.  A path that does not exist has nothing to hide.  */
-static int
-do_mask (int root, const char *dst, const char *what, struct sb_error **err)
-{
-  cleanup_close int target = open_inside (root, dst, 0);
-  cleanup_close int tree = -1;
-  struct stat st;
-  char p[32];
-
-  if (target < 0)
-    return errno == ENOENT ? 0 : sb_error_set (err, errno, "%s", what);
-  if (fstat (target, &st) < 0)
-    return sb_error_set (err, errno, "%s", what);
-  if (S_ISDIR (st.st_mode))
-    {
-      fd_path (target, p);
-      if (mount ("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 "mode=000,size=4k")
-          < 0)
-        return sb_error_set (err, errno, "%s: mount tmpfs", what);
-      return 0;
-    }
-  tree = sys_open_tree (AT_FDCWD, BASE "/empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-  if (tree < 0)
-    return sb_error_set (err, errno, "%s: clone the empty file", what);
-  return move_tree (tree, target, true, what, err);
-}
-
-static int
-setup_dev (struct sb_error **err)
-{
-  static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
-  static const char *const links[][2] = {
-    { "pts/ptmx", "ptmx" },          { "/proc/self/fd", "fd" },
-    { "/proc/self/fd/0", "stdin" },  { "/proc/self/fd/1", "stdout" },
-    { "/proc/self/fd/2", "stderr" },
-  };
-  char path[256], src[64];
-
-  for (size_t i = 0; i < sizeof devices / sizeof *devices; i++)
-    {
-      int fd;
-
-      snprintf (path, sizeof path, ROOT "/dev/%s", devices[i]);
-      snprintf (src, sizeof src, "/dev/%s", devices[i]);
-      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-      if (fd < 0)
-        return sb_error_set (err, errno, "create '/dev/%s'", devices[i]);
-      (void) close (fd);
-      if (mount (src, path, NULL, MS_BIND, NULL) < 0)
-        return sb_error_set (err, errno, "bind '%s'", src);
-    }
-  if (mkdir (ROOT "/dev/pts", 0755) < 0 || mkdir (ROOT "/dev/shm", 01777) < 0)
-    return sb_error_set (err, errno, "mkdir in /dev");
-  /* a new devpts instance: the sandbox sees only its own terminals */
-  if (do_mount ("devpts", ROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                "newinstance,ptmxmode=0666,mode=620", err)
-      < 0)
-    return -1;
-  if (pool_bind ("shm", 01777, ROOT "/dev/shm", err) < 0)
-    return -1;
-  for (size_t i = 0; i < sizeof links / sizeof *links; i++)
-    {
-      snprintf (path, sizeof path, ROOT "/dev/%s", links[i][1]);
-      if (symlink (links[i][0], path) < 0)
-        return sb_error_set (err, errno, "symlink '/dev/%s'", links[i][1]);
-    }
-  return 0;
-}
-
-/* A top-level folder for a fresh file system: never a symlink, which could aim the mount at
-   the host (a --rootfs or layer may hold anything).  */
-static int
-fresh_dir (int root, const char *name, struct sb_error **err)
-{
-  int fd = sys_openat2 (root, name, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
-
-  if (fd < 0 && errno == ENOENT)
-    {
-      if (mkdirat (root, name, 0755) < 0)
-        return sb_error_set (err, errno, "mkdir '/%s'", name);
-      fd = sys_openat2 (root, name, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
-    }
-  if (fd < 0)
-    return sb_error_set (err, errno, "open '/%s' inside", name);
-  return fd;
-}
-
-static int
-setup_pseudo (int root, struct sb_error **err)
-{
-  static const char *const names[] = { "proc", "sys", "dev", "tmp", "run" };
-  const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  int fds[5];
-  char p[32];
-  int r = -1;
-
-  for (size_t i = 0; i < 5; i++)
-    fds[i] = -1;
-  for (size_t i = 0; i < 5; i++)
-    if ((fds[i] = fresh_dir (root, names[i], err)) < 0)
-      goto out;
-  fd_path (fds[0], p);
-  if (do_mount ("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
-    goto out;
-  /* a fresh sysfs shows the new network namespace's devices only; where the kernel refuses
-     it, /sys stays as the lower tree has it */
-  fd_path (fds[1], p);
-  if (mount ("sysfs", p, "sysfs", ro, NULL) < 0)
-    log_debug ("mount sysfs: %s", strerror (errno));
-  /* the cgroup namespace makes our own cgroup the root of this view */
-  else if (mount ("cgroup2", ROOT "/sys/fs/cgroup", "cgroup2", ro, NULL) < 0)
-    log_debug ("mount cgroup2: %s", strerror (errno));
-  fd_path (fds[2], p);
-  if (do_mount ("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k", err) < 0
-      || setup_dev (err) < 0)
-    goto out;
-  fd_path (fds[3], p);
-  if (pool_bind ("tmp", 01777, p, err) < 0)
-    goto out;
-  fd_path (fds[4], p);
-  if (pool_bind ("run", 0755, p, err) < 0)
-    goto out;
-  r = 0;
-out:
-  for (size_t i = 0; i < 5; i++)
-    if (fds[i] >= 0)
-      (void) close (fds[i]);
-  return r;
-}
-
-/* OCI's defaults: what the kernel shows of the host's hardware and memory is hidden, and its
-   knobs are read-only (root inside holds capabilities over this user namespace).  */
-static int
-setup_kernel_masks (int root, struct sb_error **err)
-{
-  static const char *const masked[]
-      = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
-          "/proc/scsi",  "/proc/acpi", "/sys/firmware" };
-  static const char *const readonly[]
-      = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
-
-  for (size_t i = 0; i < sizeof masked / sizeof *masked; i++)
-    if (do_mask (root, masked[i], masked[i], err) < 0)
-      return -1;
-  for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++)
-    {
-      cleanup_close int tree = sys_open_tree (root, readonly[i] + 1,
-                                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-      cleanup_close int target = -1;
-
-      if (tree < 0 && errno == ENOENT)
-        continue;
-      target = open_inside (root, readonly[i], 0);
-      if (tree < 0 || target < 0)
-        return sb_error_set (err, errno, "open '%s'", readonly[i]);
-      if (move_tree (tree, target, true, readonly[i], err) < 0)
-        return -1;
-    }
-  return 0;
-}
-
-static int
-setup_mounts (struct rootctx *c, int root, struct sb_error **err)
-{
-  const struct config *cfg = c->cfg;
-  int fd;
-
-  fd = open (BASE "/empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-  if (fd < 0)
-    return sb_error_set (err, errno, "create '%s/empty'", BASE);
-  (void) close (fd);
-  if (cfg->home == HOME_PRIVATE && cfg->home_dir != NULL)
-    {
-      char opts[160], size[96];
-
-      pool_opts (cfg, size, sizeof size);
-      snprintf (opts, sizeof opts, "mode=0700,uid=%u,gid=%u,%s", cfg->uid, cfg->gid, size);
-      if (do_tmpfs (root, cfg->home_dir, opts, MS_NOSUID | MS_NODEV, true, "--home private", err)
-          < 0)
-        return -1;
-    }
-  if (c->home_tree >= 0
-      && do_bind (root, c->home_tree, cfg->home_dir, false, true, "--home host", err) < 0)
-    return -1;
-  if (c->cwd_tree >= 0
-      && do_bind (root, c->cwd_tree, cfg->bind_cwd, false, true, "bind the working directory", err)
-             < 0)
-    return -1;
-  for (size_t i = 0; i < cfg->n_mounts; i++)
-    {
-      const struct mount_op *op = &cfg->mounts[i];
-      char what[PATH_MAX + 32];
-      char opts[160], size[96];
-      bool create = creatable (cfg, i, op->dst);
-
-      switch (op->kind)
-        {
-        case MOUNT_BIND:
-        case MOUNT_RO_BIND:
-          snprintf (what, sizeof what, "--%s '%s'", op->opt, op->arg);
-          if (do_bind (root, c->trees[i], op->dst, op->kind == MOUNT_RO_BIND, create, what, err)
-              < 0)
-            return -1;
-          break;
-        case MOUNT_TMPFS:
-          snprintf (what, sizeof what, "--tmpfs '%s'", op->arg);
-          /* its own tmpfs, of the ephemeral bound too */
-          pool_opts (cfg, size, sizeof size);
-          snprintf (opts, sizeof opts, "mode=0755,uid=%u,gid=%u,%s", cfg->uid, cfg->gid, size);
-          if (do_tmpfs (root, op->dst, opts, MS_NOSUID | MS_NODEV, create, what, err) < 0)
-            return -1;
-          break;
-        case MOUNT_MASK:
-          snprintf (what, sizeof what, "--mask '%s'", op->arg);
-          if (do_mask (root, op->dst, what, err) < 0)
-            return -1;
-          break;
-        }
-    }
-  return setup_kernel_masks (root, err);
 }
 
 struct rootctx *
@@ -1273,24 +869,40 @@ rootfs_close (struct rootctx *c)
   free (c);
 }
 
+/* An empty file of ours: what a masked file shows.  */
+static int
+make_empty (struct sb_error **err)
+{
+  int fd = open (BASE "/empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return sb_error_set (err, errno, "create '%s/empty'", BASE);
+  (void) close (fd);
+  fd = open (BASE "/empty", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return sb_error_set (err, errno, "open '%s/empty'", BASE);
+  return fd;
+}
+
 int
 rootfs_setup (struct rootctx *rc, struct sb_error **err)
 {
   struct rootctx c = *rc;
   const struct config *cfg = c.cfg;
   cleanup_close int root = -1;
+  cleanup_close int empty = -1;
   int r = -1;
 
   free (rc);
   {
     char opts[128], size[96];
 
-    pool_opts (cfg, size, sizeof size);
+    mounts_pool_opts (cfg, size, sizeof size);
     snprintf (opts, sizeof opts, "mode=0700,%s", size);
     if (do_mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, opts, err) < 0)
       goto out;
   }
-  if (setup_lower (&c, err) < 0)
+  if ((empty = make_empty (err)) < 0 || setup_lower (&c, err) < 0)
     goto out;
   root = open (ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0)
@@ -1300,10 +912,10 @@ rootfs_setup (struct rootctx *rc, struct sb_error **err)
     }
   /* the desktop's sockets and devices go on the fresh /tmp, /run and /dev; the user's
      binds after them may still cover them */
-  if (setup_pseudo (root, err) < 0 || desktop_setup (cfg, ROOT, err) < 0
-      || setup_mounts (&c, root, err) < 0)
+  if (mounts_setup_pseudo (root, err) < 0 || desktop_setup (cfg, root, err) < 0
+      || mounts_setup_user (cfg, root, c.trees, empty, err) < 0)
     goto out;
-  if (net_setup_files (cfg, ROOT, err) < 0)
+  if (net_setup_files (cfg, root, err) < 0)
     goto out;
 
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */

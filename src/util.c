@@ -150,13 +150,19 @@ write_file_at (int dirfd, const char *path, const char *s)
 char *
 read_file_at (int dirfd, const char *path, size_t *ret_len)
 {
-  cleanup_close int fd = -1;
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return NULL;
+  return read_fd (fd, ret_len);
+}
+
+char *
+read_fd (int fd, size_t *ret_len)
+{
   cleanup_free char *buf = NULL;
   size_t len = 0, size = 0;
 
-  fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return NULL;
   for (;;)
     {
       ssize_t n;
@@ -464,4 +470,36 @@ sb_signals_default (void)
       (void) sigaction (s, &sa, NULL); /* libc's own signals answer EINVAL: fine */
   sigemptyset (&none);
   (void) sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+char *
+path_clean (const char *cwd, const char *path)
+{
+  cleanup_free char *in = NULL;
+  char *out, *save = NULL;
+  size_t len = 0;
+
+  if (asprintf (&in, "%s/%s", path[0] == '/' || cwd == NULL ? "" : cwd, path) < 0)
+    oom ();
+  out = xcalloc (strlen (in) + 2, 1);
+  for (char *c = strtok_r (in, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+          out[len] = '\0';
+          continue;
+        }
+      out[len++] = '/';
+      strcpy (out + len, c);
+      len += strlen (c);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
 }

@@ -48,6 +48,12 @@ int write_all (int fd, const void *buf, size_t len);
 int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
+/* The same from FD (open for reading), to its end.  */
+char *read_fd (int fd, size_t *ret_len);
+
+/* PATH made absolute (a relative one from CWD) and clean, by its spelling only: no empty,
+   "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
+char *path_clean (const char *cwd, const char *path);
 
 /* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
    marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */

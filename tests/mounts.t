@@ -35,7 +35,7 @@ ln -s / "$W/L3/opt/sbesc"
 # an empty top-level folder (the kernel engine makes it without an overlay)
 mkdir -p "$W/L4/sbempty"
 
-plan 41
+plan 42
 
 for e in kernel fuse; do
   case " $engines " in
@@ -109,9 +109,11 @@ bad() {
 }
 bad "an unknown engine" "--overlay 'bogus': expected auto, kernel, fuse or none" --overlay bogus
 bad "a missing bind source" "--bind '/nonexistent': No such file or directory" --bind /nonexistent
-bad "a missing bind destination" \
-  "--bind '$W/rw:/nonexistent/x': destination '/nonexistent/x': No such file or directory" \
-  --bind "$W/rw:/nonexistent/x"
+run_sb --bind "$W/rw:/sbnew/x" --tmpfs /sbnew/t -- sh -c 'cat /sbnew/x/a; ls -A /sbnew/t'
+is "missing destinations are made in the writable layer" "$status:$(cat "$T/out")" "0:x"
+bad "a missing destination on a read-only tree" \
+  "--bind '$W/rw:/nonexistent/x': the destination '/nonexistent/x' is missing, and it would be on a read-only mount; make it in a --layer, or bind below /tmp" \
+  --read-only --bind "$W/rw:/nonexistent/x"
 bad "a relative destination" \
   "--ro-bind '$W/rw:x': the destination must be an absolute path without '.' or '..'" \
   --ro-bind "$W/rw:x"
