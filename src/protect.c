@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -756,7 +757,7 @@ join_ns (pid_t pid, const char *name, int type, struct sb_error **err)
 int
 protect_lock_mounts (const struct config *cfg, struct sb_error **err)
 {
-  int p[2];
+  int p[2], ready[2];
   pid_t pid;
   int r = -1;
   char c;
@@ -765,21 +766,38 @@ protect_lock_mounts (const struct config *cfg, struct sb_error **err)
     return 0;
   if (pipe2 (p, O_CLOEXEC) < 0)
     return sb_error_set (err, errno, "pipe");
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    {
+      (void) close (p[0]);
+      (void) close (p[1]);
+      return sb_error_set (err, errno, "pipe");
+    }
   /* a child makes the namespaces (we share pid 1's memory: unshare would refuse us) and
      waits while we give them maps and join them */
   pid = sys_clone_fork (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD);
   if (pid == 0)
     {
       (void) close (p[1]);
+      (void) close (ready[0]);
+      /* Its memory is a copy of pid 1's, which is not dumpable: its /proc/PID would be
+         root's of the host, and its maps closed to us.  No code of the user's runs yet,
+         and this child only waits, then exits.  */
+      (void) prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+      (void) close (ready[1]);
       (void) TEMP_FAILURE_RETRY (read (p[0], &c, 1));
       _exit (0);
     }
   (void) close (p[0]);
+  (void) close (ready[1]);
   if (pid < 0)
     {
       (void) close (p[1]);
+      (void) close (ready[0]);
       return sb_error_set (err, errno, "create a nested user namespace for CAP_SYS_ADMIN");
     }
+  /* the end of READY: the child is dumpable now */
+  (void) TEMP_FAILURE_RETRY (read (ready[0], &c, 1));
+  (void) close (ready[0]);
   if (copy_map (pid, "uid_map", err) == 0 && copy_map (pid, "gid_map", err) == 0
       && join_ns (pid, "user", CLONE_NEWUSER, err) == 0
       && join_ns (pid, "mnt", CLONE_NEWNS, err) == 0 && join_ns (pid, "uts", CLONE_NEWUTS, err) == 0
