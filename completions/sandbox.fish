@@ -2,6 +2,7 @@
 complete -c sandbox -s h -l help -d 'Show the help and exit'
 complete -c sandbox -s V -l version -d 'Show the version and exit'
 complete -c sandbox -s v -l verbose -d 'Say what the sandbox does'
+complete -c sandbox -s q -l quiet -d 'Print no notices'
 complete -c sandbox -l uid -x -d 'User id inside'
 complete -c sandbox -l gid -x -d 'Group id inside'
 complete -c sandbox -l no-subids -d 'Map your own uid and gid only'

@@ -157,6 +157,8 @@ struct config
   char *image_import[2]; /* --image-import REF NAME */
 
   bool verbose;
+  /* --quiet: no notices */
+  bool quiet;
   bool help, version; /* actions: print and exit */
   bool list_profiles, print_config;
 

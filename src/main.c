@@ -79,6 +79,8 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  else if (cfg.quiet)
+    log_level = LOG_LEVEL_WARNING;
   if (config_finish (&cfg, &err) < 0)
     goto fail;
   sb_caps_plan (&cfg);

@@ -532,6 +532,7 @@ const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
   { "version", 'V', OPT_ARG_NONE, NULL, "show the version and exit", set_flag, FIELD (version) },
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
+  { "quiet", 'q', OPT_ARG_NONE, NULL, "print no notices, only warnings and errors", set_flag, FIELD (quiet) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
   { "no-subids", 0, OPT_ARG_NONE, NULL, "map your own uid and gid only, without newuidmap and newgidmap: a faster start", set_flag, FIELD (no_subids) },
@@ -688,6 +689,28 @@ struct pending
   char *args[3];
 };
 
+/* The spellings of podman, bwrap and firejail that users bring along: the hint that names
+   ours, in the words of the typo hint  */
+static const char *
+peer_spelling (const char *name)
+{
+  static const char *const peers[][2] = {
+    { "user", "did you mean '--uid ID --gid ID'?" },  /* podman --user UID[:GID] */
+    { "volume", "did you mean '--bind SRC[:DST]'?" }, /* podman -v SRC:DST */
+    { "env", "did you mean '--setenv NAME VALUE'?" }, /* podman -e NAME=VALUE */
+    { "workdir", "did you mean '--chdir DIR'?" },     /* podman -w DIR */
+    { "private", "did you mean '--home private'?" },  /* firejail --private */
+    { "noprofile", "leave it out: without -p only the default profile applies" }, /* firejail */
+  };
+
+  while (name[0] == '-')
+    name++;
+  for (size_t i = 0; i < sizeof peers / sizeof *peers; i++)
+    if (strcmp (name, peers[i][0]) == 0)
+      return peers[i][1];
+  return NULL;
+}
+
 static int
 unknown_long (const char *bad, size_t len, struct sb_error **err)
 {
@@ -696,6 +719,9 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
 
   if (name == NULL)
     oom ();
+  hint = peer_spelling (name);
+  if (hint != NULL)
+    return sb_error_set (err, 0, "%s: unknown option (%s)", name, hint);
   hint = options_nearest (name);
   if (hint != NULL)
     return sb_error_set (err, 0, "%s: unknown option (did you mean '--%s'?)", name, hint);
