@@ -783,14 +783,20 @@ net_setup_files (const struct config *cfg, const char *root, struct sb_error **e
   cleanup_close int root_fd = -1;
   cleanup_free char *hosts = NULL;
   cleanup_free char *resolv = NULL;
+  cleanup_free char *name = NULL;
 
-  if (cfg->net == NET_HOST)
-    return 0;
   root_fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return sb_error_set (err, errno, "open '%s'", root);
   if (mkdirat (root_fd, FILES_DIR + 1, 0755) < 0 && errno != EEXIST)
     return sb_error_set (err, errno, "mkdir '%s'", FILES_DIR);
+  /* the uts namespace is ours with every --net: /etc/hostname says its name, not the host's */
+  if (asprintf (&name, "%s\n", hostname) < 0)
+    oom ();
+  if (bind_generated (root_fd, "hostname", name, "etc/hostname", err) < 0)
+    return -1;
+  if (cfg->net == NET_HOST)
+    return 0;
   hosts = hosts_file (root_fd, hostname);
   if (cfg->net == NET_SLIRP || cfg->net == NET_PASTA)
     resolv = resolv_conf (root_fd, egress_wanted (cfg)     ? EGRESS_DNS
