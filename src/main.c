@@ -11,6 +11,7 @@
 #include "image.h"
 #include "launch.h"
 #include "log.h"
+#include "nested.h"
 #include "options.h"
 #include "profile.h"
 #include "seccomp.h"
@@ -90,6 +91,7 @@ main (int argc, char **argv)
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
+  nested_hint (&cfg, status);
   goto out;
 
 fail:
