@@ -28,6 +28,7 @@
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
+#include "workdir.h"
 
 /* Only the user and pid namespaces come with the clone: newuidmap and newgidmap (a setuid
    exec each, most of our start-up) start at once, while pid 1 makes the others (init.c).
@@ -151,6 +152,7 @@ struct waitstate
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
+  int upper_fd;       /* the ephemeral upper layer, for workdir_report; else -1 */
 };
 
 static int
@@ -177,8 +179,13 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       if (fd < 0 || w->fuse_helper > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, err);
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, &w->upper_fd, err);
       return w->fuse_helper < 0 ? -1 : 0;
+    }
+  if (m.step == SYNC_UPPER_FD && fd >= 0 && w->upper_fd < 0)
+    {
+      w->upper_fd = steal_fd (&fd);
+      return 0;
     }
   if (m.step == SYNC_ERROR)
     {
@@ -271,7 +278,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1 };
+  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .upper_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
   unsigned long flags = NS_FLAGS;
@@ -381,6 +388,10 @@ out:
   procviews_stop (&w.views_pid);
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
+  /* everything that could write to the upper layer is gone: count what the command left */
+  if (r == 0)
+    workdir_report (cfg, w.upper_fd);
+  closep (&w.upper_fd);
   net_helper_stop (&net);
   egress_stop (&egress);
   sigprocmask (SIG_SETMASK, &old, NULL);

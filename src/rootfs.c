@@ -224,9 +224,8 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
       if (is_home && cfg->home == HOME_HOST)
         ; /* bound with the home */
       else if (strcmp (cfg->cwd, "/") == 0 || is_home)
-        log_notice ("the working directory '%s' is not bound: its changes stay inside; "
-                    "run from a project folder or use --bind DIR to keep them",
-                    cfg->cwd);
+        /* its changes are discarded: workdir.c counts them at the end, and says so */
+        cfg->report_cwd_changes = cfg->persist == NULL && !(is_home && cfg->home == HOME_PRIVATE);
       else
         cfg->bind_cwd = xstrdup (cfg->cwd);
     }
@@ -741,6 +740,22 @@ persist_record (struct rootctx *c)
   (void) close (fd);
 }
 
+/* The ephemeral upper layer, to the launcher, which counts the working directory's changes
+   at the end (workdir.c).  Best effort: without it there is no notice.  */
+static void
+send_upper (struct rootctx *c)
+{
+  struct sb_error *e = NULL;
+  cleanup_close int fd = -1;
+
+  if (!c->cfg->report_cwd_changes || c->persist_fd >= 0)
+    return;
+  fd = open (BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || sync_send_fd (c->sock, SYNC_UPPER_FD, fd, &e) < 0)
+    log_debug ("the upper layer is not counted: %s", strerror (e ? e->errnum : errno));
+  sb_error_free (&e);
+}
+
 /* -v: which engine, and why (WHY: auto's reason)  */
 static void
 log_engine (const struct rootctx *c, const char *engine, const char *why)
@@ -796,6 +811,7 @@ setup_lower (struct rootctx *c, struct sb_error **err)
         {
           log_engine (c, "the kernel's overlayfs",
                       "it mounts in this user namespace, and is faster than fuse-overlayfs");
+          send_upper (c);
           c->engine = OVERLAY_KERNEL;
           persist_record (c);
           return 0;
