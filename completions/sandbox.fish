@@ -65,3 +65,6 @@ complete -c sandbox -l cgroup -x -a 'auto systemd cgroupfs none' -d 'Where the l
 complete -c sandbox -l cgroup-parent -x -a '(__fish_complete_directories)' -d 'A delegated cgroup v2 folder'
 complete -c sandbox -l proc-views -x -a 'yes no' -d 'Show the limits in /proc'
 complete -c sandbox -n 'not __fish_seen_subcommand_from (__fish_complete_command)' -a '(__fish_complete_command)'
+complete -c sandbox -l desktop-install -x -a '(string replace -r "\.desktop\$" "" (path basename /usr/share/applications/*.desktop /usr/local/share/applications/*.desktop 2>/dev/null))' -d 'Run an app from the menu and PATH in a sandbox'
+complete -c sandbox -l desktop-remove -x -a '(sandbox --desktop-list 2>/dev/null | string replace -r "\t.*" "")' -d 'Undo --desktop-install'
+complete -c sandbox -l desktop-list -d 'List the apps --desktop-install set up'

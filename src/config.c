@@ -259,6 +259,8 @@ config_free (struct config *cfg)
   free (cfg->dbus_proxy_dir);
   free (cfg->image);
   free (cfg->image_rm);
+  free (cfg->desktop_install);
+  free (cfg->desktop_remove);
   free (cfg->image_import[0]);
   free (cfg->image_import[1]);
   strv_free (cfg->image_env);

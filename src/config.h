@@ -155,6 +155,10 @@ struct config
   bool list_images;      /* --images */
   char *image_rm;        /* --image-rm NAME */
   char *image_import[2]; /* --image-import REF NAME */
+  /* desktop integration (desktop-install.c): actions on the user's menu and PATH */
+  char *desktop_install; /* --desktop-install APP */
+  char *desktop_remove;  /* --desktop-remove APP */
+  bool desktop_list;     /* --desktop-list */
 
   bool verbose;
   /* --quiet: no notices */

@@ -7,6 +7,7 @@
 #include "caps.h"
 #include "config.h"
 #include "dbus.h"
+#include "desktop-install.h"
 #include "error.h"
 #include "image.h"
 #include "launch.h"
@@ -65,6 +66,15 @@ main (int argc, char **argv)
           || (cfg.image_rm != NULL && image_remove (&cfg, cfg.image_rm, &err) < 0)
           || (cfg.image_import[0] != NULL
               && image_import (&cfg, cfg.image_import[0], cfg.image_import[1], &err) < 0))
+        goto fail;
+      status = 0;
+      goto out;
+    }
+  if (cfg.desktop_install != NULL || cfg.desktop_remove != NULL || cfg.desktop_list)
+    {
+      if ((cfg.desktop_remove != NULL && desktop_remove (cfg.desktop_remove, &err) < 0)
+          || (cfg.desktop_install != NULL && desktop_install (&cfg, cfg.desktop_install, &err) < 0)
+          || (cfg.desktop_list && desktop_list (stdout, &err) < 0))
         goto fail;
       status = 0;
       goto out;
