@@ -19,15 +19,18 @@ export SANDBOX_DATADIR="${SANDBOX_DATADIR:-$top/profiles}"
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
 [ -x "$PROBE" ] || { echo "bench: $PROBE is missing: run make check first" >&2; exit 1; }
 tmp=$(mktemp -d "$HOME/.sbbench.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
-export XDG_CACHE_HOME="$tmp/cache"
+# the cache is in $XDG_RUNTIME_DIR/sandbox-seccomp (a private folder of ours): a fresh one
+mkdir -m 0700 "$tmp/cache"
+export XDG_RUNTIME_DIR="$tmp/cache"
 
 echo "== start-up of sandbox true ($runs runs each)"
 "$SANDBOX" true && "$SANDBOX" --seccomp "$PODMAN" true # fill the cache
+# one --prepare a command: hyperfine runs a single --prepare before every command's runs
 hyperfine -N --warmup 10 --runs "$runs" --export-json "$tmp/r.json" \
-  -n "unconfined" "$SANDBOX --seccomp unconfined true" \
-  -n "default, compiled" --prepare "rm -rf $tmp/cache/sandbox" "$SANDBOX true" \
-  -n "default, cached" "$SANDBOX true" \
-  -n "podman's, cached" "$SANDBOX --seccomp $PODMAN true" >/dev/null
+  -n "unconfined" --prepare true "$SANDBOX --seccomp unconfined true" \
+  -n "default, compiled" --prepare "rm -rf $tmp/cache/sandbox-seccomp" "$SANDBOX true" \
+  -n "default, cached" --prepare true "$SANDBOX true" \
+  -n "podman's, cached" --prepare true "$SANDBOX --seccomp $PODMAN true" >/dev/null
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
@@ -40,7 +43,7 @@ PY
 echo "== the seccomp step alone, from sandbox -v's time stamps (median of $runs starts)"
 step() { # ARGS...: ms from "looking for it" to the filter being ready
   for i in $(seq "$runs"); do
-    [ "$1" = compiled ] && rm -rf "$tmp/cache/sandbox"
+    [ "$1" = compiled ] && rm -rf "$tmp/cache/sandbox-seccomp"
     "$SANDBOX" -v true 2>&1 | awk '/seccomp policy .*looking for it/ { a = $3 }
       /seccomp policy .*(from the cache|compiled)/ { printf "%.3f\n", $3 - a }'
   done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'

@@ -283,6 +283,23 @@ cgroup_write_limits (const struct config *cfg, int dirfd, const char *path, stru
   return 0;
 }
 
+/* Where no cgroup can hold the limits: the nearest bounds that need none, for the one line
+   that refuses them.  */
+static const char *
+nearest_bounds (const struct config *cfg)
+{
+  bool mem = cfg->memory_max != LIMIT_UNSET || cfg->memory_swap_max != LIMIT_UNSET;
+
+  if (cfg->pids_max != 0 && mem)
+    return "; what works without them: --rlimit nproc=N for --pids, --rlimit as=SIZE "
+           "(each process's memory) for --memory";
+  if (cfg->pids_max != 0)
+    return "; what works without them: --rlimit nproc=N, counted in this sandbox only";
+  if (mem)
+    return "; what works without them: --rlimit as=SIZE, each process's memory";
+  return "";
+}
+
 int
 cgroup_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **err)
 {
@@ -295,7 +312,8 @@ cgroup_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **e
   if (!cgroup_limits_asked (cfg) || cfg->cgroup_mode == CGROUP_MODE_NONE)
     return 0;
   if (cgroup_v2_unavailable () != NULL)
-    return sb_error_set (err, 0, "cannot apply the limits: %s", cgroup_v2_unavailable ());
+    return sb_error_set (err, 0, "cannot apply the limits: %s%s", cgroup_v2_unavailable (),
+                         nearest_bounds (cfg));
   switch (cfg->cgroup_mode)
     {
     case CGROUP_MODE_SYSTEMD:
@@ -327,10 +345,11 @@ cgroup_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **e
   fs_text = sb_error_text (fs_err);
   sb_error_free (&fs_err);
   if (sys_err == NULL)
-    return sb_error_set (err, 0, "cannot apply the limits: %s", fs_text);
+    return sb_error_set (err, 0, "cannot apply the limits: %s%s", fs_text, nearest_bounds (cfg));
   sys_text = sb_error_text (sys_err);
   sb_error_free (&sys_err);
-  return sb_error_set (err, 0, "cannot apply the limits: %s; %s", sys_text, fs_text);
+  return sb_error_set (err, 0, "cannot apply the limits: %s; %s%s", sys_text, fs_text,
+                       nearest_bounds (cfg));
 }
 
 int

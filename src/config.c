@@ -198,6 +198,8 @@ config_free (struct config *cfg)
 {
   strv_free (cfg->argv);
   free (cfg->hostname);
+  free (cfg->keep_fds);
+  free (cfg->rlimits);
   free (cfg->chdir);
   for (size_t i = 0; i < cfg->n_publish; i++)
     free (cfg->publish[i].spec);

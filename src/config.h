@@ -34,6 +34,7 @@ struct io_limit
 
 #define LIMIT_UNSET UINT64_MAX
 struct sb_option;
+struct rlimit_op;
 
 /* One option as applied, for --print-config: later rows of a non-repeatable option win.  */
 struct applied_option
@@ -133,12 +134,20 @@ struct config
   enum cgroup_mode cgroup_mode;
   char *cgroup_parent;
   bool proc_views_off; /* --proc-views no */
+  /* bounds without a cgroup (bounds.c) */
+  struct rlimit_op *rlimits; /* --rlimit, and the default nproc bound */
+  size_t n_rlimits;
+  uint64_t timeout_ms, timeout_grace_ms; /* --timeout; 0: none */
+  uint64_t ephemeral_bytes;              /* --ephemeral-size; bounds_plan fills it */
+  unsigned ephemeral_percent;            /* --ephemeral-size N%; 0: bytes, or the default */
   /* security: the seccomp policy (a name, a file, "unconfined"; NULL: "default") and the
      capabilities --cap-add/--cap-drop name (bit N: capability N) */
   char *seccomp;
   uint64_t cap_add, cap_drop;
   bool cap_add_all, cap_drop_all;
-  bool new_session; /* setsid: no controlling terminal to inject input into */
+  bool new_session; /* always on now (terminal.c): accepted for older profiles */
+  int *keep_fds;    /* --keep-fd: the caller's fds the command gets (above 2), sorted */
+  size_t n_keep_fds;
 
   /* the root file system (rootfs.c, overlay.c) */
   enum overlay_engine overlay;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
@@ -30,6 +32,7 @@
 #include "rootfs.h"
 #include "seccomp.h"
 #include "sync.h"
+#include "terminal.h"
 #include "util.h"
 
 const int init_forwarded_signals[]
@@ -96,7 +99,9 @@ find_command (char *const *envp, const char *name, int *ret_errno)
 struct command_args
 {
   const struct config *cfg;
+  const struct term_plan *term;
   int sock;
+  int slave; /* the pty's slave, or -1 */
 };
 
 /* The command's process, spawned with spawn_shared: it shares pid 1's memory until execve,
@@ -129,14 +134,25 @@ exec_command (void *data)
     fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
   if (sb_caps_set (cfg, &err) < 0)
     fail (sock, err, 125);
+  {
+    const struct rlimit_op *bad = NULL;
+
+    /* under our ids: RLIMIT_NPROC counts the processes of the command's uid in the
+       sandbox's user namespace alone; nothing inside can raise a hard limit */
+    if (bounds_apply_rlimits (cfg, &bad) < 0)
+      fail (sock,
+            (sb_error_set (&err, errno, "--rlimit %s", bounds_rlimit_name (bad->resource)), err),
+            125);
+  }
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
-  /* without a controlling terminal, TIOCSTI cannot push input into the user's shell */
-  if (cfg->new_session && setsid () < 0)
-    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  /* a session of its own, on the sandbox's pty if any: TIOCSTI and TIOCLINUX reach that
+     pty at most, never the caller's terminal (--new-session is always on) */
+  if (terminal_attach (a->term, a->slave) < 0)
+    fail (sock, (sb_error_set (&err, errno, "set up the terminal"), err), 125);
   log_debug ("exec");
   {
     const char *path = cfg->argv[0];
@@ -150,6 +166,10 @@ exec_command (void *data)
            The command must not run before its device is up.  */
         if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
           _exit (125);
+        /* the fds the caller passed with --keep-fd, inherited from the launcher */
+        for (size_t i = 0; i < cfg->n_keep_fds; i++)
+          if (fcntl (cfg->keep_fds[i], F_SETFD, 0) < 0)
+            fail (sock, (sb_error_set (&err, errno, "--keep-fd %d", cfg->keep_fds[i]), err), 125);
         /* last: nothing of our own setup runs under the policy, only execve itself */
         if (sb_seccomp_install (cfg, &err) < 0)
           fail (sock, err, 125);
@@ -162,6 +182,39 @@ exec_command (void *data)
   else
     sb_error_set (&err, e, "'%s'", cfg->argv[0]);
   fail (sock, err, e == ENOENT ? 127 : 126);
+}
+
+/* The first thing pid 1 does: it keeps nothing of the caller's that the command is not to
+   get.  */
+static void
+detach_from_caller (const struct config *cfg, const struct term_plan *term, int sock)
+{
+  struct sb_error *err = NULL;
+  cleanup_free int *keep = xcalloc (cfg->n_keep_fds + 1, sizeof *keep);
+  size_t n = 0;
+
+  /* The caller's fds (the CVE-2024-21626 class: a leaked fd on a folder of the host is a
+     way out of any new root): the socket, and the --keep-fd ones for the command.  */
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    {
+      if (sock < cfg->keep_fds[i] && (n == 0 || keep[n - 1] < sock))
+        keep[n++] = sock;
+      keep[n++] = cfg->keep_fds[i];
+    }
+  if (n == 0 || keep[n - 1] < sock)
+    keep[n++] = sock;
+  if (fds_close_except (keep, n, false) < 0)
+    fail (sock, (sb_error_set (&err, errno, "close the caller's descriptors"), err), 125);
+  /* A session keyring of our own: the caller's links its secrets (ssh, gpg, kerberos), and
+     only the seccomp policy kept keyctl from them.  runc and crun do the same.  */
+  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+    fail (sock, (sb_error_set (&err, errno, "create the sandbox's session keyring"), err), 125);
+  /* Out of the caller's session: its terminal is no longer ours to open as /dev/tty, and
+     we hold it on no fd (but stderr with --verbose until the command runs).  */
+  if (setsid () < 0)
+    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+  if (terminal_release (term, log_level >= LOG_LEVEL_DEBUG, &err) < 0)
+    fail (sock, err, 125);
 }
 
 /* Reaps every child; the command's end is reported and ends the sandbox.  */
@@ -195,26 +248,34 @@ reap_loop (const struct config *cfg, int sock, pid_t cmd, int sfd)
               }
           continue;
         }
-      /* Signals the kernel sent (a terminal's ^C, a resize) reached the command's process
-         group already; pass on only those that a process sent: the launcher relays them.  */
-      if (si.ssi_code <= 0)
+      /* The launcher relays what reaches it: a signal of its terminal to the command's
+         process group (the command leads it, in a session of its own), as the terminal
+         would have; one that a process sent to the command alone.  We have no terminal:
+         the kernel sends us nothing else.  */
+      if (si.ssi_code == SI_QUEUE && si.ssi_int == INIT_SIGNAL_GROUP)
+        {
+          if (kill (-cmd, (int) si.ssi_signo) < 0)
+            (void) kill (cmd, (int) si.ssi_signo);
+        }
+      else if (si.ssi_code <= 0)
         (void) kill (cmd, (int) si.ssi_signo);
     }
 }
 
 _Noreturn void
-init_main (const struct config *cfg, int sock)
+init_main (const struct config *cfg, const struct term_plan *term, int sock)
 {
   struct sb_error *err = NULL;
   struct rootctx *root = NULL;
   sigset_t set;
-  int sfd, devnull, fuse_fd = -1;
+  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1;
   pid_t cmd;
 
   /* the launcher's death kills us, and with us every process of the sandbox; if it died
      before this line, the wait for the maps below sees the end of the socket */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     _exit (125);
+  detach_from_caller (cfg, term, sock);
   /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our
      own ids are unmapped here, so nothing may create a file yet).  We hold every
      capability of the new user namespace already.  */
@@ -242,6 +303,14 @@ init_main (const struct config *cfg, int sock)
     fail (sock, err, 125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
+  /* From here on nobody opens our /proc/PID files: the launcher holds the namespace files
+     the helpers need (and newuidmap is done).  Not dumpable, this process can be traced or
+     read only with CAP_SYS_PTRACE over the user namespace our memory was made in, the
+     launcher's: a command holding every capability of the sandbox's namespace cannot, nor
+     can any process of the user.  The command shares our memory until its execve, so it
+     is out of reach from its first instruction.  */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    fail (sock, (sb_error_set (&err, errno, "prctl PR_SET_DUMPABLE"), err), 125);
   /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
      and /sys/fs/cgroup inside shows that cgroup only */
   if (unshare (CLONE_NEWCGROUP) < 0)
@@ -264,8 +333,17 @@ init_main (const struct config *cfg, int sock)
   if (sfd < 0)
     fail (sock, (sb_error_set (&err, errno, "signalfd"), err), 125);
 
+  /* the sandbox's own terminal, in its devpts, for the command; the launcher relays */
+  if (terminal_open_pty (term, cfg->uid, cfg->gid, &master, &slave, &err) < 0)
+    fail (sock, err, 125);
+  if (master >= 0)
+    {
+      if (sync_send_fd (sock, SYNC_PTY, master, &err) < 0)
+        _exit (125);
+      (void) close (master);
+    }
   {
-    struct command_args a = { .cfg = cfg, .sock = sock };
+    struct command_args a = { .cfg = cfg, .term = term, .sock = sock, .slave = slave };
 
     /* back here once the command has called execve (or failed) */
     cmd = spawn_shared (exec_command, &a);
@@ -274,17 +352,18 @@ init_main (const struct config *cfg, int sock)
     fail (sock, (sb_error_set (&err, errno, "start the command"), err), 125);
   log_debug ("command started");
 
-  /* the command owns the terminal; we keep nothing it could wait on */
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    (void) close (cfg->keep_fds[i]);
+  if (slave >= 0)
+    (void) close (slave);
+  /* the command owns its stdio; we keep nothing it could wait on, no terminal either */
   devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull >= 0)
     {
       (void) dup2 (devnull, STDIN_FILENO);
       (void) dup2 (devnull, STDOUT_FILENO);
+      (void) dup2 (devnull, STDERR_FILENO);
       (void) close (devnull);
     }
-  /* /proc/1 is not the command's to read: it holds every capability of the namespace.  Not
-     before the command's execve: until then the network helper may still be opening our
-     /proc/PID/ns files, which a process that is not dumpable refuses it.  */
-  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   reap_loop (cfg, sock, cmd, sfd);
 }

@@ -2,10 +2,15 @@
 #pragma once
 
 struct config;
+struct term_plan;
+
+/* Sent with sigqueue by the launcher for a signal of its terminal (^C, ^\, a hangup): pid 1
+   passes it to the command's process group, as the terminal would have.  */
+#define INIT_SIGNAL_GROUP 1
 
 /* Waits for the id maps, builds the sandbox, runs the command under a reaper, and reports
    the command's end to the launcher on SOCK.  Never returns.  */
-_Noreturn void init_main (const struct config *cfg, int sock);
+_Noreturn void init_main (const struct config *cfg, const struct term_plan *term, int sock);
 
 /* The signals the launcher and pid 1 pass on to the command.  */
 extern const int init_forwarded_signals[];

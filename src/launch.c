@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "procviews.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "terminal.h"
 #include "util.h"
 #include "workdir.h"
 
@@ -78,6 +80,29 @@ launch_userns_advice (const struct userns_state *st)
   return s;
 }
 
+int
+launch_hold_fds (const struct config *cfg, struct sb_error **err)
+{
+  /* a closed 0, 1 or 2 would be taken by one of our own fds (the socket to pid 1), and
+     then given to the command as its stdin */
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
+      {
+        int null = open ("/dev/null", O_RDWR); /* the lowest free number: FD */
+
+        if (null != fd)
+          return sb_error_set (err, null < 0 ? errno : EBADF, "open '/dev/null' as fd %d", fd);
+      }
+  for (size_t i = 0; i < cfg->n_keep_fds; i++)
+    if (fcntl (cfg->keep_fds[i], F_GETFD) < 0)
+      return sb_error_set (err, 0, "--keep-fd %d: not an open descriptor", cfg->keep_fds[i]);
+  /* close-on-exec, the kept ones too: pid 1 inherits them all (a fork), keeps only the kept
+     ones and the command clears the flag on those; no helper sees any */
+  if (fds_close_except (NULL, 0, true) < 0)
+    return sb_error_set (err, errno, "mark the caller's descriptors close-on-exec");
+  return 0;
+}
+
 /* Why the kernel refused a user namespace, and what fixes it.  */
 static int
 clone_error (int e, struct sb_error **err)
@@ -117,6 +142,32 @@ prefer_child_error (int sock, struct sb_error **err)
   (*err)->status = m.status;
 }
 
+/* The sandbox's user namespace (for the helpers that join it: fuse-overlayfs, slirp4netns,
+   pasta) and network namespace (for the network helper), opened while pid 1 waits for
+   SYNC_MAPS_DONE.  Once released, pid 1 is not dumpable: no process of the user, outside
+   or inside, may open its /proc/PID files any more, nor trace it.  */
+static int
+open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_net,
+                 struct sb_error **err)
+{
+  bool net = cfg->net == NET_SLIRP || cfg->net == NET_PASTA;
+  char path[64];
+
+  if (!net && cfg->fuse_overlayfs == NULL)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) pid);
+  *ret_user = open (path, O_RDONLY | O_CLOEXEC);
+  if (*ret_user < 0)
+    return sb_error_set (err, errno, "open '%s'", path);
+  if (!net)
+    return 0;
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int) pid);
+  *ret_net = open (path, O_RDONLY | O_CLOEXEC);
+  if (*ret_net < 0)
+    return sb_error_set (err, errno, "open '%s'", path);
+  return 0;
+}
+
 /* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
 static int
 expect_namespaces (int sock, struct sb_error **err)
@@ -144,6 +195,7 @@ expect_namespaces (int sock, struct sb_error **err)
 struct waitstate
 {
   const struct config *cfg;
+  int userns_fd; /* the sandbox's user namespace, for fuse-overlayfs; -1 when not opened */
   const struct cgroup *cg;
   pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
@@ -152,7 +204,10 @@ struct waitstate
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
-  int upper_fd;       /* the ephemeral upper layer, for workdir_report; else -1 */
+  struct term_relay term;
+  int timer_fd;   /* --timeout; -1: none */
+  bool timed_out; /* SIGTERM sent; the next expiry sends SIGKILL */
+  int upper_fd;   /* the ephemeral upper layer, for workdir_report; else -1 */
 };
 
 static int
@@ -174,12 +229,14 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         (void) kill (w->pid, SIGKILL);
       return *err != NULL ? -1 : 0;
     }
+  if (m.step == SYNC_PTY && fd >= 0)
+    return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
     {
       if (fd < 0 || w->fuse_helper > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->pid, fd, &w->upper_fd, err);
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, &w->upper_fd, err);
       return w->fuse_helper < 0 ? -1 : 0;
     }
   if (m.step == SYNC_UPPER_FD && fd >= 0 && w->upper_fd < 0)
@@ -223,9 +280,57 @@ on_signal (int sfd, struct waitstate *w)
         }
       return;
     }
-  /* a terminal's signals reached pid 1's process group already (see init.c) */
-  if (si.ssi_code <= 0 && !w->reaped)
+  if (si.ssi_signo == SIGCONT)
+    {
+      terminal_relay_continued (&w->term);
+      return;
+    }
+  /* the terminal's window changed: the sandbox's pty follows, and the kernel tells its
+     foreground job */
+  if (si.ssi_signo == SIGWINCH && si.ssi_code == SI_KERNEL && w->term.master >= 0)
+    {
+      terminal_relay_resize (&w->term);
+      return;
+    }
+  if (w->reaped)
+    return;
+  /* Nothing of the sandbox is in our terminal's session: what the terminal sent us (^C,
+     ^\, a hangup) is for the command's process group, as the terminal would have done;
+     what a process sent, for the command.  */
+  if (si.ssi_code == SI_KERNEL)
+    (void) sigqueue (w->pid, (int) si.ssi_signo, (union sigval){ .sival_int = INIT_SIGNAL_GROUP });
+  else
     (void) kill (w->pid, (int) si.ssi_signo);
+}
+
+/* Arms TIMER to fire once in MS milliseconds.  */
+static int
+arm_timer (int timer, uint64_t ms)
+{
+  struct itimerspec it = { .it_value = { (time_t) (ms / 1000), (long) (ms % 1000) * 1000000 } };
+
+  return timerfd_settime (timer, 0, &it, NULL);
+}
+
+/* --timeout: time is up.  SIGTERM to the command's process group, as timeout(1) sends it;
+   after the grace period SIGKILL to pid 1, which takes every process of the sandbox.  */
+static void
+on_timer (struct waitstate *w)
+{
+  uint64_t n;
+
+  if (TEMP_FAILURE_RETRY (read (w->timer_fd, &n, sizeof n)) != (ssize_t) sizeof n || w->reaped)
+    return;
+  if (w->timed_out)
+    {
+      log_debug ("--timeout: the grace period is over, SIGKILL");
+      (void) kill (w->pid, SIGKILL);
+      return;
+    }
+  log_debug ("--timeout: time is up, SIGTERM");
+  w->timed_out = true;
+  (void) sigqueue (w->pid, SIGTERM, (union sigval){ .sival_int = INIT_SIGNAL_GROUP });
+  (void) arm_timer (w->timer_fd, w->cfg->timeout_grace_ms);
 }
 
 /* Relays signals and collects messages until pid 1 is gone and the socket closed: then no
@@ -235,16 +340,21 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
 {
   while (!w->reaped || !w->eof)
     {
-      struct pollfd fds[2] = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 } };
+      struct pollfd fds[3 + TERM_RELAY_NFDS]
+          = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 }, { w->timer_fd, POLLIN, 0 } };
 
-      if (poll (fds, 2, -1) < 0)
+      terminal_relay_poll (&w->term, fds + 3);
+      if (poll (fds, 3 + TERM_RELAY_NFDS, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return sb_error_set (err, errno, "poll");
         }
+      terminal_relay_io (&w->term, fds + 3);
       if (fds[0].revents)
         on_signal (sfd, w);
+      if (fds[2].revents)
+        on_timer (w);
       /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
       if (fds[1].revents && on_message (sock, w, err) < 0 && *err == NULL)
         return -1;
@@ -278,9 +388,12 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .upper_fd = -1 };
+  struct waitstate w = {
+    .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1, .upper_fd = -1
+  };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
+  struct term_plan term;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
   cleanup_close int sfd = -1;
@@ -308,13 +421,15 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   for (const int *s = init_forwarded_signals; *s; s++)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
+  terminal_plan (&term);
+  terminal_relay_init (&w.term, &term);
 
   log_debug ("clone");
   w.pid = sys_clone_fork (flags | SIGCHLD);
   if (w.pid == 0)
     {
       (void) close (sv[0]);
-      init_main (cfg, sv[1]);
+      init_main (cfg, &term, sv[1]);
     }
   (void) close (sv[1]);
   if (w.pid < 0)
@@ -322,11 +437,24 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       clone_error (errno, err);
       goto out;
     }
+  /* SIGCONT, for the relay only: pid 1 has no use for it blocked */
+  sigaddset (&set, SIGCONT);
+  sigprocmask (SIG_BLOCK, &set, NULL);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     {
       sb_error_set (err, errno, "signalfd");
       goto kill;
+    }
+  /* the wall clock runs from the start of the sandbox */
+  if (cfg->timeout_ms > 0)
+    {
+      w.timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
+      if (w.timer_fd < 0 || arm_timer (w.timer_fd, cfg->timeout_ms) < 0)
+        {
+          sb_error_set (err, errno, "--timeout: timerfd");
+          goto kill;
+        }
     }
   log_debug ("cloned pid %d; writing id maps", (int) w.pid);
   if (idmap_start (&map, w.pid, err) < 0)
@@ -343,8 +471,10 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       goto kill;
     }
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0)
+  if (expect_namespaces (sock, err) < 0
+      || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
+  net.userns_fd = w.userns_fd;
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
@@ -355,7 +485,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   log_debug ("id maps written");
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, w.pid, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
+  if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
       || egress_wait (&egress, err) < 0)
     {
       prefer_child_error (sock, err);
@@ -370,7 +500,13 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     goto kill;
   if (r == 0)
     {
-      if (w.exited)
+      if (w.timed_out)
+        {
+          /* as timeout(1): 124, however the command took its SIGTERM */
+          log_notice ("--timeout: the command ran out of time");
+          *ret_status = 124;
+        }
+      else if (w.exited)
         r = command_status (cfg, w.oom_kills, w.cmd_status, ret_status, err);
       else if (WIFSIGNALED (w.pid_status))
         r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
@@ -385,6 +521,8 @@ kill:
   (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
   r = -1;
 out:
+  /* the sandbox's last output, and the terminal as it was, on every way out */
+  terminal_relay_end (&w.term);
   procviews_stop (&w.views_pid);
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
@@ -394,6 +532,9 @@ out:
   closep (&w.upper_fd);
   net_helper_stop (&net);
   egress_stop (&egress);
+  closep (&w.userns_fd);
+  closep (&w.timer_fd);
+  closep (&net.netns_fd);
   sigprocmask (SIG_SETMASK, &old, NULL);
   cgroup_teardown (&cg);
   idmap_free (&map);

@@ -6,6 +6,10 @@
 struct config;
 struct sb_error;
 
+/* Before anything is started: fds 0-2 open, every other fd of the caller close-on-exec (no
+   helper inherits one), the --keep-fd ones checked.  */
+int launch_hold_fds (const struct config *cfg, struct sb_error **err);
+
 /* Runs the sandbox to its end.  *ret_status: the exit status the launcher should exit with.
    On failure, err->status says which status (125, 126 or 127).  */
 int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bounds.h"
 #include "caps.h"
 #include "config.h"
 #include "dbus.h"
@@ -92,7 +93,10 @@ main (int argc, char **argv)
     log_level = LOG_LEVEL_DEBUG;
   else if (cfg.quiet)
     log_level = LOG_LEVEL_WARNING;
-  if (config_finish (&cfg, &err) < 0)
+  /* before anything starts a helper */
+  if (launch_hold_fds (&cfg, &err) < 0)
+    goto fail;
+  if (config_finish (&cfg, &err) < 0 || bounds_plan (&cfg, &err) < 0)
     goto fail;
   sb_caps_plan (&cfg);
   /* the policy's rules may depend on the capabilities: compile after them */

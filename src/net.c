@@ -245,7 +245,7 @@ add_arg (char ***argv, const char *fmt, ...)
 }
 
 static char **
-slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int ready, int exitfd)
+slirp_argv (const struct config *cfg, const struct net_helper *h, int ready, int exitfd)
 {
   char **argv = xcalloc (1, sizeof (char *));
 
@@ -264,13 +264,17 @@ slirp_argv (const struct config *cfg, pid_t pid, const struct net_helper *h, int
   add_arg (&argv, "--exit-fd=%d", exitfd);
   if (h->api_dir != NULL)
     add_arg (&argv, "--api-socket=%s/api.sock", h->api_dir);
-  add_arg (&argv, "%d", (int) pid);
+  /* by fd: pid 1 is not dumpable, its /proc/PID/ns closed to the helper.  It starts in the
+     sandbox's user namespace already (helper_exec), as root there: no --userns-path, which
+     slirp4netns would not join for its own sandbox in this mode */
+  add_arg (&argv, "--netns-type=path");
+  add_arg (&argv, "/proc/self/fd/%d", h->netns_fd);
   add_arg (&argv, TAP_NAME);
   return argv;
 }
 
 static char **
-pasta_argv (const struct config *cfg, pid_t pid, int ready)
+pasta_argv (const struct config *cfg, const struct net_helper *h, int ready)
 {
   char **argv = xcalloc (1, sizeof (char *));
   bool tcp = false, udp = false;
@@ -306,7 +310,11 @@ pasta_argv (const struct config *cfg, pid_t pid, int ready)
     add_arg (&argv, "--udp-ports=none");
   add_arg (&argv, "--tcp-ns=none");
   add_arg (&argv, "--udp-ns=none");
-  add_arg (&argv, "%d", (int) pid);
+  /* by fd: pid 1 is not dumpable, its /proc/PID/ns closed to the helper */
+  add_arg (&argv, "--userns");
+  add_arg (&argv, "/proc/self/fd/%d", h->userns_fd);
+  add_arg (&argv, "--netns");
+  add_arg (&argv, "/proc/self/fd/%d", h->netns_fd);
   return argv;
 }
 
@@ -315,7 +323,26 @@ struct helper_args
   char **argv;
   pid_t launcher;
   int ready, exitfd, log_fd;
+  int userns_fd, netns_fd; /* kept across exec (netns_fd; userns_fd for pasta) */
+  bool join_userns;        /* slirp4netns: run as root of the sandbox's user namespace */
 };
+
+/* In the helper: root of the sandbox's user namespace, as slirp4netns --enable-sandbox
+   makes itself when it is given a pid.  System calls only (spawn_shared).  An id change
+   clears PR_SET_PDEATHSIG: set again, then catch a launcher that died meanwhile.  */
+static int
+helper_join_userns (const struct helper_args *a)
+{
+  if (setns (a->userns_fd, CLONE_NEWUSER) < 0)
+    return -1;
+  (void) syscall (SYS_setgroups, 0, NULL); /* refused where the map denies it: harmless */
+  /* root may be unmapped (--no-subids): slirp4netns then fails with its own message */
+  if (syscall (SYS_setresgid, 0, 0, 0) == 0)
+    (void) syscall (SYS_setresuid, 0, 0, 0);
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != a->launcher)
+    return -1;
+  return 0;
+}
 
 /* The helper's process before exec, spawned with spawn_shared: system calls only.  */
 _Noreturn static int
@@ -330,6 +357,8 @@ helper_exec (void *data)
   /* our death (even SIGKILL) ends the helper; if it came before this line, getppid says */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != launcher)
     _exit (127);
+  if (a->join_userns && helper_join_userns (a) < 0)
+    _exit (127);
   /* its own session: a terminal's ^C goes to the sandbox, which ends the helper through us */
   (void) setsid ();
   sb_signals_default ();
@@ -337,7 +366,9 @@ helper_exec (void *data)
       || dup2 (log_fd, STDERR_FILENO) < 0)
     _exit (127);
   /* the only fds it inherits besides 0-2; everything else of ours is O_CLOEXEC */
-  if (fcntl (ready, F_SETFD, 0) < 0 || (exitfd >= 0 && fcntl (exitfd, F_SETFD, 0) < 0))
+  if (fcntl (ready, F_SETFD, 0) < 0 || (exitfd >= 0 && fcntl (exitfd, F_SETFD, 0) < 0)
+      || fcntl (a->netns_fd, F_SETFD, 0) < 0
+      || (!a->join_userns && fcntl (a->userns_fd, F_SETFD, 0) < 0))
     _exit (127);
   execv (argv[0], argv);
   dprintf (STDERR_FILENO, "exec '%s': %s\n", argv[0], strerror (errno));
@@ -345,7 +376,7 @@ helper_exec (void *data)
 }
 
 int
-net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, struct sb_error **err)
+net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_error **err)
 {
   cleanup_strv char **argv = NULL;
   cleanup_close int ready_w = -1;
@@ -387,15 +418,20 @@ net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, str
               return -1;
             }
         }
-      argv = slirp_argv (cfg, pid, h, ready_w, exit_r);
+      argv = slirp_argv (cfg, h, ready_w, exit_r);
     }
   else
-    argv = pasta_argv (cfg, pid, ready_w);
+    argv = pasta_argv (cfg, h, ready_w);
 
   {
-    struct helper_args a = {
-      .argv = argv, .launcher = launcher, .ready = ready_w, .exitfd = exit_r, .log_fd = h->log_fd
-    };
+    struct helper_args a = { .argv = argv,
+                             .launcher = launcher,
+                             .ready = ready_w,
+                             .exitfd = exit_r,
+                             .log_fd = h->log_fd,
+                             .userns_fd = h->userns_fd,
+                             .netns_fd = h->netns_fd,
+                             .join_userns = cfg->net == NET_SLIRP };
 
     h->pid = spawn_shared (helper_exec, &a);
   }
@@ -404,7 +440,6 @@ net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h, str
       h->pid = 0;
       return sb_error_set (err, errno, "start %s", argv[0]);
     }
-  h->target = pid;
   log_debug ("started %s, pid %d", argv[0], (int) h->pid);
   return 0;
 }
@@ -514,12 +549,8 @@ slirp_publish (const struct config *cfg, const struct net_helper *h, struct sb_e
   if (pid == 0)
     {
       struct sb_error *e = NULL;
-      char path[64];
-      int fd;
 
-      snprintf (path, sizeof path, "/proc/%d/ns/user", (int) h->target);
-      fd = open (path, O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || setns (fd, CLONE_NEWUSER) < 0)
+      if (setns (h->userns_fd, CLONE_NEWUSER) < 0)
         sb_error_set (&e, errno, "join the sandbox's user namespace");
       else
         slirp_add_ports (cfg, h, &e);

@@ -32,8 +32,11 @@ struct net_publish
 /* The launcher's handle on a running helper.  */
 struct net_helper
 {
-  pid_t pid;     /* 0: none */
-  pid_t target;  /* the sandbox's pid 1, whose namespaces the helper serves */
+  pid_t pid; /* 0: none */
+  /* the sandbox's user and network namespaces, opened by the launcher while pid 1 could
+     still be opened (it is not dumpable once the helpers start: /proc/PID/ns is closed to
+     them); the launcher's, not closed here */
+  int userns_fd, netns_fd;
   int ready_fd;  /* read end: the helper writes to it once its device is up */
   int exit_fd;   /* write end: slirp4netns exits when it closes (also when we are killed) */
   int log_fd;    /* a memfd holding the helper's stderr, for the error line */
@@ -41,7 +44,7 @@ struct net_helper
 };
 #define NET_HELPER_INIT                                                                            \
   {                                                                                                \
-    0, 0, -1, -1, -1, NULL                                                                         \
+    0, -1, -1, -1, -1, -1, NULL                                                                    \
   }
 
 /* Parsers for the option table.  *RET_WHY says what is wrong, for "--OPT 'VALUE': why".  */
@@ -54,9 +57,8 @@ int net_parse_publish (const char *s, struct net_publish *ret, const char **ret_
 int net_config_finish (struct config *cfg, struct sb_error **err);
 
 /* The launcher, once the child's id maps are written: starts the helper for the network
-   namespace of PID without waiting for it.  */
-int net_helper_start (const struct config *cfg, pid_t pid, struct net_helper *h,
-                      struct sb_error **err);
+   namespace h->netns_fd (of the user namespace h->userns_fd) without waiting for it.  */
+int net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_error **err);
 /* Waits until the helper's device is up, then adds the published ports.  */
 int net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error **err);
 /* Kills and reaps the helper, removes its folder; safe on a helper never started.  */

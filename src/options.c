@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "config.h"
@@ -515,6 +517,73 @@ set_mount (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
+set_rlimit (struct config *cfg, const struct sb_option *opt, char *const *args,
+            struct sb_error **err)
+{
+  struct rlimit_op r;
+  const char *why;
+  size_t i;
+
+  if (bounds_parse_rlimit (args[0], &r, &why) < 0)
+    return sb_error_set (err, 0, "--%s '%s': %s", opt->name, args[0], why);
+  /* a later one for the same name wins */
+  for (i = 0; i < cfg->n_rlimits && cfg->rlimits[i].resource != r.resource; i++)
+    ;
+  if (i == cfg->n_rlimits)
+    cfg->rlimits = xreallocarray (cfg->rlimits, ++cfg->n_rlimits, sizeof *cfg->rlimits);
+  cfg->rlimits[i] = r;
+  return 0;
+}
+
+static int
+set_timeout (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  if (bounds_parse_timeout (args[0], &cfg->timeout_ms, &cfg->timeout_grace_ms) < 0)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected SECONDS[:GRACE] above 0, such as 30, 1.5, 2m "
+                         "or 1h:30s",
+                         opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_ephemeral_size (struct config *cfg, const struct sb_option *opt, char *const *args,
+                    struct sb_error **err)
+{
+  if (bounds_parse_size (args[0], &cfg->ephemeral_bytes, &cfg->ephemeral_percent) < 0)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a size of 1M or more, such as 2G, or a share of "
+                         "the RAM from 1%% to 100%%",
+                         opt->name, args[0]);
+  return 0;
+}
+
+/* --keep-fd N: kept sorted and unique, for the ranges fds_close_except closes between */
+static int
+set_keep_fd (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  unsigned v;
+  size_t i;
+
+  if (parse_id (args[0], &v) < 0 || v < 3 || v > INT_MAX)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a descriptor number above 2 (0, 1 and 2 are "
+                         "always passed)",
+                         opt->name, args[0]);
+  for (i = 0; i < cfg->n_keep_fds && cfg->keep_fds[i] < (int) v; i++)
+    ;
+  if (i < cfg->n_keep_fds && cfg->keep_fds[i] == (int) v)
+    return 0;
+  cfg->keep_fds = xreallocarray (cfg->keep_fds, cfg->n_keep_fds + 1, sizeof *cfg->keep_fds);
+  memmove (cfg->keep_fds + i + 1, cfg->keep_fds + i, (cfg->n_keep_fds - i) * sizeof *cfg->keep_fds);
+  cfg->keep_fds[i] = (int) v;
+  cfg->n_keep_fds++;
+  return 0;
+}
+
+static int
 set_home (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   static const char *const names[]
@@ -529,8 +598,8 @@ set_home (struct config *cfg, const struct sb_option *opt, char *const *args, st
 
 /* clang-format off */
 const struct sb_option sb_options[] = {
-  { "help", 'h', OPT_ARG_NONE, NULL, "show this help and exit", set_flag, FIELD (help) },
-  { "version", 'V', OPT_ARG_NONE, NULL, "show the version and exit", set_flag, FIELD (version) },
+  { "help", 'h', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show this help and exit", set_flag, FIELD (help) },
+  { "version", 'V', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show the version and exit", set_flag, FIELD (version) },
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
   { "quiet", 'q', OPT_ARG_NONE, NULL, "print no notices, only warnings and errors", set_flag, FIELD (quiet) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
@@ -548,6 +617,9 @@ const struct sb_option sb_options[] = {
   { "io-write-bps", 0, OPT_ARG_ONE | OPT_REPEAT, "DEV:RATE", "write rate limit on the disk of DEV", set_io_bps, 0 },
   { "cgroup", 0, OPT_ARG_ONE, "MODE", "where limits go: auto, systemd, cgroupfs or none", set_cgroup_mode, 0 },
   { "cgroup-parent", 0, OPT_ARG_ONE, "DIR", "a delegated cgroup v2 folder for the sandbox's own", set_cgroup_parent, FIELD (cgroup_parent) },
+  { "rlimit", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME=SOFT[:HARD]", "a resource limit: nofile, nproc, core, ... (podman's ulimit names); default nproc=4096", set_rlimit, 0 },
+  { "timeout", 0, OPT_ARG_ONE, "SECONDS[:GRACE]", "stop the command after SECONDS (SIGTERM, SIGKILL after GRACE, default 10); exit 124", set_timeout, 0 },
+  { "ephemeral-size", 0, OPT_ARG_ONE, "SIZE|N%", "most the throw-away writable layers (changes, /tmp, /run, /dev/shm) hold together (default 25%)", set_ephemeral_size, 0 },
   { "proc-views", 0, OPT_ARG_ONE, "yes|no", "show the limits in /proc/meminfo, cpuinfo, ... (default yes)", set_proc_views, 0 },
   { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
@@ -560,7 +632,8 @@ const struct sb_option sb_options[] = {
   { "deny-net", 0, OPT_ARG_ONE | OPT_REPEAT, "CIDR[:PORT[-PORT]][/tcp|/udp]", "refuse these addresses (and ports), even when allowed otherwise", set_egress_net, 0 },
   { "net-log", 0, OPT_ARG_OPTIONAL, "[FILE]", "log every refused connection and name, to stderr or appended to FILE (--net-log=FILE)", set_net_log, FIELD (net_log_file) },
   { "seccomp", 0, OPT_ARG_ONE, "NAME|FILE", "seccomp policy: a name, a JSON file, or unconfined (default: default)", set_string, FIELD (seccomp) },
-  { "new-session", 0, OPT_ARG_NONE, NULL, "start the command in a new session, without the terminal as its controlling one", set_flag, FIELD (new_session) },
+  { "new-session", 0, OPT_ARG_NONE, NULL, "always on: every command starts in a session of its own (kept for older profiles)", set_flag, FIELD (new_session) },
+  { "keep-fd", 0, OPT_ARG_ONE | OPT_REPEAT, "FD", "pass the open descriptor FD (above 2) to the command; every other one is closed", set_keep_fd, 0 },
   { "cap-add", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "keep capability CAP inside (ALL: every one)", set_cap, 0 },
   { "cap-drop", 0, OPT_ARG_ONE | OPT_REPEAT, "CAP", "drop capability CAP (ALL: every one)", set_cap, 0 },
   { "x11", 0, OPT_ARG_NONE, NULL, "share the X11 display $DISPLAY (its socket and cookie only)", set_flag, FIELD (x11) },
@@ -574,8 +647,8 @@ const struct sb_option sb_options[] = {
   { "dbus-system", 0, OPT_ARG_ONE, "MODE", "the system bus: none (default) or filter", set_dbus_mode, FIELD (dbus_system) },
   { "dbus-system-talk", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command talk to system bus name NAME (implies --dbus-system filter)", set_dbus_name, FIELD (dbus_system_talk) },
   { "profile", 'p', OPT_ARG_ONE | OPT_REPEAT, "NAME|PATH", "apply a profile first (repeatable, in order; default: the default profile)", set_profile, 0 },
-  { "profiles", 0, OPT_ARG_NONE, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
-  { "print-config", 0, OPT_ARG_NONE, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
+  { "profiles", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "list the profiles found, with their descriptions, and exit", set_flag, FIELD (list_profiles) },
+  { "print-config", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "print the resolved options and where each came from, and exit", set_flag, FIELD (print_config) },
   { "overlay", 0, OPT_ARG_ONE, "ENGINE", "copy-on-write engine: auto, kernel, fuse or none (default: auto)", set_overlay, 0 },
   { "read-only", 0, OPT_ARG_NONE, NULL, "no copy-on-write: the tree is read-only (--overlay none)", set_read_only, 0 },
   { "rootfs", 0, OPT_ARG_ONE, "DIR", "lower tree instead of the host's (e.g. made by debootstrap)", set_string, FIELD (rootfs) },
@@ -731,10 +804,11 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
   return sb_error_set (err, 0, "%s: unknown option", name);
 }
 
-/* The getopt pass: every option goes to RET_PENDING, in order, none is applied yet.  */
+/* The getopt pass: every option goes to *RET_PENDING (grown as needed: a word such as -vvv
+   holds several), in order, none is applied yet.  */
 static int
-collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pending, size_t *ret_n,
-              struct sb_error **err)
+collect_argv (struct config *cfg, int argc, char **argv, struct pending **ret_pending,
+              size_t *ret_n, struct sb_error **err)
 {
   size_t n = 0;
   cleanup_free struct option *longopts = NULL;
@@ -765,11 +839,16 @@ collect_argv (struct config *cfg, int argc, char **argv, struct pending *ret_pen
 
   *ret_n = 0;
   opterr = 0;
-  optind = 1;
+  /* 0, not 1: glibc then forgets where it was in a group of short options (-hv) of an
+     earlier parse, whose memory may be gone (unit tests and fuzzers parse many times) */
+  optind = 0;
   while ((c = getopt_long (argc, argv, shortopts, longopts, &index)) != -1)
     {
       const struct sb_option *o;
-      struct pending *p = &ret_pending[(*ret_n)++];
+      struct pending *p;
+
+      *ret_pending = xreallocarray (*ret_pending, *ret_n + 1, sizeof **ret_pending);
+      p = &(*ret_pending)[(*ret_n)++];
 
       if (c == '?' || c == ':')
         {
@@ -817,12 +896,11 @@ is_row (const struct sb_option *o,
 int
 options_parse_argv (struct config *cfg, int argc, char **argv, struct sb_error **err)
 {
-  /* argc bounds the number of options: each takes at least one word */
-  cleanup_free struct pending *pending = xcalloc ((size_t) argc + 1, sizeof *pending);
+  cleanup_free struct pending *pending = NULL;
   size_t n = 0;
   bool action = false;
 
-  if (collect_argv (cfg, argc, argv, pending, &n, err) < 0)
+  if (collect_argv (cfg, argc, argv, &pending, &n, err) < 0)
     return -1;
   /* -p first, in order: the command line's own options then win over every profile, even
      those written before the -p */

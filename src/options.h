@@ -17,6 +17,9 @@ enum opt_arg
   /* or'ed in: each use adds a value (setenv, bind...) instead of replacing the last one;
      --print-config then shows every use, not only the last */
   OPT_REPEAT = 1 << 4,
+  /* or'ed in: an action of the command line (--help, --profiles...), never a profile line:
+     one there would make every run that includes the profile a silent exit 0 */
+  OPT_CLI_ONLY = 1 << 5,
 };
 #define OPT_NARGS(o) ((o)->arg & 3)
 

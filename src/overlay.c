@@ -145,14 +145,9 @@ helper_open_layers (const struct config *cfg, char **ret_lowers, char **ret_uppe
 
 /* In the helper: root of the sandbox's user namespace, dying with the launcher.  */
 static int
-helper_enter (pid_t init_pid, pid_t launcher, struct sb_error **err)
+helper_enter (int userns_fd, pid_t launcher, struct sb_error **err)
 {
-  cleanup_close int ns = -1;
-  char path[64];
-
-  snprintf (path, sizeof path, "/proc/%d/ns/user", (int) init_pid);
-  ns = open (path, O_RDONLY | O_CLOEXEC);
-  if (ns < 0 || setns (ns, CLONE_NEWUSER) < 0)
+  if (setns (userns_fd, CLONE_NEWUSER) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: join the user namespace");
   /* root inside: fuse-overlayfs then creates files as the ids the requests carry */
   (void) setgroups (0, NULL);
@@ -172,12 +167,17 @@ helper_tmpfs_upper (const struct config *cfg, char **ret_upper, char **ret_work,
                     struct sb_error **err)
 {
   struct stat st;
+  char opts[128];
 
   if (unshare (CLONE_NEWNS) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: unshare the mount namespace");
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: make mounts private");
-  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+  /* --ephemeral-size, with a tmpfs's own share of inodes (one a 4 KiB page) */
+  snprintf (opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%llu",
+            (unsigned long long) cfg->ephemeral_bytes,
+            (unsigned long long) (cfg->ephemeral_bytes / 4096 + 1024));
+  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: mount the upper tmpfs");
   if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
@@ -198,7 +198,7 @@ helper_tmpfs_upper (const struct config *cfg, char **ret_upper, char **ret_work,
 
 /* In the helper: everything up to the exec of fuse-overlayfs.  */
 static int
-helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fuse_fd,
+helper_prepare (const struct config *cfg, int userns_fd, pid_t launcher, int fuse_fd,
                 char **ret_opts, int *ret_fuse, struct sb_error **err)
 {
   cleanup_free char *lowers = NULL;
@@ -206,7 +206,7 @@ helper_prepare (const struct config *cfg, pid_t init_pid, pid_t launcher, int fu
   cleanup_free char *work = NULL;
 
   if (helper_open_layers (cfg, &lowers, &upper, &work, err) < 0
-      || helper_enter (init_pid, launcher, err) < 0)
+      || helper_enter (userns_fd, launcher, err) < 0)
     return -1;
   if (cfg->persist == NULL && helper_tmpfs_upper (cfg, &upper, &work, err) < 0)
     return -1;
@@ -253,7 +253,7 @@ helper_send_upper (const struct config *cfg, int sock)
 }
 
 pid_t
-overlay_fuse_spawn (const struct config *cfg, pid_t init_pid, int fuse_fd, int *ret_upper_fd,
+overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, int *ret_upper_fd,
                     struct sb_error **err)
 {
   pid_t launcher = getpid ();
@@ -280,7 +280,7 @@ overlay_fuse_spawn (const struct config *cfg, pid_t init_pid, int fuse_fd, int *
 
       (void) close (sv[0]);
       sb_signals_default ();
-      if (helper_prepare (cfg, init_pid, launcher, fuse_fd, &opts, &fuse, &e) == 0)
+      if (helper_prepare (cfg, userns_fd, launcher, fuse_fd, &opts, &fuse, &e) == 0)
         {
           helper_send_upper (cfg, sv[1]);
           /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */

@@ -22,6 +22,8 @@
 
 #define ETC_PROFILES "/etc/sandbox/profiles"
 #define MAX_DEPTH 16 /* includes nested deeper than this are a mistake */
+/* the largest profile read: the shipped ones have about 1 KiB */
+#define MAX_PROFILE (1024 * 1024)
 
 enum var
 {
@@ -124,7 +126,7 @@ download_dir (void)
   if (conf != NULL)
     {
       path = xasprintf_path (conf, "user-dirs.dirs");
-      text = read_file_at (AT_FDCWD, path, NULL);
+      text = read_regular_file_at (AT_FDCWD, path, 64 * 1024, NULL, NULL);
     }
   for (char *l = text ? strtok_r (text, "\n", &save) : NULL; l; l = strtok_r (NULL, "\n", &save))
     {
@@ -330,17 +332,26 @@ find_profile (const struct loader *ld, const char *name)
 }
 
 /* Reads PATH, refusing one that is being read already (an include cycle).  LABEL begins
-   each error: who asked for PATH ("file:3: include 'x'", "-p 'x'").  */
+   each error: who asked for PATH ("file:3: include 'x'", "-p 'x'").  A profile is a regular
+   file (not a FIFO, which would block us, nor /dev/zero), of text: a NUL byte would end
+   every line after it unseen.  */
 static char *
 open_profile (struct loader *ld, const char *path, const char *label, struct stat *ret_st,
               struct sb_error **err)
 {
-  char *text;
+  cleanup_free char *text = NULL;
+  const char *nul;
+  size_t len;
 
-  if (stat (path, ret_st) < 0)
-    return sb_error_set (err, errno, "%s", label), NULL;
-  if (!S_ISREG (ret_st->st_mode))
+  text = read_regular_file_at (AT_FDCWD, path, MAX_PROFILE, &len, ret_st);
+  if (text == NULL && errno == EINVAL)
     return sb_error_set (err, 0, "%s: not a regular file", label), NULL;
+  if (text == NULL && errno == EFBIG)
+    return sb_error_set (err, 0, "%s: larger than %d KiB, the most a profile may be", label,
+                         MAX_PROFILE / 1024),
+           NULL;
+  if (text == NULL)
+    return sb_error_set (err, errno, "%s", label), NULL;
   for (size_t i = 0; i < ld->depth; i++)
     if (ld->stack[i].dev == ret_st->st_dev && ld->stack[i].ino == ret_st->st_ino)
       {
@@ -355,10 +366,16 @@ open_profile (struct loader *ld, const char *path, const char *label, struct sta
       }
   if (ld->depth == MAX_DEPTH)
     return sb_error_set (err, 0, "%s: includes nested deeper than %d", label, MAX_DEPTH), NULL;
-  text = read_file_at (AT_FDCWD, path, NULL);
-  if (text == NULL)
-    return sb_error_set (err, errno, "%s", label), NULL;
-  return text;
+  nul = memchr (text, '\0', len);
+  if (nul != NULL)
+    {
+      unsigned line = 1;
+
+      for (const char *p = text; p < nul; p++)
+        line += *p == '\n';
+      return sb_error_set (err, 0, "%s:%u: a NUL byte: a profile is text", path, line), NULL;
+    }
+  return steal_ptr (&text);
 }
 
 struct line
@@ -511,6 +528,11 @@ apply_line (struct loader *ld, const char *path, const struct line *ln, char *co
     r = sb_error_set (err, 0, "'profile' is for the command line; write 'include %s'", ln->rest);
   else if ((o = options_find (ln->key)) == NULL)
     r = unknown_option (ln->key, err);
+  else if (o->arg & OPT_CLI_ONLY)
+    r = sb_error_set (err, 0,
+                      "'%s' is for the command line only: in a profile it would end "
+                      "every run that includes it",
+                      o->name);
   /* an including profile's ignore drops this line; the file's own ignore does not */
   else if (strv_has (ignored, o->name) && !strv_has (own_ignored, o->name))
     r = 0;
@@ -615,7 +637,7 @@ profile_apply_default (struct config *cfg, struct sb_error **err)
 static char *
 describe (const char *path)
 {
-  cleanup_free char *text = read_file_at (AT_FDCWD, path, NULL);
+  cleanup_free char *text = read_regular_file_at (AT_FDCWD, path, MAX_PROFILE, NULL, NULL);
   char *save = NULL;
 
   for (char *l = text ? strtok_r (text, "\n", &save) : NULL; l; l = strtok_r (NULL, "\n", &save))

@@ -245,6 +245,33 @@ do_mount (const char *src, const char *target, const char *type, unsigned long f
   return 0;
 }
 
+/* --ephemeral-size as tmpfs options: the size, and as many inodes as a tmpfs has by default
+   for that size (one per 4 KiB page), so that empty files cannot fill the kernel's memory
+   either.  */
+static void
+pool_opts (const struct config *cfg, char *buf, size_t len)
+{
+  uint64_t inodes = cfg->ephemeral_bytes / 4096;
+
+  snprintf (buf, len, "size=%llu,nr_inodes=%llu", (unsigned long long) cfg->ephemeral_bytes,
+            (unsigned long long) (inodes < 1024 ? 1024 : inodes));
+}
+
+/* The throw-away writable file systems (the upper layer, the top level, /tmp, /run,
+   /dev/shm) are folders of one tmpfs, BASE, bound in place: --ephemeral-size bounds them
+   together, and a full pool is ENOSPC inside, not the host's RAM.  Each starts as a fresh
+   tmpfs would: empty, owned by us, MODE.  */
+static int
+pool_bind (const char *name, mode_t mode, const char *target, struct sb_error **err)
+{
+  char src[64];
+
+  snprintf (src, sizeof src, BASE "/%s", name);
+  if (mkdir (src, mode) < 0 || chmod (src, mode) < 0)
+    return sb_error_set (err, errno, "mkdir '%s'", src);
+  return do_mount (src, target, NULL, MS_BIND, NULL, err);
+}
+
 static void
 fd_path (int fd, char buf[static 32])
 {
@@ -657,7 +684,8 @@ root_kernel (struct rootctx *c, struct sb_error **err)
   /* a lower tree without mounts below it is one overlay, its top level copy-on-write too */
   if (strcmp (c->base_real, "/") != 0 && !has_mount_below (c, c->base_real))
     return mount_overlay (c, "", err);
-  if (do_mount ("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
+  /* the top level: ROOT itself, a folder of the pool, made a mount for pivot_root */
+  if (do_mount (ROOT, ROOT, NULL, MS_BIND, NULL, err) < 0)
     return -1;
   (void) lchown (ROOT, 0, 0);
   return assemble (c, "", 0, err);
@@ -1113,7 +1141,7 @@ setup_dev (struct sb_error **err)
                 "newinstance,ptmxmode=0666,mode=620", err)
       < 0)
     return -1;
-  if (do_mount ("tmpfs", ROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0)
+  if (pool_bind ("shm", 01777, ROOT "/dev/shm", err) < 0)
     return -1;
   for (size_t i = 0; i < sizeof links / sizeof *links; i++)
     {
@@ -1174,10 +1202,10 @@ setup_pseudo (int root, struct sb_error **err)
       || setup_dev (err) < 0)
     goto out;
   fd_path (fds[3], p);
-  if (do_mount ("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", err) < 0)
+  if (pool_bind ("tmp", 01777, p, err) < 0)
     goto out;
   fd_path (fds[4], p);
-  if (do_mount ("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", err) < 0)
+  if (pool_bind ("run", 0755, p, err) < 0)
     goto out;
   r = 0;
 out:
@@ -1230,9 +1258,10 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
   (void) close (fd);
   if (cfg->home == HOME_PRIVATE && cfg->home_dir != NULL)
     {
-      char opts[80];
+      char opts[160], size[96];
 
-      snprintf (opts, sizeof opts, "mode=0700,uid=%u,gid=%u", cfg->uid, cfg->gid);
+      pool_opts (cfg, size, sizeof size);
+      snprintf (opts, sizeof opts, "mode=0700,uid=%u,gid=%u,%s", cfg->uid, cfg->gid, size);
       if (do_tmpfs (root, cfg->home_dir, opts, MS_NOSUID | MS_NODEV, true, "--home private", err)
           < 0)
         return -1;
@@ -1248,7 +1277,7 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
     {
       const struct mount_op *op = &cfg->mounts[i];
       char what[PATH_MAX + 32];
-      char opts[80];
+      char opts[160], size[96];
       bool create = creatable (cfg, i, op->dst);
 
       switch (op->kind)
@@ -1262,7 +1291,9 @@ setup_mounts (struct rootctx *c, int root, struct sb_error **err)
           break;
         case MOUNT_TMPFS:
           snprintf (what, sizeof what, "--tmpfs '%s'", op->arg);
-          snprintf (opts, sizeof opts, "mode=0755,uid=%u,gid=%u", cfg->uid, cfg->gid);
+          /* its own tmpfs, of the ephemeral bound too */
+          pool_opts (cfg, size, sizeof size);
+          snprintf (opts, sizeof opts, "mode=0755,uid=%u,gid=%u,%s", cfg->uid, cfg->gid, size);
           if (do_tmpfs (root, op->dst, opts, MS_NOSUID | MS_NODEV, create, what, err) < 0)
             return -1;
           break;
@@ -1308,8 +1339,14 @@ rootfs_setup (struct rootctx *rc, struct sb_error **err)
   int r = -1;
 
   free (rc);
-  if (do_mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700", err) < 0)
-    goto out;
+  {
+    char opts[128], size[96];
+
+    pool_opts (cfg, size, sizeof size);
+    snprintf (opts, sizeof opts, "mode=0700,%s", size);
+    if (do_mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, opts, err) < 0)
+      goto out;
+  }
   if (setup_lower (&c, err) < 0)
     goto out;
   root = open (ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);

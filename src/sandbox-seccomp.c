@@ -1,12 +1,12 @@
 /* sandbox-seccomp: compiles one seccomp policy for the launcher (seccomp.c), which then
    caches the program.  Its own program so that only it loads libseccomp and json-c.
-     sandbox-seccomp POLICY CAPS KMAJOR KMINOR [-v]
-   CAPS: the capability set the command keeps, in hex.  Standard output: one
-   struct sb_seccomp_record and its payload (seccomp.h).  */
+     sandbox-seccomp POLICY CAPS KMAJOR KMINOR [-v] <POLICY
+   The policy is read from standard input (the launcher opened and checked the file; POLICY
+   names it in messages).  CAPS: the capability set the command keeps, in hex.  Standard
+   output: one struct sb_seccomp_record and its payload (seccomp.h).  */
 #include "build-config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,16 +58,22 @@ main (int argc, char **argv)
       return 2;
     }
   t.caps = caps;
-  text = read_file_at (AT_FDCWD, argv[1], &len);
-  if (text == NULL)
+  text = read_regular_fd (STDIN_FILENO, SB_SECCOMP_MAX_POLICY, &len, NULL);
+  if (text == NULL && errno == EINVAL)
+    sb_error_set (&err, 0, "--seccomp '%s': not a regular file", argv[1]);
+  else if (text == NULL && errno == EFBIG)
+    sb_error_set (&err, 0, "--seccomp '%s': larger than %d KiB, the most a policy may be", argv[1],
+                  SB_SECCOMP_MAX_POLICY / 1024);
+  else if (text == NULL)
     sb_error_set (&err, errno, "--seccomp '%s'", argv[1]);
-  else
-    (void) sb_seccomp_compile (argv[1], text, len, &t, &bpf, &skipped, &err);
+  else if (sb_seccomp_compile (argv[1], text, len, &t, &bpf, &skipped, &err) == 0)
+    (void) sb_seccomp_check (argv[1], &bpf, &err);
   if (err != NULL)
     {
       /* the launcher makes the same error of it: message and errno */
       (void) answer (SB_SECCOMP_ERROR_MAGIC, (uint32_t) err->errnum, err->msg, strlen (err->msg));
       sb_error_free (&err);
+      sb_seccomp_bpf_free (&bpf);
       return 1;
     }
   r = answer (SB_SECCOMP_BPF_MAGIC, skipped, bpf.insns, bpf.len);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -50,6 +51,8 @@ struct compiler
   const char *path;
   const struct sb_seccomp_target *target;
   scmp_filter_ctx ctx;
+  /* on x86_64, the i386 ABI's rules, merged into CTX at the end (add_rule says why) */
+  scmp_filter_ctx ctx32;
   uint32_t default_action;
   bool skip_unknown; /* the policy answers calls it does not list with ENOSYS */
   unsigned skipped;
@@ -406,6 +409,50 @@ filter_applies (struct compiler *c, struct json_object *f, const char *where, bo
   return 1;
 }
 
+/* The calls that i386 also reaches through socketcall (its SYS_SOCKET to SYS_SENDMMSG).  */
+static bool
+socketcall_multiplexed (const char *name)
+{
+  static const char *const names[]
+      = { "socket",     "bind",    "connect", "listen",  "accept",   "getsockname", "getpeername",
+          "socketpair", "send",    "recv",    "sendto",  "recvfrom", "shutdown",    "setsockopt",
+          "getsockopt", "sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg" };
+
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp (names[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* The rule for the i386 ABI.  There, libseccomp adds to each rule on a call of the socket
+   family the same rule on socketcall's entry for it, without the argument comparisons: a
+   filter cannot read socketcall's arguments, which are in memory.  So "allow socket, but
+   not AF_VSOCK" would allow socketcall (SYS_SOCKET) with any family.  Such a rule is not
+   added for i386: the call answers the default action there.  A rule that denies with
+   comparisons denies the whole socketcall entry (stricter than asked, never looser); two of
+   them on one call meet on that entry, which is kept as the first made it.  */
+static int
+add_rule32 (struct compiler *c, const char *name, int nr, uint32_t action,
+            const struct scmp_arg_cmp *cmps, unsigned n, const char *where)
+{
+  int r;
+
+  if (c->ctx32 == NULL)
+    return 0;
+  if (n > 0 && socketcall_multiplexed (name))
+    {
+      if (action == SCMP_ACT_ALLOW || action == SCMP_ACT_LOG)
+        {
+          log_debug ("%s: %s: '%s' with comparisons: not for the i386 ABI (socketcall)", c->path,
+                     where, name);
+          return 0;
+        }
+      r = seccomp_rule_add_array (c->ctx32, action, nr, n, cmps);
+      return r == -EEXIST ? 0 : r;
+    }
+  return seccomp_rule_add_array (c->ctx32, action, nr, n, cmps);
+}
+
 static int
 add_rule (struct compiler *c, const char *name, uint32_t action, const struct scmp_arg_cmp *cmps,
           unsigned n, const char *where)
@@ -426,6 +473,8 @@ add_rule (struct compiler *c, const char *name, uint32_t action, const struct sc
   if (action == c->default_action)
     return 0;
   r = seccomp_rule_add_array (c->ctx, action, nr, n, cmps);
+  if (r == 0)
+    r = add_rule32 (c, name, nr, action, cmps, n, where);
   if (r < 0)
     return sb_error_set (c->err, -r, "%s: %s: system call '%s'", c->path, where, name);
   return 0;
@@ -484,6 +533,49 @@ add_syscall_entry (struct compiler *c, struct json_object *e, size_t i)
   return add_rule (c, json_object_get_string (v), action, cmps, n, where);
 }
 
+/* What json-c's strict mode still takes and RFC 8259 does not: single quotes, NaN and
+   Infinity, "1.", control characters inside a string.  The offset of the first such byte
+   of a text json-c parsed, or LEN when there is none.  */
+static size_t
+json_lenient_at (const char *text, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        {
+          for (i++; i < len && text[i] != '"'; i++)
+            if ((unsigned char) text[i] < 0x20)
+              return i;
+            else if (text[i] == '\\')
+              i++;
+        }
+      else if (c == '.' && (i + 1 == len || text[i + 1] < '0' || text[i + 1] > '9'))
+        return i;
+      else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        {
+          size_t n = 0;
+
+          while (i + n < len
+                 && ((text[i + n] >= 'a' && text[i + n] <= 'z')
+                     || (text[i + n] >= 'A' && text[i + n] <= 'Z')))
+            n++;
+          /* an exponent's e or E follows a digit */
+          if (n == 1 && (c == 'e' || c == 'E') && i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+            continue;
+          if (!((n == 4 && strncmp (text + i, "true", 4) == 0)
+                || (n == 5 && strncmp (text + i, "false", 5) == 0)
+                || (n == 4 && strncmp (text + i, "null", 4) == 0)))
+            return i;
+          i += n - 1;
+        }
+      else if (c == '\'')
+        return i;
+    }
+  return len;
+}
+
 static int
 parse_json (const char *path, const char *text, size_t len, struct json_object **ret,
             struct sb_error **err)
@@ -495,19 +587,35 @@ parse_json (const char *path, const char *text, size_t len, struct json_object *
 
   if (tok == NULL)
     oom ();
+  /* JSON as RFC 8259 has it: no trailing comma, no single quotes, valid UTF-8 (json-c
+     takes more by default) */
+  json_tokener_set_flags (tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS
+                                   | JSON_TOKENER_VALIDATE_UTF8);
+  if (len > INT_MAX)
+    len = INT_MAX;
   o = json_tokener_parse_ex (tok, text, (int) len);
   je = json_tokener_get_error (tok);
   end = json_tokener_get_parse_end (tok);
   json_tokener_free (tok);
   if (je == json_tokener_success)
     {
-      /* only white space may follow the document */
-      while (end < len && strchr (" \t\r\n", text[end]) != NULL)
-        end++;
-      if (end == len)
+      size_t bad = json_lenient_at (text, end);
+
+      if (bad < end)
         {
-          *ret = o;
-          return 0;
+          end = bad;
+          je = json_tokener_error_parse_unexpected;
+        }
+      else
+        {
+          /* only white space may follow the document */
+          while (end < len && text[end] != '\0' && strchr (" \t\r\n", text[end]) != NULL)
+            end++;
+          if (end == len)
+            {
+              *ret = o;
+              return 0;
+            }
         }
       json_object_put (o);
     }
@@ -554,6 +662,14 @@ export_bpf (struct compiler *c, struct sb_seccomp_bpf *ret)
   return 0;
 }
 
+/* We set no_new_privs ourselves; a binary tree keeps long allow lists cheap per call.  */
+static void
+set_attrs (scmp_filter_ctx ctx)
+{
+  (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+}
+
 int
 sb_seccomp_compile (const char *path, const char *text, size_t len,
                     const struct sb_seccomp_target *target, struct sb_seccomp_bpf *ret,
@@ -561,6 +677,7 @@ sb_seccomp_compile (const char *path, const char *text, size_t len,
 {
   cleanup_json struct json_object *root = NULL;
   __attribute__ ((cleanup (seccomp_releasep))) scmp_filter_ctx ctx = NULL;
+  __attribute__ ((cleanup (seccomp_releasep))) scmp_filter_ctx ctx32 = NULL;
   struct compiler c = { .path = path, .target = target, .err = err };
   struct json_object *v;
   uint32_t native = seccomp_arch_native ();
@@ -585,19 +702,24 @@ sb_seccomp_compile (const char *path, const char *text, size_t len,
   /* the other ABIs this machine's kernel may run: each gets the same rules */
   if (native == SCMP_ARCH_X86_64)
     {
-      if ((r = seccomp_arch_add (ctx, SCMP_ARCH_X86)) < 0 && r != -EEXIST)
-        return sb_error_set (err, -r, "seccomp_arch_add x86");
       if ((r = seccomp_arch_add (ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST)
         return sb_error_set (err, -r, "seccomp_arch_add x32");
+      ctx32 = seccomp_init (c.default_action);
+      if (ctx32 == NULL)
+        return sb_error_set (err, 0, "%s: libseccomp refused the default action", path);
+      if ((r = seccomp_arch_add (ctx32, SCMP_ARCH_X86)) < 0
+          || (r = seccomp_arch_remove (ctx32, SCMP_ARCH_NATIVE)) < 0)
+        return sb_error_set (err, -r, "seccomp_arch_add x86");
+      c.ctx32 = ctx32;
     }
   else if (native == SCMP_ARCH_AARCH64)
     {
       if ((r = seccomp_arch_add (ctx, SCMP_ARCH_ARM)) < 0 && r != -EEXIST)
         return sb_error_set (err, -r, "seccomp_arch_add arm");
     }
-  /* we set no_new_privs ourselves; a binary tree keeps long allow lists cheap per call */
-  (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
-  (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  set_attrs (ctx);
+  if (ctx32 != NULL)
+    set_attrs (ctx32); /* seccomp_merge wants the same on both */
 
   v = member (root, "syscalls");
   if (v != NULL)
@@ -607,6 +729,14 @@ sb_seccomp_compile (const char *path, const char *text, size_t len,
       for (size_t i = 0; i < json_object_array_length (v); i++)
         if (add_syscall_entry (&c, json_object_array_get_idx (v, i), i) < 0)
           return -1;
+    }
+  if (ctx32 != NULL)
+    {
+      /* seccomp_merge releases ctx32 when it succeeds */
+      r = seccomp_merge (ctx, ctx32);
+      if (r < 0)
+        return sb_error_set (err, -r, "%s: merge the i386 rules", path);
+      ctx32 = NULL;
     }
   if (export_bpf (&c, ret) < 0)
     return -1;

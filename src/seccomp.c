@@ -19,6 +19,7 @@
 #include "config.h"
 #include "error.h"
 #include "log.h"
+#include "seccomp-cache.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -97,32 +98,10 @@ policy_find (const char *name, char **ret_path, struct sb_error **err)
                        name, data);
 }
 
-/* ---------------------------------------------------------------- the cache
-   ~/.cache/sandbox/seccomp-HASH.bpf holds a header, the key (everything the program was
-   compiled from: our version, libseccomp's, the architecture, the capabilities, the kernel
-   and the policy's text) and the program.  A hit compares the whole key, so a hash collision
-   cannot pick a wrong program; a file of the wrong size or sum is ignored and rewritten.  */
-
-#define CACHE_MAGIC "SBSCMP01"
-
-struct cache_header
-{
-  char magic[8];
-  uint32_t key_len;
-  uint32_t bpf_len;
-  uint64_t bpf_sum;
-};
-
-static uint64_t
-fnv1a (const void *p, size_t len, uint64_t h)
-{
-  const unsigned char *b = p;
-
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ b[i]) * UINT64_C (0x100000001b3);
-  return h;
-}
-#define FNV_INIT UINT64_C (0xcbf29ce484222325)
+/* ---------------------------------------------------------------- the cache key
+   Everything the program was compiled from: our version, libseccomp's, the architecture,
+   the capabilities, the kernel and the policy file.  A hit compares the whole key, so a
+   hash collision cannot pick a wrong program (seccomp-cache.c).  */
 
 static char *
 cache_key (const char *path, const struct stat *st, const struct sb_seccomp_target *t,
@@ -152,97 +131,23 @@ cache_key (const char *path, const struct stat *st, const struct sb_seccomp_targ
   return key;
 }
 
-static char *
-cache_path (const char *key, size_t key_len)
-{
-  cleanup_free char *dir = xdg_dir ("XDG_CACHE_HOME", ".cache");
-  char *p;
-
-  if (dir == NULL)
-    return NULL;
-  if (asprintf (&p, "%s/sandbox/seccomp-%016llx.bpf", dir,
-                (unsigned long long) fnv1a (key, key_len, FNV_INIT))
-      < 0)
-    oom ();
-  return p;
-}
-
-/* 0 and *RET on a hit; -1 on a miss or a file that does not hold what it should.  */
+/* Opens the policy file without blocking and checks it before anything reads it: a FIFO
+   would block the compiler for ever, /dev/zero would fill its memory.  */
 static int
-cache_read (const char *path, const char *key, size_t key_len, struct sb_seccomp_bpf *ret)
+policy_open (const char *path, struct stat *ret_st, struct sb_error **err)
 {
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  cleanup_free char *buf = NULL;
-  struct cache_header h;
-  struct stat st;
-  size_t want;
+  cleanup_close int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
-  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
-    return -1;
-  if ((size_t) st.st_size < sizeof h || (size_t) st.st_size > sizeof h + key_len + 8 * MAX_INSNS)
-    goto corrupt;
-  buf = xcalloc (1, (size_t) st.st_size);
-  if (TEMP_FAILURE_RETRY (pread (fd, buf, (size_t) st.st_size, 0)) != st.st_size)
-    goto corrupt;
-  memcpy (&h, buf, sizeof h);
-  want = sizeof h + (size_t) h.key_len + (size_t) h.bpf_len;
-  if (memcmp (h.magic, CACHE_MAGIC, sizeof h.magic) != 0 || want != (size_t) st.st_size
-      || h.key_len != key_len || h.bpf_len == 0 || h.bpf_len % sizeof (struct sock_filter) != 0
-      || h.bpf_len > MAX_INSNS * sizeof (struct sock_filter))
-    goto corrupt;
-  if (memcmp (buf + sizeof h, key, key_len) != 0)
-    return -1; /* another policy with the same hash: recompile */
-  if (fnv1a (buf + sizeof h + key_len, h.bpf_len, FNV_INIT) != h.bpf_sum)
-    goto corrupt;
-  ret->insns = xcalloc (1, h.bpf_len);
-  memcpy (ret->insns, buf + sizeof h + key_len, h.bpf_len);
-  ret->len = h.bpf_len;
-  return 0;
-
-corrupt:
-  log_debug ("seccomp cache '%s' is damaged; compiling again", path);
-  return -1;
-}
-
-static int
-mkdir_private (const char *path)
-{
-  return mkdir (path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* Best effort: a cache we cannot write costs a compile, nothing else.  */
-static void
-cache_write (const char *path, const char *key, size_t key_len, const struct sb_seccomp_bpf *bpf)
-{
-  cleanup_free char *dir = xstrdup (path), *tmp = NULL;
-  cleanup_close int fd = -1;
-  struct cache_header h = { .key_len = (uint32_t) key_len, .bpf_len = (uint32_t) bpf->len };
-  char *slash;
-
-  memcpy (h.magic, CACHE_MAGIC, sizeof h.magic);
-  h.bpf_sum = fnv1a (bpf->insns, bpf->len, FNV_INIT);
-  slash = strrchr (dir, '/');
-  *slash = '\0';
-  /* ~/.cache may not exist yet */
-  slash = strrchr (dir, '/');
-  *slash = '\0';
-  (void) mkdir_private (dir);
-  *slash = '/';
-  if (mkdir_private (dir) < 0 || asprintf (&tmp, "%s/.seccomp-XXXXXX", dir) < 0)
-    return;
-  fd = mkostemp (tmp, O_CLOEXEC); /* mode 0600 */
   if (fd < 0)
-    {
-      log_debug ("seccomp cache: create '%s': %s", tmp, strerror (errno));
-      return;
-    }
-  /* written whole under a temporary name, then renamed: a reader never sees half a file */
-  if (write_all (fd, &h, sizeof h) < 0 || write_all (fd, key, key_len) < 0
-      || write_all (fd, bpf->insns, bpf->len) < 0 || rename (tmp, path) < 0)
-    {
-      log_debug ("seccomp cache: write '%s': %s", path, strerror (errno));
-      (void) unlink (tmp);
-    }
+    return sb_error_set (err, errno, "--seccomp '%s'", path);
+  if (fstat (fd, ret_st) < 0)
+    return sb_error_set (err, errno, "--seccomp '%s'", path);
+  if (!S_ISREG (ret_st->st_mode))
+    return sb_error_set (err, 0, "--seccomp '%s': not a regular file", path);
+  if (ret_st->st_size > SB_SECCOMP_MAX_POLICY)
+    return sb_error_set (err, 0, "--seccomp '%s': larger than %d KiB, the most a policy may be",
+                         path, SB_SECCOMP_MAX_POLICY / 1024);
+  return steal_fd (&fd);
 }
 
 /* ---------------------------------------------------------------- the launcher's step */
@@ -257,10 +162,11 @@ kernel_version (struct sb_seccomp_target *t)
   t->kernel_major = t->kernel_minor = 0;
 }
 
-/* sandbox-seccomp PATH CAPS KMAJOR KMINOR [-v] compiles the policy; its standard output is
-   one record (seccomp.h), its standard error our own (debug lines).  */
+/* sandbox-seccomp PATH CAPS KMAJOR KMINOR [-v] compiles the policy FD (its standard
+   input; PATH names it); its standard output is one record (seccomp.h), its standard error
+   our own (debug lines).  */
 static int
-compile (const char *path, const struct sb_seccomp_target *t, struct sb_seccomp_bpf *ret,
+compile (int fd, const char *path, const struct sb_seccomp_target *t, struct sb_seccomp_bpf *ret,
          unsigned *ret_skipped, struct sb_error **err)
 {
   cleanup_free char *helper = sb_helper_path ("sandbox-seccomp");
@@ -281,6 +187,7 @@ compile (const char *path, const struct sb_seccomp_target *t, struct sb_seccomp_
   if (pipe2 (p, O_CLOEXEC) < 0)
     return sb_error_set (err, errno, "pipe");
   posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_adddup2 (&fa, fd, STDIN_FILENO);
   posix_spawn_file_actions_adddup2 (&fa, p[1], STDOUT_FILENO);
   r = posix_spawn (&pid, helper, &fa, NULL, argv, environ);
   posix_spawn_file_actions_destroy (&fa);
@@ -326,7 +233,8 @@ int
 sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
 {
   const char *want = cfg->seccomp != NULL ? cfg->seccomp : "default";
-  cleanup_free char *path = NULL, *key = NULL, *cpath = NULL;
+  cleanup_free char *path = NULL, *key = NULL;
+  cleanup_close int fd = -1, cache = -1;
   struct sb_seccomp_target t = { .caps = cfg->caps };
   struct stat st;
   size_t key_len;
@@ -340,23 +248,24 @@ sb_seccomp_prepare (struct config *cfg, struct sb_error **err)
     path = xstrdup (want);
   else if (policy_find (want, &path, err) < 0)
     return -1;
-  if (stat (path, &st) < 0)
-    return sb_error_set (err, errno, "--seccomp '%s'", path);
+  fd = policy_open (path, &st, err);
+  if (fd < 0)
+    return -1;
   kernel_version (&t);
 
   key = cache_key (path, &st, &t, &key_len);
-  cpath = cache_path (key, key_len);
-  if (cpath != NULL && cache_read (cpath, key, key_len, &cfg->seccomp_bpf) == 0)
+  cache = seccomp_cache_open ();
+  if (cache >= 0 && seccomp_cache_read (cache, key, key_len, &cfg->seccomp_bpf) == 0)
     {
-      log_debug ("seccomp policy '%s' from the cache '%s'", path, cpath);
+      log_debug ("seccomp policy '%s' from the cache", path);
       return 0;
     }
-  if (compile (path, &t, &cfg->seccomp_bpf, &skipped, err) < 0)
+  if (compile (fd, path, &t, &cfg->seccomp_bpf, &skipped, err) < 0)
     return -1;
   log_debug ("seccomp policy '%s' compiled: %zu instructions, %u unknown names skipped", path,
              cfg->seccomp_bpf.len / sizeof (struct sock_filter), skipped);
-  if (cpath != NULL)
-    cache_write (cpath, key, key_len, &cfg->seccomp_bpf);
+  if (cache >= 0)
+    seccomp_cache_write (cache, key, key_len, &cfg->seccomp_bpf);
   return 0;
 }
 
@@ -378,6 +287,7 @@ sb_seccomp_install (const struct config *cfg, struct sb_error **err)
   prog.len = (unsigned short) (cfg->seccomp_bpf.len / sizeof (struct sock_filter));
   prog.filter = cfg->seccomp_bpf.insns;
   if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-    return sb_error_set (err, errno, "load the seccomp filter");
+    return sb_error_set (err, errno, "--seccomp '%s': load the filter",
+                         cfg->seccomp != NULL ? cfg->seccomp : "default");
   return 0;
 }

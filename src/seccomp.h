@@ -23,6 +23,9 @@ struct sb_seccomp_target
   unsigned kernel_minor;
 };
 
+/* The largest policy file read (Docker's and podman's have about 20 KiB).  */
+#define SB_SECCOMP_MAX_POLICY (1024 * 1024)
+
 /* What sandbox-seccomp writes on its standard output: this header, then LEN bytes, the
    program (VALUE: the unknown names skipped) or one error line (VALUE: its errno).  */
 #define SB_SECCOMP_BPF_MAGIC "SBSCBPF1"
@@ -39,6 +42,12 @@ struct sb_seccomp_record
 int sb_seccomp_compile (const char *path, const char *text, size_t len,
                         const struct sb_seccomp_target *target, struct sb_seccomp_bpf *ret,
                         unsigned *ret_skipped, struct sb_error **err);
+
+/* Loads BPF in a throw-away child and makes there the calls the command's process makes
+   after it: execve, the send that reports a failed one, exit_group (or exit).  A policy that
+   kills or refuses one of them is an error naming the policy (PATH) and the call, not a
+   command that dies of SIGSYS without a word.  */
+int sb_seccomp_check (const char *path, const struct sb_seccomp_bpf *bpf, struct sb_error **err);
 
 /* The launcher's step, before the first namespace: finds cfg->seccomp (a name, a file, or
    "unconfined"), and fills cfg->seccomp_bpf from the cache or by running sandbox-seccomp.  */

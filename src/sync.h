@@ -17,6 +17,7 @@ enum sync_step
   SYNC_EXIT_ACK,      /* launcher -> child: the OOM count is read, you may exit */
   SYNC_NS_READY,      /* child -> launcher: every namespace is made; helpers may join them */
   SYNC_EGRESS_FD,     /* child -> launcher: one of sandbox-egress's sockets (egress.h) */
+  SYNC_PTY,           /* child -> launcher: the master of the sandbox's pty (SCM_RIGHTS) */
   SYNC_UPPER_FD,      /* child -> launcher: the ephemeral upper layer, counted at the end */
 };
 

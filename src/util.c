@@ -1,15 +1,19 @@
 /* util.c: helpers shared by two modules or more. */
 #include "build-config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -175,6 +179,129 @@ read_file_at (int dirfd, const char *path, size_t *ret_len)
   return steal_ptr (&buf);
 }
 
+char *
+read_regular_fd (int fd, size_t max, size_t *ret_len, struct stat *ret_st)
+{
+  cleanup_free char *buf = NULL;
+  struct stat st;
+  size_t len = 0, cap;
+
+  if (fstat (fd, &st) < 0)
+    return NULL;
+  if (!S_ISREG (st.st_mode))
+    {
+      errno = EINVAL;
+      return NULL;
+    }
+  if (st.st_size < 0 || (uint64_t) st.st_size > max)
+    {
+      errno = EFBIG;
+      return NULL;
+    }
+  /* room for one byte more than fstat said: a file that grows meanwhile is seen, and
+     refused once it is larger than MAX */
+  cap = (size_t) st.st_size + 1;
+  buf = xcalloc (cap + 1, 1);
+  for (;;)
+    {
+      ssize_t n;
+
+      if (len == cap)
+        {
+          if (len > max)
+            {
+              errno = EFBIG;
+              return NULL;
+            }
+          cap = cap > max / 2 ? max + 1 : 2 * cap;
+          buf = xreallocarray (buf, cap + 1, 1);
+        }
+      n = TEMP_FAILURE_RETRY (pread (fd, buf + len, cap - len, (off_t) len));
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      len += (size_t) n;
+    }
+  if (len > max)
+    {
+      errno = EFBIG;
+      return NULL;
+    }
+  buf[len] = '\0';
+  st.st_size = (off_t) len;
+  if (ret_len != NULL)
+    *ret_len = len;
+  if (ret_st != NULL)
+    *ret_st = st;
+  return steal_ptr (&buf);
+}
+
+char *
+read_regular_file_at (int dirfd, const char *path, size_t max, size_t *ret_len, struct stat *ret_st)
+{
+  /* O_NONBLOCK: opening a FIFO returns at once; fstat then refuses it */
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return NULL;
+  return read_regular_fd (fd, max, ret_len, ret_st);
+}
+
+/* Closes (or marks close-on-exec) the open fds from LO to HI.  */
+static int
+fds_close_range (unsigned lo, unsigned hi, bool cloexec)
+{
+  DIR *d;
+  struct dirent *de;
+
+#ifdef __NR_close_range
+  if (syscall (__NR_close_range, lo, hi, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+    return 0;
+  /* ENOSYS before Linux 5.9, EINVAL for CLOSE_RANGE_CLOEXEC before 5.11 */
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+#endif
+  d = opendir ("/proc/self/fd");
+  if (d == NULL)
+    return -1;
+  while ((de = readdir (d)) != NULL)
+    {
+      char *end;
+      unsigned long fd = strtoul (de->d_name, &end, 10);
+
+      if (*end != '\0' || de->d_name[0] == '.' || fd < lo || fd > hi || (int) fd == dirfd (d))
+        continue;
+      if (cloexec)
+        (void) fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+      else
+        (void) close ((int) fd);
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+fds_close_except (const int *keep, size_t n, bool cloexec)
+{
+  unsigned lo = 3;
+
+  for (size_t i = 0; i <= n; i++)
+    {
+      unsigned hi = i < n ? (unsigned) keep[i] : ~0U;
+
+      if (i < n && (keep[i] < 0 || (unsigned) keep[i] < lo))
+        continue; /* 0-2, or a repeat */
+      if (i < n)
+        hi--;
+      if (hi >= lo && fds_close_range (lo, hi, cloexec) < 0)
+        return -1;
+      if (i < n)
+        lo = (unsigned) keep[i] + 1;
+    }
+  return 0;
+}
+
 int
 parse_id (const char *s, unsigned *ret)
 {
@@ -195,16 +322,46 @@ parse_id (const char *s, unsigned *ret)
   return 0;
 }
 
+static bool
+same_dir (const char *a, const char *b)
+{
+  struct stat sa, sb;
+
+  return stat (a, &sa) == 0 && stat (b, &sb) == 0 && S_ISDIR (sa.st_mode) && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
+const char *
+sb_profiledir_choose (const char *exe_dir, const char *build_dir, const char *installed,
+                      const char *tree)
+{
+  /* compared by identity: the build folder's path may hold a symlink, /proc's never does */
+  if (exe_dir != NULL && same_dir (exe_dir, build_dir))
+    return tree;
+  if (access (installed, F_OK) == 0)
+    return installed;
+  return tree;
+}
+
 const char *
 sb_profiledir (void)
 {
   const char *d = getenv ("SANDBOX_DATADIR");
+  char self[PATH_MAX], *slash = NULL;
+  ssize_t n;
 
   if (d != NULL && d[0] == '/')
     return d;
-  if (access (SB_PROFILEDIR, F_OK) == 0)
-    return SB_PROFILEDIR;
-  return SB_SRC_PROFILEDIR;
+  n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0)
+    {
+      self[n] = '\0';
+      slash = strrchr (self, '/');
+      if (slash != NULL)
+        *slash = '\0';
+    }
+  return sb_profiledir_choose (slash != NULL ? self : NULL, SB_BUILD_SRCDIR, SB_PROFILEDIR,
+                               SB_SRC_PROFILEDIR);
 }
 
 char *

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define cleanup_free __attribute__ ((cleanup (freep)))
@@ -48,12 +49,32 @@ int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
 char *read_file_at (int dirfd, const char *path, size_t *ret_len);
 
+/* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
+   marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */
+int fds_close_except (const int *keep, size_t n, bool cloexec);
+/* Files a user names (profiles, seccomp policies): a FIFO or a device must not hang us, nor
+   /dev/zero fill our memory.  Reads the regular file at PATH, opened without blocking and
+   checked with fstat before a byte is read, of at most MAX bytes; the text ends with a NUL
+   (the file may hold others: *RET_LEN says where it ends).  NULL and errno on failure:
+   EINVAL when it is not a regular file, EFBIG when it is larger than MAX.  *RET_ST (when not
+   NULL) gets the fstat of what was read.  */
+char *read_regular_file_at (int dirfd, const char *path, size_t max, size_t *ret_len,
+                            struct stat *ret_st);
+/* The same for an open FD, read from its offset 0.  */
+char *read_regular_fd (int fd, size_t max, size_t *ret_len, struct stat *ret_st);
+
 /* Parses a decimal id (0 .. 4294967294); -1 on bad input.  */
 int parse_id (const char *s, unsigned *ret);
 
-/* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests),
-   the installed one, else the source tree's profiles/ (an uninstalled build run from it).  */
+/* The folder of the shipped profiles and seccomp policies: $SANDBOX_DATADIR when set (tests);
+   the source tree's profiles/ for a launcher run from its build tree, even where an installed
+   folder exists (an older install, or an empty one left behind); else the installed one, or
+   the source tree's when there is none.  */
 const char *sb_profiledir (void);
+/* Its choice, for the tests: TREE when EXE_DIR (the launcher's folder) is BUILD_DIR, else
+   INSTALLED when it exists, else TREE.  */
+const char *sb_profiledir_choose (const char *exe_dir, const char *build_dir, const char *installed,
+                                  const char *tree);
 
 /* The first executable NAME in the folders of $PATH (absolute ones only: a helper is never
    taken from a relative folder), or NULL.  */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line: --help, --version, and one exact line for each bad input.
 . "${srcdir:?}/tests/lib.sh"
-plan 20
+plan 24
 
 out=$("$SANDBOX" --help); st=$?
 is "--help exits 0" "$st" 0
@@ -28,6 +28,17 @@ bad "uid not a number" "sandbox: --uid 'root': expected a number from 0 to 42949
 bad "uid too large" "sandbox: --uid '4294967295': expected a number from 0 to 4294967294" --uid 4294967295 true
 bad "gid negative" "sandbox: --gid '-5': expected a number from 0 to 4294967294" --gid -5 true
 bad "bad host name" "sandbox: --hostname 'a/b': not a valid host name" --hostname a/b true
+# control characters in a value are escapes: the message stays one line, drives no terminal
+nl='
+'
+bad "a newline in a value: one line, written \\n" \
+  "sandbox: --hostname 'a\\nb': not a valid host name" --hostname "a${nl}b" true
+bad "an escape sequence in a value: written \\x1b" \
+  "sandbox: --hostname 'a\\x1b[2Jb': not a valid host name" --hostname "$(printf 'a\033[2Jb')" true
+bad "a C1 control (UTF-8 CSI) and a byte that is not UTF-8, escaped; other UTF-8 kept" \
+  "sandbox: --hostname 'é\\xc2\\x9b\\xff': not a valid host name" --hostname "$(printf 'é\302\233\377')" true
+bad "a tab and a carriage return in a profile's name" \
+  "sandbox: -p 'x\\ty\\r': no such profile (sandbox --profiles lists them)" -p "$(printf 'x\ty\r')" true
 bad "bad variable name" "sandbox: --setenv 'A=B': not a valid variable name" --setenv A=B c true
 bad "missing --chdir folder" "sandbox: --chdir '/nonexistent': No such file or directory" --chdir /nonexistent true
 

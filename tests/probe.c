@@ -16,18 +16,29 @@
      probe sys32 NAME     the same through int 0x80 (the i386 ABI); "noia32" when the kernel
                           does not deliver int 0x80
      probe sysx32 NAME    the same through the x32 ABI's numbers
+     probe socket FAMILY  socket (FAMILY, TYPE, 0) with the first type it has, FAMILY a 64-bit
+                          argument (0x... for high bits): "ok" or the errno name
      probe ioctl REQ      ioctl (0, REQ) with REQ in hex (high bits too), prints the errno
      probe tiocsti        pushes a byte into a fresh pty that is its controlling terminal:
                           prints the errno (or ok) and "injected" or "clean"
      probe threads        starts and joins a thread (libc uses clone3, then clone)
      probe ids            prints the real and effective uid
-     probe loop N         N getppid calls; prints nanoseconds per call (bench/seccomp.sh)  */
+     probe loop N         N getppid calls; prints nanoseconds per call (bench/seccomp.sh)
+     probe seize MS       tries PTRACE_SEIZE on pid 1 for MS milliseconds, from its first
+                          instruction: "seized" or the last errno name
+     probe fds            the open fds above 2 (but the one listing them), "N -> target" a
+                          line; "none" when there are none
+     probe inject TEXT [FILE]  pushes TEXT and a newline with TIOCSTI, and a paste with
+                          TIOCLINUX, into each of fds 0-2 and /dev/tty; one line each, to
+                          FILE or stdout: "NAME STI LINUX", each "ok" or the errno name
+     probe ctty           opens /dev/tty: "ok" or the errno name  */
 #include "build-config.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tiocl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -37,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -153,8 +165,9 @@ tiocsti (void)
   master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0 || grantpt (master) < 0 || unlockpt (master) < 0)
     return 1;
-  /* a new session, and the pty as its controlling terminal: what an attacker would target */
-  if (setsid () < 0)
+  /* a new session, and the pty as its controlling terminal: what an attacker would target
+     (the sandbox starts the command as the leader of a session of its own already) */
+  if (setsid () < 0 && getsid (0) != getpid ())
     return 1;
   slave = open (ptsname (master), O_RDWR | O_CLOEXEC);
   if (slave < 0 || ioctl (slave, TIOCSCTTY, 0) < 0)
@@ -176,6 +189,111 @@ tiocsti (void)
   printf ("%s %s\n", r < 0 ? strerrorname_np (e) : "ok",
           poll (&pfd, 1, 0) > 0 ? "injected" : "clean");
   return 0;
+}
+
+/* from the first instruction of the command: pid 1 must be out of reach already */
+static int
+seize_init (long ms)
+{
+  struct timespec a, b;
+  int e = 0;
+
+  clock_gettime (CLOCK_MONOTONIC, &a);
+  for (;;)
+    {
+      if (ptrace (PTRACE_SEIZE, 1, NULL, NULL) == 0)
+        {
+          printf ("seized\n"); /* our exit detaches it */
+          return 0;
+        }
+      e = errno;
+      clock_gettime (CLOCK_MONOTONIC, &b);
+      if ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 >= ms)
+        break;
+    }
+  printf ("%s\n", strerrorname_np (e));
+  return 0;
+}
+
+static int
+list_fds (void)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+  int n = 0;
+
+  if (d == NULL)
+    return 1;
+  while ((de = readdir (d)) != NULL)
+    {
+      char path[300], target[4096];
+      int fd = atoi (de->d_name);
+      ssize_t len;
+
+      if (de->d_name[0] == '.' || fd <= 2 || fd == dirfd (d))
+        continue;
+      snprintf (path, sizeof path, "/proc/self/fd/%s", de->d_name);
+      len = readlink (path, target, sizeof target - 1);
+      target[len < 0 ? 0 : len] = '\0';
+      printf ("%d -> %s\n", fd, target);
+      n++;
+    }
+  closedir (d);
+  if (n == 0)
+    printf ("none\n");
+  return 0;
+}
+
+/* TIOCSTI and TIOCLINUX into every terminal the command could name */
+static int
+inject (const char *text, const char *report)
+{
+  static const char *const names[] = { "fd0", "fd1", "fd2", "/dev/tty" };
+  FILE *out = report ? fopen (report, "we") : stdout;
+
+  if (out == NULL)
+    return 1;
+  for (int i = 0; i < 4; i++)
+    {
+      int fd = i < 3 ? i : open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+      int sti = 0, e = 0, lr;
+      char paste = TIOCL_PASTESEL;
+
+      if (fd < 0)
+        {
+          fprintf (out, "%s %s -\n", names[i], strerrorname_np (errno));
+          continue;
+        }
+      for (const char *p = text; sti == 0 && *p != '\0'; p++)
+        if ((sti = ioctl (fd, TIOCSTI, p)) < 0)
+          e = errno;
+      if (sti == 0 && (sti = ioctl (fd, TIOCSTI, "\n")) < 0)
+        e = errno;
+      lr = ioctl (fd, TIOCLINUX, &paste);
+      fprintf (out, "%s %s %s\n", names[i], sti < 0 ? strerrorname_np (e) : "ok",
+               lr < 0 ? strerrorname_np (errno) : "ok");
+    }
+  return fclose (out) == 0 ? 0 : 1;
+}
+
+/* the sub-commands of the pid 1 and terminal tests; -1: not one of them */
+static int
+pid1_probes (int argc, char **argv)
+{
+  if (argc >= 3 && strcmp (argv[1], "seize") == 0)
+    return seize_init (strtol (argv[2], NULL, 10));
+  if (argc >= 2 && strcmp (argv[1], "fds") == 0)
+    return list_fds ();
+  if (argc >= 3 && strcmp (argv[1], "inject") == 0)
+    return inject (argv[2], argc >= 4 ? argv[3] : NULL);
+  if (argc >= 2 && strcmp (argv[1], "ctty") == 0)
+    {
+      int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC);
+
+      printf ("%s\n", fd < 0 ? strerrorname_np (errno) : "ok");
+      return 0;
+    }
+  return -1;
 }
 
 static void *
@@ -485,6 +603,24 @@ main (int argc, char **argv)
       print_result (r, errno);
       return 0;
     }
+  if (argc >= 3 && strcmp (argv[1], "socket") == 0)
+    {
+      /* the family as a whole 64-bit argument: high bits set must not slip past a filter */
+      static const long types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW };
+      unsigned long family = strtoul (argv[2], NULL, 0);
+      long r = -1;
+
+      /* the first type the family has */
+      for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        {
+          r = syscall (SYS_socket, family, types[i] | SOCK_CLOEXEC, 0L);
+          if (r >= 0
+              || (errno != ESOCKTNOSUPPORT && errno != EPROTONOSUPPORT && errno != EPROTOTYPE))
+            break;
+        }
+      print_result (r, errno);
+      return 0;
+    }
   if (argc >= 3 && strcmp (argv[1], "ioctl") == 0)
     {
       unsigned long req = strtoul (argv[2], NULL, 16);
@@ -524,8 +660,15 @@ main (int argc, char **argv)
       printf ("%d %d\n", (int) getuid (), (int) geteuid ());
       return 0;
     }
+  {
+    int r = pid1_probes (argc, argv);
+
+    if (r >= 0)
+      return r;
+  }
   fprintf (stderr, "usage: probe pid|sig|orphans N|zombies|write PATH|sys NAME|sys32 NAME|"
                    "sysx32 NAME|ioctl REQ|tiocsti|threads|ids|loop N|connect ADDR PORT|"
-                   "get ADDR PORT|serve PORT|udpecho PORT|gateway|ifaces\n");
+                   "get ADDR PORT|serve PORT|udpecho PORT|gateway|ifaces|seize MS|fds|"
+                   "inject TEXT|ctty\n");
   return 2;
 }

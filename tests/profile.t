@@ -2,7 +2,7 @@
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"
-plan 32
+plan 40
 
 # a home of our own: ~/.config/sandbox/profiles is the first place searched
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config"
@@ -109,6 +109,24 @@ bad "an include cycle" \
   "sandbox: $T/b.profile:1: include 'a.profile': include cycle a.profile -> b.profile -> a.profile" \
   -p "$T/a.profile"
 bad "a missing profile" "sandbox: -p 'nope': no such profile (sandbox --profiles lists them)" -p nope
+# not text, not a file, too large: one line, 125
+printf 'hostname a\nuid 0\000\nhelp\n' >"$T/nul.profile"
+bad "a NUL byte: file:line, not the rest of the file dropped" \
+  "sandbox: $T/nul.profile:2: a NUL byte: a profile is text" -p "$T/nul.profile"
+bad "-p /dev/zero: not read" "sandbox: -p '/dev/zero': not a regular file" -p /dev/zero
+mkfifo "$T/fifo.profile"
+printf 'include fifo.profile\n' >"$T/incfifo.profile"
+bad "an include of a FIFO: no wait for a writer" \
+  "sandbox: $T/incfifo.profile:1: include 'fifo.profile': not a regular file" -p "$T/incfifo.profile"
+head -c 1048577 /dev/zero | tr '\0' '#' >"$T/big.profile"
+bad "a profile over 1 MiB" \
+  "sandbox: -p '$T/big.profile': larger than 1024 KiB, the most a profile may be" -p "$T/big.profile"
+for o in help version profiles print-config; do
+  printf '# ok\n%s\n' "$o" >"$T/action.profile"
+  bad "a profile line '$o' is refused, not a silent exit 0" \
+    "sandbox: $T/action.profile:2: '$o' is for the command line only: in a profile it would end every run that includes it" \
+    -p "$T/action.profile"
+done
 printf 'chdir ${NOPE}\n' >"$mine/default.profile"
 bad "a broken default profile stops plain sandbox too" \
   "sandbox: $mine/default.profile:1: unknown variable '\${NOPE}'"

@@ -2,9 +2,10 @@
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"
-plan 36
-XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
-export XDG_CACHE_HOME XDG_CONFIG_HOME
+plan 52
+XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
+export XDG_CACHE_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 PODMAN=/usr/share/containers/seccomp.json
 DENIED="keyctl add_key request_key bpf perf_event_open userfaultfd kexec_load init_module
 open_by_handle_at iopl ioperm settimeofday acct quotactl swapon reboot mount unshare_user"
@@ -47,6 +48,16 @@ diag "unconfined on this kernel: $("$SANDBOX" --seccomp unconfined -- "$PROBE" t
 
 r=$("$SANDBOX" --new-session -- sh -c 'echo $$ $(cut -d" " -f6 /proc/$$/stat)' 2>&1)
 is "--new-session: the command leads its own session" "$(echo "$r" | awk '{ print ($1 == $2) }')" 1
+
+# socket families: AF_ALG (38) and AF_VSOCK (40) answer EAFNOSUPPORT under both shipped
+# policies, whatever the network and the high bits; the others reach the kernel
+for pol in default browser; do
+  r=$("$SANDBOX" --seccomp $pol -- sh -c 'for f in 38 40 0x100000028 0xffffffff00000026 1 2 10 16; do "$1" socket $f; done' - "$PROBE" 2>&1 | tr '\n' ' ')
+  is "$pol: socket AF_ALG, AF_VSOCK refused (high bits too); AF_UNIX, INET, INET6, NETLINK not" \
+    "$r" "EAFNOSUPPORT EAFNOSUPPORT EAFNOSUPPORT EAFNOSUPPORT ok ok ok ok "
+done
+is "--net host: AF_VSOCK still refused" "$("$SANDBOX" --net host -- "$PROBE" socket 40 2>/dev/null)" EAFNOSUPPORT
+diag "unconfined on this machine: AF_ALG $("$SANDBOX" --seccomp unconfined -- "$PROBE" socket 38 2>&1), AF_VSOCK $("$SANDBOX" --seccomp unconfined -- "$PROBE" socket 40 2>&1)"
 
 # user namespaces
 run_sb -- unshare -U true
@@ -98,10 +109,11 @@ is "an unknown policy name" "$status $(cat "$T/err")|$(cat "$T/out")" \
   "125 sandbox: --seccomp 'nope': no such policy in ~/.config/sandbox/seccomp, /etc/sandbox/seccomp or $SANDBOX_DATADIR/seccomp|"
 
 # the cache: one private file per compiled policy; a damaged one is not trusted
-rm -rf "$T/cache"
+rm -rf "$T/run/sandbox-seccomp"
 "$SANDBOX" -- true
-set -- "$T"/cache/sandbox/seccomp-*.bpf
-is "the compiled default policy is cached, mode 0600" "$# $(stat -c %a "$1")" "1 600"
+set -- "$T"/run/sandbox-seccomp/seccomp-*.bpf
+is "the compiled default policy is cached in \$XDG_RUNTIME_DIR/sandbox-seccomp, mode 0600" \
+  "$# $(stat -c %a "$1") $(stat -c %a "$T/run/sandbox-seccomp")" "1 600 700"
 size=$(stat -c %s "$1")
 head -c "$size" /dev/zero >"$1"
 is "a damaged cache file (zeros) is ignored" "$("$SANDBOX" -- "$PROBE" sys keyctl 2>&1)" EPERM
@@ -115,7 +127,8 @@ mkdir -p "$T/alone"
 cp "$SANDBOX" "$T/alone/sandbox"
 no_compiler() {
   _st=0
-  XDG_CACHE_HOME=$T/nocache "$T/alone/sandbox" -- true >"$T/out" 2>"$T/err" || _st=$?
+  mkdir -p -m 0700 "$T/nocache"
+  XDG_RUNTIME_DIR=$T/nocache "$T/alone/sandbox" -- true >"$T/out" 2>"$T/err" || _st=$?
   [ "$_st" = 125 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
     grep -q "^sandbox: run '$SB_PKGLIBEXECDIR/sandbox-seccomp': No such file or directory$" "$T/err"
 }
@@ -130,5 +143,81 @@ is "a policy file of my own denies keyctl" "$("$SANDBOX" --seccomp "$T/edit.json
 printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$T/edit.json"
 check "edited in place, same size, it allows keyctl at once (not the cached filter)" \
   [ "$("$SANDBOX" --seccomp "$T/edit.json" -- "$PROBE" sys keyctl 2>&1)" != EPERM ]
+# a bad policy file: one line, 125, nothing started, nothing left waiting
+run_sb --seccomp /dev/zero -- echo started
+is "--seccomp /dev/zero: one line, 125, not read" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '/dev/zero': not a regular file|"
+mkfifo "$T/fifo.json"
+status=0
+timeout -s KILL 30 "$SANDBOX" --seccomp "$T/fifo.json" -- echo started >"$T/out" 2>"$T/err" </dev/null || status=$?
+is "--seccomp FIFO: one line, 125, no wait for a writer" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/fifo.json': not a regular file|"
+mkdir "$T/dir.json"
+run_sb --seccomp "$T/dir.json" -- echo started
+is "--seccomp DIR: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/dir.json': not a regular file|"
+head -c 1048577 /dev/zero | tr '\0' ' ' >"$T/big.json"
+run_sb --seccomp "$T/big.json" -- echo started
+is "a policy over 1 MiB: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/big.json': larger than 1024 KiB, the most a policy may be|"
+printf '{ "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [],\n}\n' >"$T/comma.json"
+run_sb --seccomp "$T/comma.json" -- echo started
+is "a trailing comma is not JSON: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: $T/comma.json:3:1: not JSON: unexpected character|"
+
+printf '{ "defaultAction": "SCMP_ACT_ALLOW" }\n\000' >"$T/nul.json"
+run_sb --seccomp "$T/nul.json" -- echo started
+is "a NUL byte after the document is not white space: one line, 125" \
+  "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: $T/nul.json:2:1: not JSON: text after the end of the document|"
+
+# a policy that kills or refuses what the command's process needs after it is loaded:
+# one line naming the policy and the call, not a silent SIGSYS
+policy() { printf '{ "defaultAction": "%s", "syscalls": [ { "names": [%s], "action": "%s" } ] }\n' "$@"; }
+policy SCMP_ACT_ALLOW '"execve"' SCMP_ACT_KILL_PROCESS >"$T/p1.json"
+run_sb --seccomp "$T/p1.json" -- echo started
+is "a policy that kills execve: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p1.json': the policy kills execve (SIGSYS), which starts the command|"
+policy SCMP_ACT_ALLOW '"execve", "execveat"' SCMP_ACT_ERRNO >"$T/p2.json"
+run_sb --seccomp "$T/p2.json" -- echo started
+is "a policy that refuses execve: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p2.json': the policy refuses execve, which starts the command: Operation not permitted|"
+policy SCMP_ACT_ALLOW '"exit_group"' SCMP_ACT_KILL >"$T/config/sandbox/seccomp/noexit.json"
+run_sb --seccomp noexit -- echo started
+is "a policy (by name) that kills exit_group: one line naming its file, 125" \
+  "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/config/sandbox/seccomp/noexit.json': the policy kills exit_group (SIGSYS), which ends every program|"
+policy SCMP_ACT_KILL_PROCESS '"getpid"' SCMP_ACT_ALLOW >"$T/p3.json"
+run_sb --seccomp "$T/p3.json" -- echo started
+is "a policy that allows nearly nothing: one line, 125" "$status $(cat "$T/err")|$(cat "$T/out")" \
+  "125 sandbox: --seccomp '$T/p3.json': the policy kills execve (SIGSYS), which starts the command|"
+policy SCMP_ACT_ALLOW '"exit_group"' SCMP_ACT_ERRNO >"$T/p4.json"
+run_sb --seccomp "$T/p4.json" -- sh -c 'exit 7'
+is "a policy that refuses exit_group only: programs end through exit, with their status" "$status" 7
+
+# the cache of older versions (~/.cache/sandbox) is removed by the start that makes ours,
+# half-written files of killed runs too
+mkdir -p "$T/cache/sandbox" -m 0700 "$T/run3"
+: >"$T/cache/sandbox/seccomp-0123456789abcdef.bpf"
+: >"$T/cache/sandbox/.seccomp-AbC123"
+XDG_RUNTIME_DIR=$T/run3 "$SANDBOX" -- true
+check "the old cache in ~/.cache/sandbox is gone" [ ! -e "$T/cache/sandbox" ]
+# a kill at any moment leaves no part of a cache file: each run compiles a new policy
+for i in $(seq 1 25); do
+  printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": %d}]}\n' "$i" >"$T/k$i.json"
+  XDG_RUNTIME_DIR=$T/run3 timeout -s KILL "0.0$((i * 2 / 10))$((i * 2 % 10))" "$SANDBOX" --seccomp "$T/k$i.json" -- true 2>/dev/null
+done
+whole() {
+  python3 - "$T/run3/sandbox-seccomp" <<'PY'
+import os, struct, sys
+d = sys.argv[1]
+for f in os.listdir(d):
+    b = open(os.path.join(d, f), 'rb').read()
+    magic, klen, blen, _ = struct.unpack('<8sIIQ', b[:24])
+    assert f.startswith('seccomp-') and f.endswith('.bpf'), f
+    assert magic == b'SBSCMP01' and len(b) == 24 + klen + blen, f
+PY
+}
+check "after 25 starts killed 2 to 50 ms in, every cache file is whole" whole
 assert_clean
 done_testing

@@ -17,6 +17,11 @@ struct row
 
 static const struct row rows[] = {
   { { "--uid", "0" }, NULL },
+  /* one word, many options: more options than words (a heap overflow, found by fuzzing) */
+  { { "-vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" },
+    NULL },
+  { { "-vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvZ" },
+    "-Z: unknown option" },
   { { "--uid", "4294967294" }, NULL },
   { { "--uid", "4294967295" }, "--uid '4294967295': expected a number from 0 to 4294967294" },
   { { "--uid", "-1" }, "--uid '-1': expected a number from 0 to 4294967294" },

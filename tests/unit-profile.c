@@ -103,6 +103,32 @@ static const struct row rows[] = {
     "@/a.profile",
     { { "a.profile", "# x\nhostname a/b\n" } },
     "@/a.profile:2: --hostname 'a/b': not a valid host name" },
+  { "'help' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nhelp\n" } },
+    "@/a.profile:2: 'help' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'version' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nversion\n" } },
+    "@/a.profile:2: 'version' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'profiles' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nprofiles\n" } },
+    "@/a.profile:2: 'profiles' is for the command line only: in a profile it would end every run "
+    "that includes it" },
+  { "'print-config' is for the command line only",
+    "@/a.profile",
+    { { "a.profile", "hostname a\nprint-config\n" } },
+    "@/a.profile:2: 'print-config' is for the command line only: in a profile it would end every "
+    "run "
+    "that includes it" },
+  { "a command-line-only option in an included profile",
+    "@/a.profile",
+    { { "a.profile", "include b.profile\n" }, { "b.profile", "\n\nversion\n" } },
+    "@/b.profile:3: 'version' is for the command line only: in a profile it would end every "
+    "run that includes it" },
   { "missing value",
     "@/a.profile",
     { { "a.profile", "hostname\n" } },
@@ -312,7 +338,7 @@ main (void)
   setenv ("XDG_RUNTIME_DIR", "/run/user/4242", 1);
   unsetenv ("XDG_DATA_HOME");
 
-  tap_plan ((int) n + 3);
+  tap_plan ((int) n + 6);
   for (size_t i = 0; i < n; i++)
     {
       const struct row *r = &rows[i];
@@ -387,6 +413,32 @@ main (void)
             "the command line's unknown options get the hint too (%s)", err ? err->msg : "");
     config_free (&cfg);
     sb_error_free (&err);
+  }
+  {
+    /* the shipped profiles' folder: a launcher run from its build tree takes its tree's,
+       even when an installed folder exists (an empty one left by an old make uninstall) */
+    char build[600], link[600], installed[600], tree[600], other[600];
+
+    snprintf (build, sizeof build, "%s/build/src", dir);
+    snprintf (link, sizeof link, "%s/link", dir);
+    snprintf (installed, sizeof installed, "%s/share/sandbox/profiles", dir);
+    snprintf (tree, sizeof tree, "%s/tree/profiles", dir);
+    snprintf (other, sizeof other, "%s/bin", dir);
+    write_file ("build/src/", "");
+    write_file ("share/sandbox/profiles/", "");
+    write_file ("bin/", "");
+    (void) !symlink ("build", link);
+    strcat (link, "/src");
+    tap_ok (sb_profiledir_choose (build, build, installed, tree) == tree
+                && sb_profiledir_choose (build, link, installed, tree) == tree,
+            "from its build tree (its path through a symlink too): the tree's profiles, though "
+            "an installed folder exists");
+    tap_ok (sb_profiledir_choose (other, build, installed, tree) == installed
+                && sb_profiledir_choose (NULL, build, installed, tree) == installed,
+            "installed elsewhere: the installed folder");
+    rmdir (installed);
+    tap_ok (sb_profiledir_choose (other, build, installed, tree) == tree,
+            "no installed folder: the tree's");
   }
   {
     char cmd[128];

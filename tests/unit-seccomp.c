@@ -42,6 +42,17 @@ static const struct row rows[] = {
   { "{\"defaultAction\": }", "t.json:1:19: not JSON: unexpected character" },
   { "{\n  " D ",\n  \"syscalls\": [,]\n}", "t.json:3:16: not JSON: unexpected character" },
   { "{" D "} x", "t.json:1:37: not JSON: text after the end of the document" },
+  /* JSON that json-c takes unless strict, and some that it takes even then */
+  { "{" D ", \"syscalls\": [],}", "t.json:1:52: not JSON: unexpected character" },
+  { "{" D ", \"syscalls\": [{\"names\": [\"getpid\",], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+    "t.json:1:70: not JSON: unexpected character" },
+  { "{'defaultAction': 'SCMP_ACT_ERRNO'}", "t.json:1:19: not JSON: unexpected character" },
+  { "{" D ", \"x\": NaN}", "t.json:1:42: not JSON: unexpected character" },
+  { "{" D ", \"x\": -Infinity}", "t.json:1:43: not JSON: unexpected character" },
+  { "{" D ", \"x\": 1.}", "t.json:1:43: not JSON: unexpected character" },
+  { "{" D ", \"x\": \"a\tb\"}", "t.json:1:44: not JSON: unexpected character" },
+  { "{" D ", \"x\": \"\xff\"}", "t.json:1:43: not JSON: invalid utf-8 string" },
+  { "{" D ", \"x\": [1.5e-3, 1E+2, -0, true, false, null, \"\\\" \\u00e9\"]}", NULL },
   { "[]", "t.json: expected a JSON object with \"defaultAction\"" },
   { "{}", "t.json: defaultAction: expected an action such as \"SCMP_ACT_ERRNO\"" },
   { "{\"defaultAction\": \"SCMP_ACT_FOO\"}",
@@ -175,7 +186,7 @@ main (void)
   const char *srcdir = getenv ("srcdir");
   struct sb_seccomp_target t = { 0 };
 
-  tap_plan ((int) n + 8);
+  tap_plan ((int) n + 12);
   for (size_t i = 0; i < n; i++)
     {
       struct sb_error *err = NULL;
@@ -224,6 +235,39 @@ main (void)
                       && run_bpf (&bpf, AUDIT_X86_64, 0x40000000 | 250, 0) == RET_ERRNO (1)
                       && run_bpf (&bpf, AUDIT_I386, 20 /* getpid */, 0) == RET_ALLOW,
                   "default: clone3 ENOSYS; keyctl EPERM on x86_64, i386 and x32");
+        }
+      if (r == 0)
+        {
+          bool ok = true;
+
+          /* socket (41, x32 41 | 0x40000000): AF_ALG 38 and AF_VSOCK 40 refused on x86_64
+             and x32, whatever the high bits; the kernel reads the family as 32 bits */
+          for (uint32_t nr = 41; nr != 0; nr = nr == 41 ? 0x40000000 | 41 : 0)
+            {
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 38) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 40) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 0x100000028) == RET_ERRNO (97);
+              ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, 0xffffffff00000026)
+                    == RET_ERRNO (97);
+              for (uint64_t fam = 0; fam < 64; fam++)
+                if (fam != 38 && fam != 40)
+                  ok &= run_bpf_arg (&bpf, AUDIT_X86_64, (int) nr, 0, fam) == RET_ALLOW;
+            }
+          tap_ok (ok,
+                  "%s: socket AF_ALG and AF_VSOCK give EAFNOSUPPORT on x86_64 and x32, "
+                  "whatever the high bits; families 0 to 63 else allowed",
+                  path);
+          /* i386: socketcall (102) hides the family in memory: its SYS_SOCKET is refused,
+             and the direct socket (359) allows no family it cannot check on socketcall */
+          tap_ok (run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 1) != RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 2 /* bind */) == RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 102, 0, 8 /* socketpair */) == RET_ALLOW
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 40) == RET_ERRNO (97)
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 38) == RET_ERRNO (97)
+                      && run_bpf_arg (&bpf, AUDIT_I386, 359, 0, 2) != RET_ALLOW,
+                  "%s: i386: socketcall (SYS_SOCKET) refused, its other calls allowed; socket "
+                  "refuses AF_VSOCK and AF_ALG",
+                  path);
         }
       sb_error_free (&err);
       sb_seccomp_bpf_free (&bpf);

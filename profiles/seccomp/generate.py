@@ -53,9 +53,9 @@ ALLOW = {
     "signals": """rt_sigaction rt_sigprocmask rt_sigreturn rt_sigsuspend rt_sigpending
         rt_sigtimedwait rt_sigtimedwait_time64 rt_sigqueueinfo rt_tgsigqueueinfo sigaltstack
         sigreturn sigaction signal sigprocmask sigpending sigsuspend""",
-    "network": """socket socketpair bind connect listen accept accept4 getsockname
+    "network": """socketpair bind connect listen accept accept4 getsockname
         getpeername sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg recvmmsg_time64
-        shutdown setsockopt getsockopt send recv socketcall""",
+        shutdown setsockopt getsockopt send recv""",
     "ipc": """shmget shmat shmdt shmctl semget semop semtimedop semtimedop_time64 semctl
         msgget msgsnd msgrcv msgctl ipc mq_open mq_unlink mq_timedsend mq_timedsend_time64
         mq_timedreceive mq_timedreceive_time64 mq_notify mq_getsetattr""",
@@ -80,6 +80,15 @@ DENY = {
 }
 
 CLONE_NEWUSER = 0x10000000
+# Socket families no sandbox needs, each a way out or a large surface (Docker, containerd and
+# podman refuse both): AF_VSOCK is not network-namespaced, so on a VM the hypervisor's
+# services answer even under --net none; AF_ALG is the kernel's crypto API (CVE-2026-31431).
+AF_ALG = 38
+AF_VSOCK = 40
+EAFNOSUPPORT = 97
+# socketcall (i386) passes a call's arguments in memory, where a filter cannot read the
+# family: its SYS_SOCKET answers ENOSYS (the policy's default), the other calls work
+SYS_SOCKET = 1
 TIOCSTI = 0x5412
 TIOCLINUX = 0x541C
 
@@ -134,6 +143,18 @@ def policy(browser):
         rules.append({"comment": "ioctl %#x: terminal injection" % req, "names": ["ioctl"],
                       "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
                       "args": [masked(1, 0xFFFFFFFF, req)]})
+    # socket families: every one but those refused, which answer EAFNOSUPPORT as a kernel
+    # without them would; the kernel reads the family as 32 bits, compare those only
+    for arg in allow_all_but(0, (AF_ALG, AF_VSOCK)):
+        rules.append({"comment": "socket but AF_ALG and AF_VSOCK", "names": ["socket"],
+                      "action": "SCMP_ACT_ALLOW", "args": [arg]})
+    for fam, name in ((AF_ALG, "AF_ALG"), (AF_VSOCK, "AF_VSOCK")):
+        rules.append({"comment": "socket %s: refused" % name, "names": ["socket"],
+                      "action": "SCMP_ACT_ERRNO", "errnoRet": EAFNOSUPPORT,
+                      "args": [masked(0, 0xFFFFFFFF, fam)]})
+    for arg in allow_all_but(0, (SYS_SOCKET,)):
+        rules.append({"comment": "socketcall but SYS_SOCKET", "names": ["socketcall"],
+                      "action": "SCMP_ACT_ALLOW", "args": [arg]})
     # clone3 passes its flags in memory, where a filter cannot read them: ENOSYS makes libc
     # fall back to clone, whose flags we can check
     rules.append({"comment": "clone3: use clone", "names": ["clone3"],

@@ -74,7 +74,7 @@ env -u XDG_RUNTIME_DIR -u DBUS_SESSION_BUS_ADDRESS "$SANDBOX" --memory 1G -- tru
   2>"$T/err" && status=0 || status=$?
 is "neither path: exits 125" "$status" 125
 is "neither path: one line says why, both ways" "$(cat "$T/err")" \
-  "sandbox: cannot apply the limits: no user systemd instance: \$XDG_RUNTIME_DIR is not set (run in a login session, or loginctl enable-linger USER); no delegated cgroup v2 folder: no folder above your cgroup '$own' is yours to write and free of processes (run in a scope with Delegate=yes, or ask for one and pass --cgroup-parent)"
+  "sandbox: cannot apply the limits: no user systemd instance: \$XDG_RUNTIME_DIR is not set (run in a login session, or loginctl enable-linger USER); no delegated cgroup v2 folder: no folder above your cgroup '$own' is yours to write and free of processes (run in a scope with Delegate=yes, or ask for one and pass --cgroup-parent); what works without them: --rlimit as=SIZE, each process's memory"
 # tester2's systemd has no io controller (bookworm's default): cgroup-tests.root.sh ran it
 is "systemd without io delegated: --io-weight exits 125" "$(cat /tmp/root-part/noio.st)" 125
 is "... with one line naming the drop-in" "$(cat /tmp/root-part/noio.err)" \
