@@ -199,9 +199,9 @@ plan_cwd (struct config *cfg, const struct host_ids *ids, const struct protect_f
     return 0; /* bound with the home */
   if (rel != HOME_REL_NONE)
     {
-      log_notice ("the working directory '%s' is not bound: its changes stay inside; "
-                  "run from a project folder or use --bind DIR to keep them",
-                  cfg->cwd);
+      /* its changes are discarded: workdir.c counts them at the end, and says so then */
+      cfg->report_cwd_changes
+          = cfg->persist == NULL && !(rel == HOME_REL_HOME && cfg->home == HOME_PRIVATE);
       return 0;
     }
   /* getcwd's path is canonical: its prefixes are its ancestors */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +69,65 @@ config_env_set (char ***envp, const char *name, const char *value)
   env_apply (envp, &op);
 }
 
+static bool
+strv_has (char *const *v, const char *s)
+{
+  for (; *v != NULL; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+/* Root's PATH, as Debian's login gives it: each .../bin folder of PATH preceded by its
+   .../sbin, unless PATH has it already or the user set PATH (--setenv).  */
+static void
+root_path (struct config *cfg)
+{
+  cleanup_strv char **old = xcalloc (1, sizeof (char *));
+  cleanup_strv char **new = xcalloc (1, sizeof (char *));
+  cleanup_free char *copy = NULL;
+  char *out = NULL, *save = NULL;
+  size_t size = 0;
+  FILE *f;
+
+  for (size_t i = 0; i < cfg->n_env_ops; i++)
+    if (cfg->env_ops[i].name != NULL && strcmp (cfg->env_ops[i].name, "PATH") == 0)
+      return;
+  for (char **e = cfg->envp; *e != NULL && copy == NULL; e++)
+    if (strncmp (*e, "PATH=", 5) == 0)
+      copy = xstrdup (*e + 5);
+  if (copy == NULL)
+    return;
+  for (char *p = strtok_r (copy, ":", &save); p != NULL; p = strtok_r (NULL, ":", &save))
+    strv_push (&old, xstrdup (p));
+  for (char **p = old; *p != NULL; p++)
+    {
+      size_t len = strlen (*p);
+
+      if (len >= 4 && strcmp (*p + len - 4, "/bin") == 0)
+        {
+          char *sbin;
+
+          if (asprintf (&sbin, "%.*ssbin", (int) (len - 3), *p) < 0)
+            oom ();
+          if (strv_has (old, sbin) || strv_has (new, sbin))
+            free (sbin);
+          else
+            strv_push (&new, sbin);
+        }
+      strv_push (&new, xstrdup (*p));
+    }
+  f = open_memstream (&out, &size);
+  if (f == NULL)
+    oom ();
+  for (char **p = new; *p != NULL; p++)
+    fprintf (f, "%s%s", p == new ? "" : ":", *p);
+  if (fclose (f) != 0)
+    oom ();
+  config_env_set (&cfg->envp, "PATH", out);
+  free (out);
+}
+
 int
 config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -83,6 +143,12 @@ config_finish (struct config *cfg, struct sb_error **err)
     cfg->home_dir = path_clean (NULL, getenv ("HOME"));
   else if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
     cfg->home_dir = path_clean (NULL, pw->pw_dir);
+  /* --uid 0 alone is root's group too, as podman's --user 0 */
+  if (cfg->uid_set && cfg->uid == 0 && !cfg->gid_set)
+    {
+      cfg->gid = 0;
+      cfg->gid_set = true;
+    }
   if (!cfg->uid_set)
     cfg->uid = cfg->caller_uid;
   if (!cfg->gid_set)
@@ -106,6 +172,8 @@ config_finish (struct config *cfg, struct sb_error **err)
   for (size_t i = 0; i < cfg->n_env_ops; i++)
     env_apply (&envp, &cfg->env_ops[i]);
   cfg->envp = envp;
+  if (cfg->uid == 0)
+    root_path (cfg);
   /* after the user's environment options: --x11 means the command finds the display */
   if (desktop_prepare (cfg, err) < 0)
     return -1;
@@ -196,6 +264,8 @@ config_free (struct config *cfg)
   free (cfg->dbus_proxy_dir);
   free (cfg->image);
   free (cfg->image_rm);
+  free (cfg->desktop_install);
+  free (cfg->desktop_remove);
   free (cfg->image_import[0]);
   free (cfg->image_import[1]);
   strv_free (cfg->image_env);

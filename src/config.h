@@ -182,8 +182,14 @@ struct config
   bool list_images;      /* --images */
   char *image_rm;        /* --image-rm NAME */
   char *image_import[2]; /* --image-import REF NAME */
+  /* desktop integration (desktop-install.c): actions on the user's menu and PATH */
+  char *desktop_install; /* --desktop-install APP */
+  char *desktop_remove;  /* --desktop-remove APP */
+  bool desktop_list;     /* --desktop-list */
 
   bool verbose;
+  /* --quiet: no notices */
+  bool quiet;
   bool help, version; /* actions: print and exit */
   bool list_profiles, print_config;
 
@@ -212,6 +218,8 @@ struct config
   char *net_helper;     /* the helper's path with --net slirp or pasta (auto is resolved) */
   int net_log_fd;       /* --net-log FILE, opened by egress_config_finish (); else -1 */
   uint64_t caps;        /* the capabilities the command keeps (caps.c) */
+  /* the unbound working directory's changes are counted at the end (workdir.c) */
+  bool report_cwd_changes;
   struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */
   /* derived by desktop_prepare (): what to bind, and the one X11 cookie of the display */
   struct desktop_bind *desktop_binds;

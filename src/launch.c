@@ -31,6 +31,7 @@
 #include "syscalls.h"
 #include "terminal.h"
 #include "util.h"
+#include "workdir.h"
 
 /* Only the user and pid namespaces come with the clone: newuidmap and newgidmap (a setuid
    exec each, most of our start-up) start at once, while pid 1 makes the others (init.c).
@@ -207,6 +208,7 @@ struct waitstate
   struct term_relay term;
   int timer_fd;   /* --timeout; -1: none */
   bool timed_out; /* SIGTERM sent; the next expiry sends SIGKILL */
+  int upper_fd;   /* the ephemeral upper layer, for workdir_report; else -1 */
 };
 
 static int
@@ -237,10 +239,15 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       if (fd < 0 || w->fuse_helper > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, err);
+      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, &w->upper_fd, err);
       if (w->fuse_helper < 0)
         return -1;
       fault_point (FAULT_HELPER);
+      return 0;
+    }
+  if (m.step == SYNC_UPPER_FD && fd >= 0 && w->upper_fd < 0)
+    {
+      w->upper_fd = steal_fd (&fd);
       return 0;
     }
   if (m.step == SYNC_ERROR)
@@ -388,8 +395,9 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w
-      = { .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1 };
+  struct waitstate w = {
+    .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1, .upper_fd = -1
+  };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
   struct term_plan term;
@@ -533,6 +541,10 @@ out:
   procviews_stop (&w.views_pid);
   /* pid 1 is gone: no process uses the overlay any more */
   overlay_fuse_stop (w.fuse_helper);
+  /* everything that could write to the upper layer is gone: count what the command left */
+  if (r == 0)
+    workdir_report (cfg, w.upper_fd);
+  closep (&w.upper_fd);
   net_helper_stop (&net);
   egress_stop (&egress);
   closep (&w.userns_fd);

@@ -8,11 +8,13 @@
 #include "caps.h"
 #include "config.h"
 #include "dbus.h"
+#include "desktop-install.h"
 #include "error.h"
 #include "fault.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
+#include "nested.h"
 #include "options.h"
 #include "profile.h"
 #include "seccomp.h"
@@ -71,6 +73,15 @@ main (int argc, char **argv)
       status = 0;
       goto out;
     }
+  if (cfg.desktop_install != NULL || cfg.desktop_remove != NULL || cfg.desktop_list)
+    {
+      if ((cfg.desktop_remove != NULL && desktop_remove (cfg.desktop_remove, &err) < 0)
+          || (cfg.desktop_install != NULL && desktop_install (&cfg, cfg.desktop_install, &err) < 0)
+          || (cfg.desktop_list && desktop_list (stdout, &err) < 0))
+        goto fail;
+      status = 0;
+      goto out;
+    }
   if (cfg.print_config)
     {
       if (cfg.image != NULL && image_config_finish (&cfg, &err) < 0)
@@ -82,6 +93,8 @@ main (int argc, char **argv)
     }
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
+  else if (cfg.quiet)
+    log_level = LOG_LEVEL_WARNING;
   fault_point (FAULT_OPTIONS);
   /* before anything starts a helper */
   if (launch_hold_fds (&cfg, &err) < 0)
@@ -99,6 +112,7 @@ main (int argc, char **argv)
   fflush (stdout);
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
+  nested_hint (&cfg, status);
   goto out;
 
 fail:

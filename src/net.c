@@ -746,7 +746,13 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
   const char *hostname = cfg->hostname ? cfg->hostname : "sandbox";
   cleanup_free char *hosts = NULL;
   cleanup_free char *resolv = NULL;
+  cleanup_free char *name = NULL;
 
+  /* the uts namespace is ours with every --net: /etc/hostname says its name, not the host's */
+  if (asprintf (&name, "%s\n", hostname) < 0)
+    oom ();
+  if (bind_generated (root_fd, "hostname", name, "etc/hostname", err) < 0)
+    return -1;
   if (cfg->net == NET_HOST)
     return 0;
   hosts = hosts_file (root_fd, hostname);

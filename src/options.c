@@ -601,6 +601,7 @@ const struct sb_option sb_options[] = {
   { "help", 'h', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show this help and exit", set_flag, FIELD (help) },
   { "version", 'V', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "show the version and exit", set_flag, FIELD (version) },
   { "verbose", 'v', OPT_ARG_NONE, NULL, "say what the sandbox does, step by step", set_flag, FIELD (verbose) },
+  { "quiet", 'q', OPT_ARG_NONE, NULL, "print no notices, only warnings and errors", set_flag, FIELD (quiet) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
   { "no-subids", 0, OPT_ARG_NONE, NULL, "map your own uid and gid only, without newuidmap and newgidmap: a faster start", set_flag, FIELD (no_subids) },
@@ -656,6 +657,9 @@ const struct sb_option sb_options[] = {
   { "images", 0, OPT_ARG_NONE, NULL, "list the stored images and exit", set_flag, FIELD (list_images) },
   { "image-import", 0, OPT_ARG_TWO, "REF NAME", "store image REF under NAME and exit", set_image_import, 0 },
   { "image-rm", 0, OPT_ARG_ONE, "NAME", "remove a stored image, and the layers no other image uses, and exit", set_string, FIELD (image_rm) },
+  { "desktop-install", 0, OPT_ARG_ONE, "APP", "make APP's menu entry and its name in ~/.local/bin run it in a sandbox, with -p's profile or the one known for APP, and exit", set_string, FIELD (desktop_install) },
+  { "desktop-remove", 0, OPT_ARG_ONE, "APP", "undo --desktop-install APP, and exit", set_string, FIELD (desktop_remove) },
+  { "desktop-list", 0, OPT_ARG_NONE, NULL, "list the apps --desktop-install set up, and exit", set_flag, FIELD (desktop_list) },
   { "persist", 0, OPT_ARG_ONE, "DIR", "keep the changes in DIR and reuse them next time", set_string, FIELD (persist) },
   { "bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-write", set_mount, 0 },
   { "ro-bind", 0, OPT_ARG_ONE | OPT_REPEAT, "SRC[:DST]", "bind a host path read-only", set_mount, 0 },
@@ -762,6 +766,28 @@ struct pending
   char *args[3];
 };
 
+/* The spellings of podman, bwrap and firejail that users bring along: the hint that names
+   ours, in the words of the typo hint  */
+static const char *
+peer_spelling (const char *name)
+{
+  static const char *const peers[][2] = {
+    { "user", "did you mean '--uid ID --gid ID'?" },  /* podman --user UID[:GID] */
+    { "volume", "did you mean '--bind SRC[:DST]'?" }, /* podman -v SRC:DST */
+    { "env", "did you mean '--setenv NAME VALUE'?" }, /* podman -e NAME=VALUE */
+    { "workdir", "did you mean '--chdir DIR'?" },     /* podman -w DIR */
+    { "private", "did you mean '--home private'?" },  /* firejail --private */
+    { "noprofile", "leave it out: without -p only the default profile applies" }, /* firejail */
+  };
+
+  while (name[0] == '-')
+    name++;
+  for (size_t i = 0; i < sizeof peers / sizeof *peers; i++)
+    if (strcmp (name, peers[i][0]) == 0)
+      return peers[i][1];
+  return NULL;
+}
+
 static int
 unknown_long (const char *bad, size_t len, struct sb_error **err)
 {
@@ -770,6 +796,9 @@ unknown_long (const char *bad, size_t len, struct sb_error **err)
 
   if (name == NULL)
     oom ();
+  hint = peer_spelling (name);
+  if (hint != NULL)
+    return sb_error_set (err, 0, "%s: unknown option (%s)", name, hint);
   hint = options_nearest (name);
   if (hint != NULL)
     return sb_error_set (err, 0, "%s: unknown option (did you mean '--%s'?)", name, hint);

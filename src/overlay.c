@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "log.h"
 #include "overlay.h"
 #include "syscalls.h"
+#include "sync.h"
 #include "util.h"
 
 int
@@ -239,23 +241,39 @@ helper_prepare (const struct config *cfg, int userns_fd, pid_t launcher, int fus
   return 0;
 }
 
+/* In the helper, right before exec: the ephemeral upper layer, to the launcher, which
+   counts the working directory's changes at the end (workdir.c).  Best effort.  */
+static void
+helper_send_upper (const struct config *cfg, int sock)
+{
+  struct sb_error *e = NULL;
+  cleanup_close int fd = -1;
+
+  if (!cfg->report_cwd_changes || cfg->persist != NULL)
+    return;
+  fd = open ("/tmp/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0)
+    (void) sync_send_fd (sock, SYNC_UPPER_FD, fd, &e);
+  sb_error_free (&e);
+}
+
 pid_t
-overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, struct sb_error **err)
+overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, int *ret_upper_fd,
+                    struct sb_error **err)
 {
   pid_t launcher = getpid ();
-  int pipefd[2];
+  int sv[2];
   pid_t pid;
-  char buf[512];
-  ssize_t n;
 
-  /* the helper reports a failure before exec as text; a pipe closed on exec means it runs */
-  if (pipe2 (pipefd, O_CLOEXEC) < 0)
-    return sb_error_set (err, errno, "pipe");
+  /* the helper reports a failure before exec as a SYNC_ERROR, and may pass its upper layer;
+     the socket closed on exec means it runs */
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return sb_error_set (err, errno, "socketpair");
   pid = fork ();
   if (pid < 0)
     {
-      (void) close (pipefd[0]);
-      (void) close (pipefd[1]);
+      (void) close (sv[0]);
+      (void) close (sv[1]);
       return sb_error_set (err, errno, "fork");
     }
   if (pid == 0)
@@ -265,30 +283,44 @@ overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, struct
       char mnt[32];
       int fuse = -1;
 
-      (void) close (pipefd[0]);
+      (void) close (sv[0]);
       sb_signals_default ();
       if (helper_prepare (cfg, userns_fd, launcher, fuse_fd, &opts, &fuse, &e) == 0)
         {
+          helper_send_upper (cfg, sv[1]);
           /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */
           snprintf (mnt, sizeof mnt, "/dev/fd/%d", fuse);
           execl (cfg->fuse_overlayfs, "fuse-overlayfs", "-f", "-o", opts, mnt, (char *) NULL);
           sb_error_set (&e, errno, "run '%s'", cfg->fuse_overlayfs);
         }
-      {
-        cleanup_free char *text = sb_error_text (e);
-        (void) write_all (pipefd[1], text, strlen (text));
-      }
+      sync_send_error (sv[1], e, 125);
       _exit (125);
     }
-  (void) close (pipefd[1]);
-  n = TEMP_FAILURE_RETRY (read (pipefd[0], buf, sizeof buf - 1));
-  (void) close (pipefd[0]);
-  if (n > 0)
+  (void) close (sv[1]);
+  for (;;)
     {
-      buf[n] = '\0';
-      overlay_fuse_stop (pid);
-      return sb_error_set (err, 0, "%s", buf);
+      struct sync_msg m;
+      int fd = -1;
+      int r = sync_recv_fd (sv[0], &m, &fd, err);
+
+      if (r == 0)
+        break;
+      if (r < 0 || m.step == SYNC_ERROR)
+        {
+          if (r > 0)
+            sb_error_set (err, m.errnum, "%s", m.text);
+          if (fd >= 0)
+            (void) close (fd);
+          (void) close (sv[0]);
+          overlay_fuse_stop (pid);
+          return -1;
+        }
+      if (m.step == SYNC_UPPER_FD && fd >= 0 && *ret_upper_fd < 0)
+        *ret_upper_fd = fd;
+      else if (fd >= 0)
+        (void) close (fd);
     }
+  (void) close (sv[0]);
   log_debug ("fuse-overlayfs runs as pid %d", (int) pid);
   return pid;
 }

@@ -26,8 +26,9 @@ int overlay_fuse_check (const struct config *cfg, struct sb_error **err);
    the files it creates as the ids inside), gets a private mount namespace with its own tmpfs
    for the ephemeral upper layer, and stays in the launcher's pid namespace, where the
    sandbox cannot see, signal or trace it.  It dies with the launcher (PR_SET_PDEATHSIG);
-   the launcher kills it when the sandbox ends.  */
-pid_t overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd,
+   the launcher kills it when the sandbox ends.  When cfg->report_cwd_changes,
+   *RET_UPPER_FD (if still -1) gets an fd on its ephemeral upper layer.  */
+pid_t overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, int *ret_upper_fd,
                           struct sb_error **err);
 
 /* Launcher: ends the helper started by overlay_fuse_spawn (no-op for -1).  */

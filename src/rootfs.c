@@ -107,12 +107,32 @@ resolve_dir (const struct host_ids *ids, const char *opt, char **path, struct sb
   return 0;
 }
 
+/* mkdir -p of PATH's missing parents, mode 0700, with the caller's ids: the man page's
+   --persist ~/.local/share/sandbox/dev works on a fresh account.  Existing folders are left
+   as they are.  */
+static int
+make_parents (const char *opt, const char *path, struct sb_error **err)
+{
+  cleanup_free char *p = xstrdup (path);
+
+  for (char *s = p + 1; (s = strchr (s, '/')) != NULL; s++)
+    {
+      *s = '\0';
+      if (mkdir (p, 0700) < 0 && errno != EEXIST)
+        return sb_error_set (err, errno, "--%s '%s': make '%s'", opt, path, p);
+      *s = '/';
+    }
+  return 0;
+}
+
 static int
 prepare_persist (const struct host_ids *ids, struct config *cfg, struct sb_error **err)
 {
   static const char *const subdirs[] = { "upper", "work" };
   cleanup_close int fd = -1;
 
+  if (make_parents ("persist", cfg->persist, err) < 0)
+    return -1;
   /* the folder is the caller's: made here, with the caller's ids, not by root inside */
   if (mkdir (cfg->persist, 0700) < 0 && errno != EEXIST)
     return sb_error_set (err, errno, "--persist '%s'", cfg->persist);
@@ -732,6 +752,34 @@ open_upper_roots (struct rootctx *c, struct sb_error **err)
   return 0;
 }
 
+/* The ephemeral upper layer, to the launcher, which counts the working directory's changes
+   at the end (workdir.c).  Best effort: without it there is no notice.  */
+static void
+send_upper (struct rootctx *c)
+{
+  struct sb_error *e = NULL;
+  cleanup_close int fd = -1;
+
+  if (!c->cfg->report_cwd_changes || c->persist_fd >= 0)
+    return;
+  fd = open (BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || sync_send_fd (c->sock, SYNC_UPPER_FD, fd, &e) < 0)
+    log_debug ("the upper layer is not counted: %s", strerror (e ? e->errnum : errno));
+  sb_error_free (&e);
+}
+
+/* -v: which engine, and why (WHY: auto's reason)  */
+static void
+log_engine (const struct rootctx *c, const char *engine, const char *why)
+{
+  if (c->cfg->overlay != OVERLAY_AUTO)
+    log_debug ("overlay: %s, as --overlay asked", engine);
+  else if (c->engine != OVERLAY_AUTO)
+    log_debug ("overlay: %s, the engine the --persist folder was made with", engine);
+  else
+    log_debug ("overlay: auto chose %s: %s", engine, why);
+}
+
 static int
 setup_lower (struct rootctx *c, struct sb_error **err)
 {
@@ -753,7 +801,11 @@ setup_lower (struct rootctx *c, struct sb_error **err)
          namespace.  For any other id both engines allow the same, and the kernel is
          faster.  */
       if (overlay_fuse_check (cfg, &e) == 0)
-        c->engine = OVERLAY_FUSE;
+        {
+          c->engine = OVERLAY_FUSE;
+          log_debug ("overlay: auto chose fuse-overlayfs: root inside must change the host's "
+                     "files, which the kernel's overlayfs checks against their unmapped owner");
+        }
       else
         log_debug ("%s; root inside cannot change the host's files", e->msg);
       sb_error_free (&e);
@@ -762,6 +814,9 @@ setup_lower (struct rootctx *c, struct sb_error **err)
     {
       if (root_kernel (c, err) == 0)
         {
+          log_engine (c, "the kernel's overlayfs",
+                      "it mounts in this user namespace, and is faster than fuse-overlayfs");
+          send_upper (c);
           c->engine = OVERLAY_KERNEL;
           persist_record (c);
           return 0;
@@ -770,7 +825,8 @@ setup_lower (struct rootctx *c, struct sb_error **err)
       if (c->engine == OVERLAY_KERNEL || (*err)->errnum == 0)
         return -1;
       /* auto: the kernel refused; whatever part was built goes, fuse-overlayfs takes over */
-      log_debug ("%s: %s; using fuse-overlayfs", (*err)->msg, strerror ((*err)->errnum));
+      log_debug ("overlay: auto chose fuse-overlayfs: the kernel refused its overlayfs (%s: %s)",
+                 (*err)->msg, strerror ((*err)->errnum));
       sb_error_free (err);
       if (umount2 (ROOT, MNT_DETACH) < 0 && errno != EINVAL)
         return sb_error_set (err, errno, "detach '%s'", ROOT);
@@ -781,6 +837,8 @@ setup_lower (struct rootctx *c, struct sb_error **err)
         sb_error_prefix (*err, "the kernel refused overlayfs here, and ");
       return -1;
     }
+  if (c->engine != OVERLAY_AUTO)
+    log_engine (c, "fuse-overlayfs", NULL);
   c->engine = OVERLAY_FUSE;
   persist_record (c);
   return 0;

@@ -18,6 +18,7 @@ enum sync_step
   SYNC_NS_READY,      /* child -> launcher: every namespace is made; helpers may join them */
   SYNC_EGRESS_FD,     /* child -> launcher: one of sandbox-egress's sockets (egress.h) */
   SYNC_PTY,           /* child -> launcher: the master of the sandbox's pty (SCM_RIGHTS) */
+  SYNC_UPPER_FD,      /* child -> launcher: the ephemeral upper layer, counted at the end */
 };
 
 struct sync_msg

@@ -1,16 +1,36 @@
 #!/bin/sh
 # Real browsers under -p browser: Firefox and Chromium take a headless screenshot of a page
-# the test serves on the host's loopback; the PNG must show the page's red background.
+# the test serves on the host's loopback; the PNG must show the page's red background.  A
+# cookie a page sets on one start is sent on the next: the browsers' data is kept.
 . "${srcdir:?}/tests/lib.sh"
-plan 7
+plan 11
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
 mkdir -p "$HOME" "$T/www"
 printf '<html><body style="margin:0;background:#ff0000"><h1>sandbox</h1></body></html>\n' >"$T/www/index.html"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server --bind 127.0.0.1 "$port" --directory "$T/www" >/dev/null 2>&1 &
 web=$!
-at_exit 'kill $web 2>/dev/null'
+# the cookie server: /NAME-set sets a cookie for a day; every request's Cookie header is logged
+cport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$cport" "$T/cookies.log" <<'PY' >/dev/null 2>&1 &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(sys.argv[2], "a") as f:
+            f.write("%s %s\n" % (self.path, self.headers.get("Cookie", "-")))
+        self.send_response(200)
+        if self.path.endswith("-set"):
+            self.send_header("Set-Cookie", "sandbox=kept; Max-Age=86400; Path=/")
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><body>cookie</body></html>")
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+cookies=$!
+at_exit 'kill $web $cookies 2>/dev/null'
 wait_for 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+wait_for 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $cport), 1)"
 
 # the colour of the pixel at (x, y) of an 8-bit RGB or RGBA PNG, as rrggbb
 pixel() {
@@ -46,6 +66,7 @@ PY
 for b in firefox-esr chromium; do
   if ! command -v "$b" >/dev/null; then
     not_ok "$b is installed (tests/setup installs it)"; not_ok "$b screenshot"; not_ok "$b pixel"
+    not_ok "$b cookie"; not_ok "$b folder"
     continue
   fi
   case $b in
@@ -58,6 +79,19 @@ for b in firefox-esr chromium; do
   is "$b under -p browser exits 0" "$?" 0
   check "$b wrote its screenshot into the whitelisted Downloads" [ -s "$HOME/Downloads/$b.png" ]
   is "$b's screenshot shows the page served on the host's loopback" "$(pixel "$HOME/Downloads/$b.png" 200 250 2>&1)" ff0000
+  # two starts: the first gets a cookie, the second must send it.  Headless Chromium takes a
+  # throwaway profile unless told: --user-data-dir is the folder a windowed one uses.
+  case $b in
+    firefox-esr) args="--headless --screenshot $HOME/Downloads/c.png"; data=$HOME/.config/mozilla/firefox/profiles.ini ;;
+    chromium) args="--headless --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$HOME/.config/chromium --screenshot=$HOME/Downloads/c.png"; data=$HOME/.config/chromium/Default/Cookies ;;
+  esac
+  for step in set check; do
+    # shellcheck disable=SC2086
+    timeout 180 env -u TMPDIR "$SANDBOX" -p browser --net slirp --net-host-loopback -- "$b" $args "http://10.0.2.2:$cport/$b-$step" >>"$T/$b.log" 2>&1
+  done
+  is "$b sends, on its second start, the cookie a page set on its first" \
+    "$(grep "^/$b-check " "$T/cookies.log" 2>&1)" "/$b-check sandbox=kept"
+  check "$b's data is in the host's folder ($data)" [ -s "$data" ]
 done
 assert_clean
 done_testing
