@@ -11,7 +11,7 @@ trap 'rm -rf "$W" "$T" "/tmp/$mark" "/var/tmp/$mark" "/dev/shm/$mark"' EXIT
 mkdir -p "$W/sock" "$W/proj"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$W/sock/agent"
 
-plan 18
+plan 19
 
 # from DIR, the sandbox writes ./MARK; it must not reach the host's DIR
 from() {
@@ -36,9 +36,10 @@ if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ]; then
 else
   skip "from \$XDG_RUNTIME_DIR" "no XDG_RUNTIME_DIR in this session"
 fi
-(cd / && "$SANDBOX" -- true 2>"$T/err")
-is "from /: not bound" "$(cat "$T/err")" \
-  "sandbox: notice: the working directory '/' is not bound: its changes stay inside; run from a project folder or use --bind DIR to keep them"
+(cd / && "$SANDBOX" --uid 0 -- sh -c "echo x >./$mark" 2>"$T/err")
+is "from /: not bound, and the notice at the end counts the discarded change" "$(cat "$T/err")" \
+  "sandbox: notice: 1 change in the working directory '/' was discarded: it is not bound; run from a project folder or use --bind DIR to keep them"
+check "... and / of the host is unchanged" test ! -e "/$mark"
 (cd "$W/proj" && "$SANDBOX" -- sh -c "echo x >./$mark")
 check "an ordinary folder is still bound read-write" test -e "$W/proj/$mark"
 

@@ -25,8 +25,8 @@ try "HOME with a trailing slash" "$H" "$H/"
 try "HOME with a trailing slash and a dot" "$H" "$H/./"
 try "HOME through a symlink, cd to the real path" "$H" "$W/homelink"
 try "HOME real, cd through the symlink" "$W/homelink" "$H"
-is "... and the notice names the folder" "$(cat "$T/err")" \
-  "sandbox: notice: the working directory '$H' is not bound: its changes stay inside; run from a project folder or use --bind DIR to keep them"
+is "... and the notice at the end names the folder" "$(cat "$T/err")" \
+  "sandbox: notice: 1 change in the working directory '$H' was discarded: it is not bound; run from a project folder or use --bind DIR to keep them"
 (cd "$W/homelink/proj" && HOME=$W/homelink/ "$SANDBOX" -- sh -c 'echo x >built')
 check "a project folder below the home is still bound" test -f "$H/proj/built"
 status=0
