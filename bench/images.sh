@@ -2,7 +2,7 @@
 # bench/images.sh: container images (issue 17), on images made here with no registry.
 #   1. start-up: `sandbox --image NAME true` (a stored image: no unpack, no verification)
 #      against `sandbox --rootfs DIR` of the same tree unpacked, `--image oci:DIR` (which
-#      reads the layout's manifest and config again through sandbox-image), and
+#      runs from the store while the layout's index.json is unchanged since its import), and
 #      `podman run --rm IMAGE true` on the same archive; interleaved (bench/interleave.py).
 #   2. the first import of a larger layer (the host's /usr/lib/gcc and /usr/lib/python3,
 #      gzip) against `tar -xzf` of the same blob, and against tar -xzf followed by sync (an

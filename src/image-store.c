@@ -42,6 +42,39 @@ image_ref_is_source (const char *ref, const char **ret_rest)
 }
 
 char *
+image_source_stamp (const char *ref)
+{
+  const char *rest, *colon;
+  cleanup_free char *file = NULL;
+  struct stat st;
+  char *out;
+
+  if (!image_ref_is_source (ref, &rest))
+    return NULL;
+  colon = strchr (rest, ':');
+  file = colon ? strndup (rest, (size_t) (colon - rest)) : xstrdup (rest);
+  if (file == NULL)
+    oom ();
+  if (strncmp (ref, "oci:", 4) == 0)
+    {
+      char *f;
+
+      if (asprintf (&f, "%s/index.json", file) < 0)
+        oom ();
+      free (file);
+      file = f;
+    }
+  if (stat (file, &st) < 0 || !S_ISREG (st.st_mode))
+    return NULL;
+  if (asprintf (&out, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long) st.st_dev,
+                (unsigned long long) st.st_ino, (long long) st.st_size,
+                (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec)
+      < 0)
+    oom ();
+  return out;
+}
+
+char *
 image_store_path (void)
 {
   const char *xdg = getenv ("XDG_DATA_HOME");
@@ -173,6 +206,7 @@ image_entry_free (struct image_entry *e)
   free (e->digest);
   free (e->config);
   free (e->source);
+  free (e->stamp);
   strv_free (e->layers);
   memset (e, 0, sizeof *e);
 }
@@ -195,6 +229,7 @@ parse_entry (struct json_object *o, struct image_entry *e, struct sb_error **err
   const char *digest = image_json_string (o, "digest");
   const char *config = image_json_string (o, "config");
   const char *source = image_json_string (o, "source");
+  const char *stamp = image_json_string (o, "stamp");
 
   if (name == NULL || !image_digest_valid (digest) || !image_digest_valid (config))
     return sb_error_set (err, 0, "image store: index.json: a bad image entry");
@@ -202,6 +237,7 @@ parse_entry (struct json_object *o, struct image_entry *e, struct sb_error **err
   e->digest = xstrdup (digest);
   e->config = xstrdup (config);
   e->source = xstrdup (source ? source : "");
+  e->stamp = stamp ? xstrdup (stamp) : NULL;
   if (image_json_strv (o, "layers", "image store: index.json", &e->layers, err) < 0)
     return -1;
   if (e->layers == NULL)
@@ -288,6 +324,8 @@ index_to_json (const struct image_index *idx)
       json_object_object_add (o, "digest", json_object_new_string (e->digest));
       json_object_object_add (o, "config", json_object_new_string (e->config));
       json_object_object_add (o, "source", json_object_new_string (e->source ? e->source : ""));
+      if (e->stamp != NULL)
+        json_object_object_add (o, "stamp", json_object_new_string (e->stamp));
       for (char **id = e->layers; id != NULL && *id != NULL; id++)
         json_object_array_add (l, json_object_new_string (*id));
       json_object_object_add (o, "layers", l);

@@ -24,6 +24,7 @@ struct image_entry
   char *digest;  /* the manifest's digest (docker-archive: the config's) */
   char *config;  /* the config blob's digest */
   char *source;  /* the reference it was imported from */
+  char *stamp;   /* image_source_stamp of that source when it was imported, or NULL */
   char **layers; /* diff_ids ("sha256:HEX"), bottom first */
 };
 
@@ -42,6 +43,12 @@ bool image_digest_valid (const char *digest);
 /* True when REF names a source (oci:, oci-archive:, docker-archive:) rather than a stored
    image.  *RET_REST: what follows the transport.  */
 bool image_ref_is_source (const char *ref, const char **ret_rest);
+
+/* What a source REF's file looks like now (the layout's index.json, or the archive):
+   device, inode, size and modification time, or NULL when it cannot be read.  A later start
+   of the same REF whose stamp is unchanged runs the stored image without the helper: the
+   source was verified when imported, and the store is read-only inside every sandbox.  */
+char *image_source_stamp (const char *ref);
 
 /* The store's path; NULL when neither XDG_DATA_HOME nor HOME is set.  */
 char *image_store_path (void);

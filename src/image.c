@@ -492,6 +492,34 @@ out:
   return rc;
 }
 
+/* Whether the source REF (canonical) was imported under its own name and has not changed
+   since: its second start then needs no helper, as a stored name's does.  */
+static bool
+source_unchanged (const char *ref)
+{
+  cleanup_close int store = -1;
+  cleanup_close int lock = -1;
+  cleanup_free char *now = image_source_stamp (ref);
+  struct sb_error *e = NULL;
+  struct image_index idx = { 0 };
+  const struct image_entry *found;
+  bool same = false;
+
+  if (now == NULL)
+    return false;
+  store = image_store_open (false, &e);
+  if (store >= 0)
+    lock = image_store_lock (store, LOCK_SH, &e);
+  if (lock >= 0 && image_index_read (store, &idx, &e) == 0)
+    {
+      found = image_index_find (&idx, ref);
+      same = found != NULL && found->stamp != NULL && strcmp (found->stamp, now) == 0;
+    }
+  sb_error_free (&e);
+  image_index_free (&idx);
+  return same;
+}
+
 int
 image_config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -505,9 +533,13 @@ image_config_finish (struct config *cfg, struct sb_error **err)
   r->name = canonical_ref (cfg->image, err);
   if (r->name == NULL)
     return -1;
-  if (image_ref_is_source (cfg->image, NULL)
-      && run_helper (cfg, "import", r->name, r->name, err) < 0)
-    return -1;
+  if (image_ref_is_source (cfg->image, NULL))
+    {
+      if (source_unchanged (r->name))
+        log_debug ("image '%s': unchanged since its import, run from the store", r->name);
+      else if (run_helper (cfg, "import", r->name, r->name, err) < 0)
+        return -1;
+    }
   if (load_image (cfg, r, err) < 0)
     return -1;
   return apply_config (cfg, r, err);

@@ -36,6 +36,7 @@ struct import
   int *tmp_fds;     /* and an fd holding the folder's flock */
   uint64_t *sizes;
   bool flat_ids;
+  char *stamp; /* the source as it was before it was read (image_source_stamp) */
   /* progress */
   struct timespec start, last;
   uint64_t total, done;
@@ -330,6 +331,7 @@ commit (struct import *im, const char *name, const char *ref, struct sb_error **
   entry.digest = xstrdup (im->src.manifest_digest);
   entry.config = xstrdup (im->src.config_digest);
   entry.source = xstrdup (ref);
+  entry.stamp = im->stamp != NULL ? xstrdup (im->stamp) : NULL;
   entry.layers = xcalloc (1, sizeof (char *));
   for (size_t i = 0; i < im->src.n_layers; i++)
     strv_push (&entry.layers, xstrdup (im->src.layers[i].diff_id));
@@ -400,6 +402,8 @@ do_import (const char *ref, const char *name, struct sb_error **err)
   clock_gettime (CLOCK_MONOTONIC, &im.start);
   im.tty = isatty (STDERR_FILENO);
   im.flat_ids = flat_id_map ();
+  /* taken first: a source changed while it is read gets a new stamp, and a new import */
+  im.stamp = image_source_stamp (ref);
   if (image_source_open (ref, &im.src, err) < 0)
     goto out;
   im.store = image_store_open (true, err);
@@ -433,6 +437,7 @@ out:
   free (im.tmp_fds);
   free (im.want);
   free (im.sizes);
+  free (im.stamp);
   image_source_free (&im.src);
   closep (&im.tmp);
   closep (&im.store);

@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 53
+plan 57
 
 if ! [ -x /bin/busybox ] || ! command -v python3 >/dev/null; then
   for i in $(seq 53); do skip "image test $i" "busybox-static or python3 missing"; done
@@ -79,6 +79,19 @@ run_sb --image "oci:$T/img1" --read-only
 is "--image with --read-only (one layer only) is refused" "$status" 125
 run_sb $(mark) --image "oci:$T/img1" -- id -G
 is "the image's user has no supplementary group of the caller's" "$(cat "$T/out")" 1000
+
+# ---------------------------------------------------------------- a source run again
+cp -a "$T/img2" "$T/img3"
+run_sb $(mark) --image "oci:$T/img3" -- cat /second.txt
+is "a source runs straight from its folder" "$(cat "$T/out")" "the second image"
+run_sb $(mark) -v --image "oci:$T/img3" -- cat /second.txt
+check "an unchanged source starts from the store, without a new import" \
+  grep -q "unchanged since its import" "$T/err"
+rm -rf "$T/img3" && cp -a "$T/img1" "$T/img3"
+run_sb $(mark) -v --image "oci:$T/img3" -- sh -c 'test -e /second.txt || echo first'
+is "a source replaced since its import is imported again" "$(cat "$T/out")" first
+check "... and says nothing of the store" sh -c '! grep -q "unchanged since its import" "$1"' sh "$T/err"
+"$SANDBOX" --image-rm "oci:$T/img3"
 
 # ---------------------------------------------------------------- the store
 layers() { find "$S/layers" -mindepth 1 -maxdepth 1 | wc -l; }
