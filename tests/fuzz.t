@@ -23,7 +23,19 @@ if [ -n "$why" ]; then
 fi
 
 # a make of our own: the one running the tests does not share its jobs with us
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$builddir" fuzz-build >"$T/build.log" 2>&1
+# sanitizer builds are slow on a loaded machine: a line every 20 s tells tests/bounded that
+# the test is alive, and timeout bounds the build itself
+timeout 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$builddir" fuzz-build \
+  >"$T/build.log" 2>&1 &
+build=$!
+at_exit 'kill $build 2>/dev/null'
+n=0
+while kill -0 "$build" 2>/dev/null; do
+  sleep 1
+  n=$((n + 1))
+  [ $((n % 20)) -ne 0 ] || echo "# building the fuzz targets: ${n} s"
+done
+wait "$build"
 st=$?
 is "the fuzz targets build" "$st" 0
 [ "$st" = 0 ] || { diag "$(tail -20 "$T/build.log")"; exit 1; }
