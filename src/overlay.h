@@ -1,22 +1,28 @@
-/* overlay.h: the copy-on-write engines: the kernel's overlayfs mounted inside the user
-   namespace, and the fuse-overlayfs helper, which runs outside the sandbox's pid namespace.  */
+/* overlay.h: the lower tree of the new root and its copy-on-write engines: the kernel's
+   overlayfs mounted inside the user namespace (overlay-kernel.c), and the fuse-overlayfs
+   helper, which runs outside the sandbox's pid namespace (overlay-fuse.c).  overlay.c
+   chooses.  */
 #pragma once
 
 #include <sys/types.h>
 
 struct config;
+struct overlay_ctx;
 struct sb_error;
 
-/* Setup process.  Mounts the kernel's overlayfs on TARGET: LOWERS is a ':'-joined list, top
-   first; UPPER and WORK are folders on one file system.  errnum tells why the kernel
-   refused (EPERM, EINVAL: no overlayfs for this tree in a user namespace).  */
-int overlay_mount_kernel (const char *target, const char *lowers, const char *upper,
-                          const char *work, struct sb_error **err);
+/* pid 1, before the pool's tmpfs covers the host's /tmp: opens the lower tree, the layers
+   and the persist folder, and reads the host's mount table.  It creates nothing (the user
+   namespace may have no maps yet).  NULL on failure.  */
+struct overlay_ctx *overlay_open (const struct config *cfg, int sock, struct sb_error **err);
+void overlay_close (struct overlay_ctx *c);
 
-/* Setup process.  Checks that the helper and /dev/fuse are usable, opens /dev/fuse and mounts
-   a FUSE file system on TARGET.  Returns the device fd: the launcher's helper serves it.
-   Requests on TARGET wait until the helper answers.  */
-int overlay_mount_fuse (const struct config *cfg, const char *target, struct sb_error **err);
+/* pid 1, as uid 0 of the mapped user namespace, with the pool mounted: the lower tree on
+   the pool's "root" folder, through the engine chosen here (with fuse-overlayfs it sends
+   the launcher a SYNC_FUSE_FD over the socket given to overlay_open).  */
+int overlay_setup (struct overlay_ctx *c, struct sb_error **err);
+
+/* The pool's folder that overlay_setup fills: the new root.  */
+const char *overlay_root_path (void);
 
 /* Launcher, when the engine may be fuse: the helper is installed and /dev/fuse is usable.  */
 int overlay_fuse_check (const struct config *cfg, struct sb_error **err);
