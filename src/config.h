@@ -63,6 +63,13 @@ enum dbus_mode
   DBUS_OPEN,
 };
 
+enum subids_mode
+{
+  SUBIDS_AUTO, /* the ranges only when something inside can use them (idmap.c) */
+  SUBIDS_YES,  /* --subids: the ranges always */
+  SUBIDS_NO,   /* --no-subids: one id, always */
+};
+
 enum overlay_engine
 {
   OVERLAY_AUTO,   /* kernel where it works, else fuse-overlayfs */
@@ -119,7 +126,7 @@ struct config
 
   bool uid_set, gid_set;
   unsigned uid, gid; /* ids inside; default: the caller's own */
-  bool no_subids;    /* a one-id map even where the caller has subordinate ranges */
+  enum subids_mode subids; /* --subids, --no-subids: the later wins */
 
   char *hostname;
   char *chdir;

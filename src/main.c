@@ -11,6 +11,7 @@
 #include "desktop-install.h"
 #include "error.h"
 #include "fault.h"
+#include "idmap.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
@@ -88,6 +89,7 @@ main (int argc, char **argv)
         goto fail;
       profile_print_config (&cfg, stdout);
       image_print_config (&cfg, stdout);
+      idmap_print_config (&cfg, stdout);
       status = 0;
       goto out;
     }

@@ -57,11 +57,12 @@ mount_fuse (const struct config *cfg, const char *target, struct sb_error **err)
   if (fd < 0)
     return sb_error_set (err, errno, "open '/dev/fuse'");
   /* allow_other: the command may run as another id than the mounter; default_permissions:
-     the kernel checks modes, fuse-overlayfs (root inside) would allow everything */
+     the kernel checks modes, fuse-overlayfs (root inside) would allow everything.  The
+     owner is our own id here: 0 is unmapped in a one-id map.  */
   if (asprintf (&opts,
-                "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,"
+                "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other,"
                 "default_permissions",
-                fd)
+                fd, (unsigned) geteuid (), (unsigned) getegid ())
       < 0)
     oom ();
   if (mount ("fuse-overlayfs", target, "fuse.fuse-overlayfs", MS_NOSUID | MS_NODEV, opts) < 0)
@@ -150,10 +151,16 @@ helper_enter (int userns_fd, pid_t launcher, struct sb_error **err)
 {
   if (setns (userns_fd, CLONE_NEWUSER) < 0)
     return sb_error_set (err, errno, "fuse-overlayfs helper: join the user namespace");
-  /* root inside: fuse-overlayfs then creates files as the ids the requests carry */
+  /* root inside: fuse-overlayfs then creates files as the ids the requests carry.  A
+     one-id map has no root: the caller's own id inside is the only one files can have,
+     and the capabilities setns gave stay across exec as ambient ones.  */
   (void) setgroups (0, NULL);
   if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: become root inside");
+    {
+      if (errno != EINVAL)
+        return sb_error_set (err, errno, "fuse-overlayfs helper: become root inside");
+      sb_caps_keep_across_exec ();
+    }
   /* the id change cleared it: set it now, then catch a launcher that died before */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != launcher)
     return sb_error_set (err, 0, "the launcher went away");
