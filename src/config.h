@@ -125,7 +125,7 @@ struct config
   char **argv; /* the command; NULL: the user's shell */
 
   bool uid_set, gid_set;
-  unsigned uid, gid; /* ids inside; default: the caller's own */
+  unsigned uid, gid;       /* ids inside; default: the caller's own */
   enum subids_mode subids; /* --subids, --no-subids: the later wins */
 
   char *hostname;

@@ -6,8 +6,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <linux/capability.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -118,10 +118,14 @@ static const struct
   int cap;
   const char *name;
 } id_caps[] = {
-  { CAP_CHOWN, "CAP_CHOWN" },   { CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE" },
-  { CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" }, { CAP_FOWNER, "CAP_FOWNER" },
-  { CAP_FSETID, "CAP_FSETID" }, { CAP_SETGID, "CAP_SETGID" },
-  { CAP_SETUID, "CAP_SETUID" }, { CAP_SETFCAP, "CAP_SETFCAP" },
+  { CAP_CHOWN, "CAP_CHOWN" },
+  { CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE" },
+  { CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
+  { CAP_FOWNER, "CAP_FOWNER" },
+  { CAP_FSETID, "CAP_FSETID" },
+  { CAP_SETGID, "CAP_SETGID" },
+  { CAP_SETUID, "CAP_SETUID" },
+  { CAP_SETFCAP, "CAP_SETFCAP" },
 };
 
 static bool

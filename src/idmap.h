@@ -31,8 +31,8 @@ struct idmap
 /* Why the sandbox gets the caller's subordinate ranges (a phrase for -v and
    --print-config; BUF may hold it), or NULL when a one-id map serves: --uid or --gid other
    than the caller's, an image, --cap-add of a capability that changes or uses ids, --net
-   slirp, --overlay fuse, a --rootfs or --layer with files of the subordinate ids, --subids.  --no-subids
-   wins over all of them, and the later of --subids and --no-subids over the other.  */
+   slirp, --overlay fuse, a --rootfs or --layer with files of the subordinate ids, --subids.
+   --no-subids wins over all of them, and the later of --subids and --no-subids over the other.  */
 const char *idmap_why_ranges (const struct config *cfg, char *buf, size_t len);
 /* --print-config's line on the map.  */
 void idmap_print_config (const struct config *cfg, FILE *f);
