@@ -20,6 +20,7 @@
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
+#include "helper.h"
 #include "idmap.h"
 #include "init.h"
 #include "launch.h"
@@ -198,9 +199,9 @@ struct waitstate
   const struct config *cfg;
   int userns_fd; /* the sandbox's user namespace, for fuse-overlayfs; -1 when not opened */
   const struct cgroup *cg;
-  pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
+  struct helper views; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
-  pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
+  struct helper fuse; /* fuse-overlayfs, in our pid namespace */
   bool reaped, eof, exited;
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
@@ -223,10 +224,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       w->eof = true;
       return r;
     }
-  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views_pid <= 0)
+  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views.pid <= 0)
     {
       /* pid 1 waits in the kernel for a server that will not come */
-      if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
+      if (procviews_start (w->cfg, w->cg, fd, &w->views, err) < 0)
         (void) kill (w->pid, SIGKILL);
       else
         fault_point (FAULT_HELPER);
@@ -236,11 +237,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
     {
-      if (fd < 0 || w->fuse_helper > 0)
+      if (fd < 0 || w->fuse.pid > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, &w->upper_fd, err);
-      if (w->fuse_helper < 0)
+      if (overlay_fuse_start (w->cfg, w->userns_fd, fd, &w->fuse, &w->upper_fd, err) < 0)
         return -1;
       fault_point (FAULT_HELPER);
       return 0;
@@ -395,9 +395,13 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = {
-    .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1, .upper_fd = -1
-  };
+  struct waitstate w = { .cfg = cfg,
+                         .cg = &cg,
+                         .views = HELPER_INIT,
+                         .fuse = HELPER_INIT,
+                         .userns_fd = -1,
+                         .timer_fd = -1,
+                         .upper_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
   struct term_plan term;
@@ -538,9 +542,9 @@ kill:
 out:
   /* the sandbox's last output, and the terminal as it was, on every way out */
   terminal_relay_end (&w.term);
-  procviews_stop (&w.views_pid);
+  procviews_stop (&w.views);
   /* pid 1 is gone: no process uses the overlay any more */
-  overlay_fuse_stop (w.fuse_helper);
+  overlay_fuse_stop (&w.fuse);
   /* everything that could write to the upper layer is gone: count what the command left */
   if (r == 0)
     workdir_report (cfg, w.upper_fd);

@@ -8,6 +8,7 @@
 
 struct cgroup;
 struct config;
+struct helper;
 struct sb_error;
 
 /* Limits asked, a cgroup to read them from, and not --proc-views no.  */
@@ -19,10 +20,10 @@ int procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err
    the launcher (SYNC_PROCVIEWS), binds its files over the real ones, detaches the mount.  */
 int procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_error **err);
 
-/* Launcher: starts the server on FUSE_FD for the cgroup CG; *ret_pid to procviews_stop.  */
-int procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, pid_t *ret_pid,
-                     struct sb_error **err);
+/* Launcher: starts the server on FUSE_FD for the cgroup CG (helper.c).  */
+int procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd,
+                     struct helper *h, struct sb_error **err);
 /* Launcher: with --cpus N, pid PID may run on N CPUs only, so nproc agrees with the view.  */
 int procviews_limit_cpus (const struct config *cfg, pid_t pid, struct sb_error **err);
-/* Launcher: ends the server (SIGKILL; its requests died with the mount namespace).  */
-void procviews_stop (pid_t *pid);
+/* Launcher: ends the server; safe to repeat.  */
+void procviews_stop (struct helper *h);
