@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "helper.h"
+
 struct config;
 struct sb_error;
 
@@ -58,14 +60,14 @@ int egress_open_inside (const struct config *cfg, int sock, struct sb_error **er
 /* The launcher's handle on the helper.  */
 struct egress_helper
 {
-  pid_t pid;            /* 0: none */
+  struct helper proc;
   int fds[EGRESS_NFDS]; /* from pid 1, until the helper has them */
   int ready_fd;         /* the helper writes "1" once its rules are in, or why it failed */
   bool drain;           /* --net-log: let it log what is queued before it ends */
 };
 #define EGRESS_HELPER_INIT                                                                         \
   {                                                                                                \
-    0, { -1, -1, -1, -1 }, -1, false                                                               \
+    HELPER_INIT, { -1, -1, -1, -1 }, -1, false                                                     \
   }
 
 /* Launcher, right before it waits for SYNC_NS_READY: receives pid 1's sockets.  */
