@@ -22,7 +22,6 @@
 #include "error.h"
 #include "helper.h"
 #include "log.h"
-#include "sync.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ parsing */
@@ -297,11 +296,12 @@ open_dns (int type, struct sb_error **err)
 }
 
 int
-egress_open_inside (const struct config *cfg, int sock, struct sb_error **err)
+egress_open_inside (const struct config *cfg, int ret_fds[EGRESS_NFDS], struct sb_error **err)
 {
   int fds[EGRESS_NFDS] = { -1, -1, -1, -1 };
-  int r = -1;
 
+  for (int i = 0; i < EGRESS_NFDS; i++)
+    ret_fds[i] = -1;
   if (!egress_wanted (cfg))
     return 0;
   /* netfilter netlink checks the opener's credentials: ours hold CAP_NET_ADMIN here */
@@ -311,61 +311,25 @@ egress_open_inside (const struct config *cfg, int sock, struct sb_error **err)
       if (fds[i] < 0)
         {
           sb_error_set (err, errno, "--allow-host: a netfilter netlink socket");
-          goto out;
+          goto fail;
         }
     }
   fds[2] = open_dns (SOCK_DGRAM, err);
   if (fds[2] < 0)
-    goto out;
+    goto fail;
   fds[3] = open_dns (SOCK_STREAM, err);
   if (fds[3] < 0)
-    goto out;
+    goto fail;
   for (int i = 0; i < EGRESS_NFDS; i++)
-    if (sync_send_fd (sock, SYNC_EGRESS_FD, fds[i], err) < 0)
-      goto out;
-  r = 0;
-out:
-  /* the launcher holds them now: nothing of the sandbox keeps a copy */
+    ret_fds[i] = fds[i];
+  return 0;
+fail:
   for (int i = 0; i < EGRESS_NFDS; i++)
     closep (&fds[i]);
-  return r;
+  return -1;
 }
 
 /* ------------------------------------------------------------------ the launcher */
-
-int
-egress_expect_fds (const struct config *cfg, int sock, struct egress_helper *h,
-                   struct sb_error **err)
-{
-  if (!egress_wanted (cfg))
-    return 0;
-  for (int i = 0; i < EGRESS_NFDS; i++)
-    {
-      struct sync_msg m;
-      int fd = -1, r = sync_recv_fd (sock, &m, &fd, err);
-
-      if (r < 0)
-        return -1;
-      if (r == 0)
-        return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
-      if (m.step == SYNC_ERROR)
-        {
-          m.text[sizeof m.text - 1] = '\0';
-          closep (&fd);
-          sb_error_set (err, m.errnum, "%s", m.text);
-          (*err)->status = m.status;
-          return -1;
-        }
-      if (m.step != SYNC_EGRESS_FD || fd < 0)
-        {
-          closep (&fd);
-          return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                               SYNC_EGRESS_FD);
-        }
-      h->fds[i] = fd;
-    }
-  return 0;
-}
 
 static char **
 helper_argv (const struct config *cfg, const char *path)

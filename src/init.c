@@ -288,7 +288,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   struct sb_error *err = NULL;
   struct rootctx *root = NULL;
   sigset_t set;
-  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1;
+  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1, egress_fds[EGRESS_NFDS];
   pid_t cmd;
 
   /* the launcher's death kills us, and with us every process of the sandbox; if it died
@@ -312,8 +312,16 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
     if (sethostname (name, strlen (name)) < 0)
       fail_errno (sock, "sethostname");
   }
-  if (net_setup_inside (cfg, &err) < 0 || egress_open_inside (cfg, sock, &err) < 0)
+  if (net_setup_inside (cfg, &err) < 0 || egress_open_inside (cfg, egress_fds, &err) < 0)
     fail (sock, err, 125);
+  /* the launcher holds them now: nothing of the sandbox keeps a copy */
+  for (int i = 0; i < EGRESS_NFDS; i++)
+    if (egress_fds[i] >= 0)
+      {
+        if (sync_send_fd (sock, SYNC_EGRESS_FD, egress_fds[i], &err) < 0)
+          _exit (125);
+        (void) close (egress_fds[i]);
+      }
   /* the network helper joins our namespaces only now: before, they were the host's */
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
@@ -342,8 +350,16 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (desktop_open (cfg, &err) < 0 || rootfs_setup (steal_ptr (&root), &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
-  if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
+  if (procviews_mount (cfg, fuse_fd, &err) < 0)
     fail (sock, err, 125);
+  if (fuse_fd >= 0)
+    {
+      if (sync_send_fd (sock, SYNC_PROCVIEWS, fuse_fd, &err) < 0)
+        _exit (125);
+      (void) close (fuse_fd);
+      if (procviews_bind (cfg, &err) < 0)
+        fail (sock, err, 125);
+    }
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);
   for (const int *s = init_forwarded_signals; *s; s++)

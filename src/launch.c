@@ -128,22 +128,6 @@ clone_error (int e, struct sb_error **err)
   return sb_error_set (err, e, "create a user namespace: %s", advice);
 }
 
-/* A helper fails when the child died under it: the child's own SYNC_ERROR, already
-   queued, is the real reason.  */
-static void
-prefer_child_error (int sock, struct sb_error **err)
-{
-  struct sync_msg m;
-
-  if (TEMP_FAILURE_RETRY (recv (sock, &m, sizeof m, MSG_DONTWAIT)) != (ssize_t) sizeof m
-      || m.step != SYNC_ERROR)
-    return;
-  m.text[sizeof m.text - 1] = '\0';
-  sb_error_free (err);
-  sb_error_set (err, m.errnum, "%s", m.text);
-  (*err)->status = m.status;
-}
-
 /* The sandbox's user namespace (for the helpers that join it: fuse-overlayfs, slirp4netns,
    pasta) and network namespace (for the network helper), opened while pid 1 waits for
    SYNC_MAPS_DONE.  Once released, pid 1 is not dumpable: no process of the user, outside
@@ -170,28 +154,34 @@ open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_ne
   return 0;
 }
 
-/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
+/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  With the
+   allowlist, its sockets for sandbox-egress come first.  */
 static int
-expect_namespaces (int sock, struct sb_error **err)
+expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egress,
+                   struct sb_error **err)
 {
-  struct sync_msg m;
-  int r = sync_recv (sock, &m, err);
+  size_t n = 0;
 
-  if (r < 0)
-    return -1;
-  if (r == 0)
-    return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
-  if (m.step == SYNC_ERROR)
+  for (;;)
     {
-      m.text[sizeof m.text - 1] = '\0';
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
+      struct sync_msg m;
+      int fd = -1, r = sync_recv (sock, &m, &fd, err);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
+      if (m.step == SYNC_EGRESS_FD && fd >= 0 && n < EGRESS_NFDS && egress_wanted (cfg))
+        {
+          egress->fds[n++] = fd;
+          continue;
+        }
+      closep (&fd);
+      if (m.step != SYNC_NS_READY || n != (egress_wanted (cfg) ? EGRESS_NFDS : 0))
+        return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
+                             SYNC_NS_READY);
+      return 0;
     }
-  if (m.step != SYNC_NS_READY)
-    return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                         SYNC_NS_READY);
-  return 0;
 }
 
 struct waitstate
@@ -217,8 +207,9 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
 {
   struct sync_msg m;
   cleanup_close int fd = -1;
-  int r = sync_recv_fd (sock, &m, &fd, err);
+  int r = sync_recv (sock, &m, &fd, err);
 
+  /* a SYNC_ERROR ends the stream too: pid 1 exits after it */
   if (r <= 0)
     {
       w->eof = true;
@@ -249,12 +240,6 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     {
       w->upper_fd = steal_fd (&fd);
       return 0;
-    }
-  if (m.step == SYNC_ERROR)
-    {
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
     }
   if (m.step == SYNC_EXITED)
     {
@@ -475,19 +460,18 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
      a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
      its sockets before it has its maps */
-  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
+  if (expect_namespaces (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
     goto kill;
   fault_point (FAULT_IDMAP_STARTED);
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0
-      || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
+  if (open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
   net.userns_fd = w.userns_fd;
   fault_point (FAULT_NS_READY);
@@ -495,7 +479,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
       /* pid 1 fails early too (rootfs_open): its reason is queued */
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   log_debug ("id maps written");
@@ -505,7 +489,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
       || egress_wait (&egress, err) < 0)
     {
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */

@@ -19,7 +19,6 @@
 #include "helper.h"
 #include "log.h"
 #include "procviews.h"
-#include "sync.h"
 #include "util.h"
 
 /* the server's file names, and where each goes */
@@ -60,24 +59,27 @@ procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err)
 }
 
 int
-procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_error **err)
+procviews_mount (const struct config *cfg, int fuse_fd, struct sb_error **err)
 {
-  cleanup_close int fd = steal_fd (fuse_fd);
   char opts[128];
 
-  if (!procviews_wanted (cfg) || fd < 0)
+  if (!procviews_wanted (cfg) || fuse_fd < 0)
     return 0;
   if (mkdir (STAGE, 0700) < 0)
     return sb_error_set (err, errno, "/proc views: mkdir '%s'", STAGE);
   /* allow_other: the command's uid is not the mount's owner (root of the namespace) */
-  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
+  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse_fd);
   if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, opts)
       < 0)
     return sb_error_set (err, errno, "/proc views: mount fuse (--proc-views no turns them off)");
-  /* the server holds the only copy from here: if it dies, reads fail instead of hanging */
-  if (sync_send_fd (sock, SYNC_PROCVIEWS, fd, err) < 0)
-    return -1;
-  (void) close (steal_fd (&fd));
+  return 0;
+}
+
+int
+procviews_bind (const struct config *cfg, struct sb_error **err)
+{
+  if (!procviews_wanted (cfg))
+    return 0;
   for (size_t i = 0; i < sizeof views / sizeof *views; i++)
     {
       char src[128];
