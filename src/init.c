@@ -28,6 +28,7 @@
 #include "error.h"
 #include "init.h"
 #include "log.h"
+#include "mounts.h"
 #include "net.h"
 #include "procviews.h"
 #include "protect.h"
@@ -282,6 +283,48 @@ reap_loop (const struct config *cfg, int sock, pid_t cmd, int sfd)
     }
 }
 
+/* The new root, in this order, as uid 0 of the mapped user namespace; then pivot_root into
+   it.  ROOT is rootfs_open's, from before the maps; it is freed here.  */
+static void
+build_root (const struct config *cfg, int sock, struct rootctx *root)
+{
+  struct sb_error *err = NULL;
+  int fd;
+
+  /* 1. the lower tree, on the pool's tmpfs: the host's or --rootfs, --layer, the overlay */
+  if (rootfs_build_lower (root, &err) < 0)
+    fail (sock, err, 125);
+  /* fuse-overlayfs must serve the root before anything below reads it */
+  fd = rootfs_take_fuse_fd (root);
+  if (fd >= 0 && sync_send_fd (sock, SYNC_FUSE_FD, fd, &err) < 0)
+    _exit (125);
+  closep (&fd);
+  /* the ephemeral upper layer, for the working directory's notice: best effort */
+  fd = rootfs_take_upper_fd (root);
+  if (fd >= 0 && sync_send_fd (sock, SYNC_UPPER_FD, fd, &err) < 0)
+    {
+      log_debug ("the upper layer is not counted: %s", strerror (err->errnum));
+      sb_error_free (&err);
+    }
+  closep (&fd);
+  /* 2. fresh /proc, /sys, /dev, /tmp, /run and the kernel's sensitive files */
+  if (mounts_setup_pseudo (rootfs_root_fd (root), &err) < 0)
+    fail (sock, err, 125);
+  /* 3. the desktop's sockets and devices, on the fresh /tmp, /run and /dev */
+  if (desktop_setup (cfg, rootfs_root_fd (root), &err) < 0)
+    fail (sock, err, 125);
+  /* 4. the user's --bind, --tmpfs and --mask: they may still cover the desktop's */
+  if (rootfs_mount_user (root, &err) < 0)
+    fail (sock, err, 125);
+  /* 5. the network's /etc/resolv.conf, /etc/hosts and friends */
+  if (net_setup_files (cfg, rootfs_root_fd (root), &err) < 0)
+    fail (sock, err, 125);
+  /* 6. pivot_root; the old root detached */
+  if (rootfs_pivot (root, &err) < 0)
+    fail (sock, err, 125);
+  rootfs_close (root);
+}
+
 _Noreturn void
 init_main (const struct config *cfg, const struct term_plan *term, int sock)
 {
@@ -326,7 +369,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
   /* the work that reads only, while the helpers still run: it overlaps theirs */
-  root = rootfs_open (cfg, sock, &err);
+  root = rootfs_open (cfg, &err);
   if (root == NULL)
     fail (sock, err, 125);
   if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
@@ -347,8 +390,9 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   log_debug ("maps done; building the root");
   if (procviews_open (cfg, &fuse_fd, &err) < 0)
     fail (sock, err, 125);
-  if (desktop_open (cfg, &err) < 0 || rootfs_setup (steal_ptr (&root), &err) < 0)
+  if (desktop_open (cfg, &err) < 0)
     fail (sock, err, 125);
+  build_root (cfg, sock, steal_ptr (&root));
   log_debug ("root built");
   if (procviews_mount (cfg, fuse_fd, &err) < 0)
     fail (sock, err, 125);

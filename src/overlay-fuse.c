@@ -25,7 +25,6 @@
 #include "log.h"
 #include "overlay-internal.h"
 #include "overlay.h"
-#include "sync.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -78,15 +77,10 @@ mount_fuse (const struct config *cfg, const char *target, struct sb_error **err)
 int
 overlay_fuse_root (struct overlay_ctx *c, struct sb_error **err)
 {
+  /* the launcher starts fuse-overlayfs on it (init.c sends it); until then requests on
+     OVERLAY_ROOT wait */
   c->fuse_fd = mount_fuse (c->cfg, OVERLAY_ROOT, err);
-  if (c->fuse_fd < 0)
-    return -1;
-  /* the launcher starts fuse-overlayfs on it; until then requests on OVERLAY_ROOT wait */
-  if (sync_send_fd (c->sock, SYNC_FUSE_FD, c->fuse_fd, err) < 0)
-    return -1;
-  (void) close (c->fuse_fd);
-  c->fuse_fd = -1;
-  return 0;
+  return c->fuse_fd < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- the helper */

@@ -23,7 +23,6 @@ struct sb_error;
 struct overlay_ctx
 {
   const struct config *cfg;
-  int sock;
   enum overlay_engine engine; /* kernel or fuse once decided */
   int base_fd;                /* the lower tree: the host's / or the --rootfs */
   char *base_real;            /* the same on the host, for the mount table */
@@ -32,13 +31,14 @@ struct overlay_ctx
   int persist_fd;
   int upper_fd, work_fd;         /* roots of the upper and work folders, read-only fds */
   char **mnt_paths, **mnt_types; /* the host's mount table */
-  int fuse_fd;
+  int fuse_fd;                   /* the fuse engine's /dev/fuse fd, until overlay_take_fuse_fd */
+  int upper_out_fd;              /* the ephemeral upper layer, until overlay_take_upper_fd */
 };
 
 /* overlay-kernel.c: the lower tree on OVERLAY_ROOT through the kernel's overlayfs, one
    overlay per folder where host mounts split it.  */
 int overlay_kernel_root (struct overlay_ctx *c, struct sb_error **err);
 
-/* overlay-fuse.c: a FUSE mount on OVERLAY_ROOT, its fd sent to the launcher, which starts
-   fuse-overlayfs on it.  */
+/* overlay-fuse.c: a FUSE mount on OVERLAY_ROOT, its fd kept in C->fuse_fd: pid 1 sends it to
+   the launcher, which starts fuse-overlayfs on it.  */
 int overlay_fuse_root (struct overlay_ctx *c, struct sb_error **err);

@@ -19,7 +19,6 @@
 #include "log.h"
 #include "overlay-internal.h"
 #include "overlay.h"
-#include "sync.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -37,6 +36,7 @@ ctx_free (struct overlay_ctx *c)
   strv_free (c->mnt_paths);
   strv_free (c->mnt_types);
   closep (&c->fuse_fd);
+  closep (&c->upper_out_fd);
 }
 
 /* mountinfo escapes ' ', '\t', '\n' and '\\' as octal */
@@ -173,20 +173,16 @@ open_upper_roots (struct overlay_ctx *c, struct sb_error **err)
   return 0;
 }
 
-/* The ephemeral upper layer, to the launcher, which counts the working directory's changes
-   at the end (workdir.c).  Best effort: without it there is no notice.  */
+/* The ephemeral upper layer, kept for the launcher, which counts the working directory's
+   changes at the end (workdir.c).  Best effort: without it there is no notice.  */
 static void
-send_upper (struct overlay_ctx *c)
+keep_upper (struct overlay_ctx *c)
 {
-  struct sb_error *e = NULL;
-  cleanup_close int fd = -1;
-
   if (!c->cfg->report_cwd_changes || c->persist_fd >= 0)
     return;
-  fd = open (OVERLAY_BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || sync_send_fd (c->sock, SYNC_UPPER_FD, fd, &e) < 0)
-    log_debug ("the upper layer is not counted: %s", strerror (e ? e->errnum : errno));
-  sb_error_free (&e);
+  c->upper_out_fd = open (OVERLAY_BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (c->upper_out_fd < 0)
+    log_debug ("the upper layer is not counted: %s", strerror (errno));
 }
 
 /* -v: which engine, and why (WHY: auto's reason)  */
@@ -237,7 +233,7 @@ overlay_setup (struct overlay_ctx *c, struct sb_error **err)
         {
           log_engine (c, "the kernel's overlayfs",
                       "it mounts in this user namespace, and is faster than fuse-overlayfs");
-          send_upper (c);
+          keep_upper (c);
           c->engine = OVERLAY_KERNEL;
           persist_record (c);
           return 0;
@@ -283,14 +279,13 @@ open_dir (const char *opt, const char *path, struct sb_error **err)
 /* Everything from the host that OVERLAY_BASE may cover: lower folders, the persist
    folder.  */
 static int
-ctx_open (struct overlay_ctx *c, const struct config *cfg, int sock, struct sb_error **err)
+ctx_open (struct overlay_ctx *c, const struct config *cfg, struct sb_error **err)
 {
   size_t n = strv_len (cfg->layers);
 
   memset (c, 0, sizeof *c);
   c->cfg = cfg;
-  c->sock = sock;
-  c->base_fd = c->persist_fd = c->upper_fd = c->work_fd = c->fuse_fd = -1;
+  c->base_fd = c->persist_fd = c->upper_fd = c->work_fd = c->fuse_fd = c->upper_out_fd = -1;
   c->engine = cfg->overlay;
   c->n_layers = n;
   c->layer_fds = xcalloc (n + 1, sizeof (int));
@@ -325,12 +320,24 @@ overlay_root_path (void)
   return OVERLAY_ROOT;
 }
 
+int
+overlay_take_fuse_fd (struct overlay_ctx *c)
+{
+  return steal_fd (&c->fuse_fd);
+}
+
+int
+overlay_take_upper_fd (struct overlay_ctx *c)
+{
+  return steal_fd (&c->upper_out_fd);
+}
+
 struct overlay_ctx *
-overlay_open (const struct config *cfg, int sock, struct sb_error **err)
+overlay_open (const struct config *cfg, struct sb_error **err)
 {
   struct overlay_ctx *c = xcalloc (1, sizeof *c);
 
-  if (ctx_open (c, cfg, sock, err) < 0)
+  if (ctx_open (c, cfg, err) < 0)
     {
       overlay_close (c);
       return NULL;

@@ -14,13 +14,18 @@ struct sb_error;
 /* pid 1, before the pool's tmpfs covers the host's /tmp: opens the lower tree, the layers
    and the persist folder, and reads the host's mount table.  It creates nothing (the user
    namespace may have no maps yet).  NULL on failure.  */
-struct overlay_ctx *overlay_open (const struct config *cfg, int sock, struct sb_error **err);
+struct overlay_ctx *overlay_open (const struct config *cfg, struct sb_error **err);
 void overlay_close (struct overlay_ctx *c);
 
 /* pid 1, as uid 0 of the mapped user namespace, with the pool mounted: the lower tree on
-   the pool's "root" folder, through the engine chosen here (with fuse-overlayfs it sends
-   the launcher a SYNC_FUSE_FD over the socket given to overlay_open).  */
+   the pool's "root" folder, through the engine chosen here.  */
 int overlay_setup (struct overlay_ctx *c, struct sb_error **err);
+/* What the launcher gets from it, once each (-1: none; the caller closes it): the fuse
+   engine's /dev/fuse fd, which fuse-overlayfs must serve before anything reads the root
+   (pid 1 sends it as SYNC_FUSE_FD at once); the ephemeral upper layer, when the working
+   directory's changes are counted (SYNC_UPPER_FD).  */
+int overlay_take_fuse_fd (struct overlay_ctx *c);
+int overlay_take_upper_fd (struct overlay_ctx *c);
 
 /* The pool's folder that overlay_setup fills: the new root.  */
 const char *overlay_root_path (void);

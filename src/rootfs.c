@@ -1,8 +1,9 @@
-/* rootfs.c: the new root.  The lower tree (the host's, or --rootfs) with --layer folders over
-   it, copy-on-write through overlay.c's engines or bound read-only (--read-only), the upper
-   layer ephemeral or a --persist folder's; then mounts.c's fresh /proc, /sys, /dev, /tmp and
-   /run, the binds (binds.c), --tmpfs, --mask and the kernel's sensitive files; pivot_root;
-   the old root detached.  */
+/* rootfs.c: the new root's own steps, which init.c's init_build_root runs in order between
+   others' (the pseudo file systems, the desktop, the network's files): the pool's tmpfs and
+   on it the lower tree (the host's, or --rootfs) with --layer folders over it, copy-on-write
+   through overlay.c's engines or bound read-only (--read-only), the upper layer ephemeral or
+   a --persist folder's; the user's binds (binds.c), --tmpfs and --mask (mounts.c); pivot_root
+   with the old root detached.  It speaks no sync protocol: init.c sends what it keeps.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -15,12 +16,10 @@
 
 #include "binds.h"
 #include "config.h"
-#include "desktop.h"
 #include "error.h"
 #include "hostpath.h"
 #include "log.h"
 #include "mounts.h"
-#include "net.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "syscalls.h"
@@ -35,6 +34,8 @@ struct rootctx
   const struct config *cfg;
   struct overlay_ctx *ov; /* the lower tree, the layers, the persist folder */
   int *trees;             /* per cfg->mounts entry: binds_open's clone of a bind source, else -1 */
+  int root_fd;            /* O_PATH on the new root, once its lower tree is there */
+  int empty_fd;           /* O_PATH on an empty file of ours: what a --mask shows */
 };
 
 static void
@@ -46,6 +47,8 @@ rootctx_free (struct rootctx *c)
     closep (&c->trees[i]);
   free (c->trees);
   c->trees = NULL;
+  closep (&c->root_fd);
+  closep (&c->empty_fd);
 }
 
 /* ---------------------------------------------------------------- config (launcher) */
@@ -148,16 +151,17 @@ rootfs_config_finish (struct config *cfg, struct sb_error **err)
 /* ---------------------------------------------------------------- prepare */
 
 struct rootctx *
-rootfs_open (const struct config *cfg, int sock, struct sb_error **err)
+rootfs_open (const struct config *cfg, struct sb_error **err)
 {
   struct rootctx *c = xcalloc (1, sizeof *c);
 
   /* init_main made the mount namespace a slave already: nothing reaches the host */
   c->cfg = cfg;
+  c->root_fd = c->empty_fd = -1;
   c->trees = xcalloc (cfg->n_mounts + 1, sizeof (int));
   for (size_t i = 0; i < cfg->n_mounts; i++)
     c->trees[i] = -1;
-  c->ov = overlay_open (cfg, sock, err);
+  c->ov = overlay_open (cfg, err);
   if (c->ov == NULL)
     goto fail;
   for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -194,65 +198,58 @@ make_empty (struct sb_error **err)
 }
 
 int
-rootfs_setup (struct rootctx *rc, struct sb_error **err)
+rootfs_build_lower (struct rootctx *c, struct sb_error **err)
 {
-  struct rootctx c = *rc;
-  const struct config *cfg = c.cfg;
-  cleanup_close int root = -1;
-  cleanup_close int empty = -1;
-  int r = -1;
+  char opts[128], size[96];
 
-  free (rc);
-  {
-    char opts[128], size[96];
+  mounts_pool_opts (c->cfg, size, sizeof size);
+  snprintf (opts, sizeof opts, "mode=0700,%s", size);
+  if (mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+    return sb_error_set (err, errno, "mount tmpfs on '%s'", BASE);
+  c->empty_fd = make_empty (err);
+  if (c->empty_fd < 0 || overlay_setup (c->ov, err) < 0)
+    return -1;
+  c->root_fd = open (overlay_root_path (), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (c->root_fd < 0)
+    return sb_error_set (err, errno, "open '%s'", overlay_root_path ());
+  return 0;
+}
 
-    mounts_pool_opts (cfg, size, sizeof size);
-    snprintf (opts, sizeof opts, "mode=0700,%s", size);
-    if (mount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-      {
-        sb_error_set (err, errno, "mount tmpfs on '%s'", BASE);
-        goto out;
-      }
-  }
-  if ((empty = make_empty (err)) < 0 || overlay_setup (c.ov, err) < 0)
-    goto out;
-  root = open (overlay_root_path (), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    {
-      sb_error_set (err, errno, "open '%s'", overlay_root_path ());
-      goto out;
-    }
-  /* the desktop's sockets and devices go on the fresh /tmp, /run and /dev; the user's
-     binds after them may still cover them */
-  if (mounts_setup_pseudo (root, err) < 0 || desktop_setup (cfg, root, err) < 0
-      || mounts_setup_user (cfg, root, c.trees, empty, err) < 0)
-    goto out;
-  if (net_setup_files (cfg, root, err) < 0)
-    goto out;
+int
+rootfs_take_fuse_fd (struct rootctx *c)
+{
+  return overlay_take_fuse_fd (c->ov);
+}
 
+int
+rootfs_take_upper_fd (struct rootctx *c)
+{
+  return overlay_take_upper_fd (c->ov);
+}
+
+int
+rootfs_root_fd (const struct rootctx *c)
+{
+  return c->root_fd;
+}
+
+int
+rootfs_mount_user (const struct rootctx *c, struct sb_error **err)
+{
+  return mounts_setup_user (c->cfg, c->root_fd, c->trees, c->empty_fd, err);
+}
+
+int
+rootfs_pivot (struct rootctx *c, struct sb_error **err)
+{
   /* pivot_root (".", "."): the old root ends up on top of the new one, then goes away */
-  if (fchdir (root) < 0)
-    {
-      sb_error_set (err, errno, "chdir '%s'", overlay_root_path ());
-      goto out;
-    }
+  if (fchdir (c->root_fd) < 0)
+    return sb_error_set (err, errno, "chdir '%s'", overlay_root_path ());
   if (sys_pivot_root (".", ".") < 0)
-    {
-      sb_error_set (err, errno, "pivot_root");
-      goto out;
-    }
+    return sb_error_set (err, errno, "pivot_root");
   if (umount2 (".", MNT_DETACH) < 0)
-    {
-      sb_error_set (err, errno, "detach the old root");
-      goto out;
-    }
+    return sb_error_set (err, errno, "detach the old root");
   if (chdir ("/") < 0)
-    {
-      sb_error_set (err, errno, "chdir '/'");
-      goto out;
-    }
-  r = 0;
-out:
-  rootctx_free (&c);
-  return r;
+    return sb_error_set (err, errno, "chdir '/'");
+  return 0;
 }
