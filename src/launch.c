@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "dbus.h"
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
@@ -389,6 +390,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
                          .upper_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
+  struct sb_dbus_proxy dbus = SB_DBUS_PROXY_INIT;
   struct term_plan term;
   unsigned long flags = NS_FLAGS;
   cleanup_close int sock = -1;
@@ -405,11 +407,15 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       return -1;
     }
   fault_point (FAULT_CGROUP);
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+  /* the first helper: the bus filter, ready before pid 1 opens its sockets */
+  if (sb_dbus_start (cfg, &dbus, err) < 0
+      || (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0
+          && sb_error_set (err, errno, "socketpair") < 0))
     {
+      sb_dbus_stop (cfg, &dbus);
       idmap_free (&map);
       cgroup_teardown (&cg);
-      return sb_error_set (err, errno, "socketpair");
+      return -1;
     }
   sock = sv[0];
 
@@ -539,6 +545,9 @@ out:
   closep (&w.timer_fd);
   closep (&net.netns_fd);
   sigprocmask (SIG_SETMASK, &old, NULL);
+  sb_dbus_stop (cfg, &dbus);
+  if (cfg->dbus_proxy_dir != NULL)
+    fault_point (FAULT_DBUS_STOPPED);
   cgroup_teardown (&cg);
   idmap_free (&map);
   fault_point (FAULT_TEARDOWN);

@@ -1,13 +1,11 @@
-/* main.c: the order of the stages and the exit status. */
+/* main.c: the command line's front end: the options, the commands that make no sandbox, the
+   plan (plan.c), launch_run (launch.c), and the exit status. */
 #include "build-config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bounds.h"
-#include "caps.h"
 #include "config.h"
-#include "dbus.h"
 #include "desktop-install.h"
 #include "error.h"
 #include "fault.h"
@@ -17,8 +15,8 @@
 #include "log.h"
 #include "nested.h"
 #include "options.h"
+#include "plan.h"
 #include "profile.h"
-#include "seccomp.h"
 #include "state.h"
 #include "util.h"
 
@@ -103,15 +101,11 @@ main (int argc, char **argv)
     goto fail;
   /* what killed launchers left on disk goes before we add our own */
   state_sweep ();
-  if (config_finish (&cfg, &err) < 0 || bounds_plan (&cfg, &err) < 0)
+  /* the plan (plan.c's table): nothing of the sandbox runs yet */
+  if (plan_run (&cfg, &err) < 0)
     goto fail;
-  fault_point (FAULT_CONFIG);
-  sb_caps_plan (&cfg);
-  /* the policy's rules may depend on the capabilities: compile after them */
-  if (sb_seccomp_prepare (&cfg, &err) < 0)
-    goto fail;
-  fault_point (FAULT_SECCOMP);
   fflush (stdout);
+  /* the launcher's stages from clone on (launch.c), and pid 1's (init.c) */
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
   nested_hint (&cfg, status);
@@ -121,8 +115,6 @@ fail:
   status = report (err);
   sb_error_free (&err);
 out:
-  sb_dbus_stop (&cfg);
-  fault_point (FAULT_DBUS_STOPPED);
   state_run_remove (&cfg);
   fault_point (FAULT_END);
   config_free (&cfg);
