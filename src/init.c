@@ -325,23 +325,15 @@ build_root (const struct config *cfg, int sock, struct rootctx *root)
   rootfs_close (root);
 }
 
-_Noreturn void
-init_main (const struct config *cfg, const struct term_plan *term, int sock)
+/* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our own ids
+   are unmapped here, so nothing may create a file yet).  We hold every capability of the
+   new user namespace already.  */
+static void
+make_namespaces (const struct config *cfg, int sock)
 {
   struct sb_error *err = NULL;
-  struct rootctx *root = NULL;
-  sigset_t set;
-  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1, egress_fds[EGRESS_NFDS];
-  pid_t cmd;
+  int egress_fds[EGRESS_NFDS];
 
-  /* the launcher's death kills us, and with us every process of the sandbox; if it died
-     before this line, the wait for the maps below sees the end of the socket */
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-    _exit (125);
-  detach_from_caller (cfg, term, sock);
-  /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our
-     own ids are unmapped here, so nothing may create a file yet).  We hold every
-     capability of the new user namespace already.  */
   if (unshare (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
                | (cfg->net == NET_HOST ? 0 : CLONE_NEWNET))
       < 0)
@@ -368,6 +360,50 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   /* the network helper joins our namespaces only now: before, they were the host's */
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
+}
+
+/* As uid 0 of the mapped namespace: the /proc views, the desktop's sockets (opened before the
+   root hides them), the root (build_root's list), the /proc views mounted in it.  */
+static void
+make_root (const struct config *cfg, int sock, struct rootctx *root)
+{
+  struct sb_error *err = NULL;
+  int fuse_fd = -1;
+
+  log_debug ("maps done; building the root");
+  if (procviews_open (cfg, &fuse_fd, &err) < 0)
+    fail (sock, err, 125);
+  if (desktop_open (cfg, &err) < 0)
+    fail (sock, err, 125);
+  build_root (cfg, sock, root);
+  log_debug ("root built");
+  if (procviews_mount (cfg, fuse_fd, &err) < 0)
+    fail (sock, err, 125);
+  if (fuse_fd >= 0)
+    {
+      if (sync_send_fd (sock, SYNC_PROCVIEWS, fuse_fd, &err) < 0)
+        _exit (125);
+      (void) close (fuse_fd);
+      if (procviews_bind (cfg, &err) < 0)
+        fail (sock, err, 125);
+    }
+}
+
+_Noreturn void
+init_main (const struct config *cfg, const struct term_plan *term, int sock)
+{
+  struct sb_error *err = NULL;
+  struct rootctx *root = NULL;
+  sigset_t set;
+  int sfd, devnull, master = -1, slave = -1;
+  pid_t cmd;
+
+  /* the launcher's death kills us, and with us every process of the sandbox; if it died
+     before this line, the wait for the maps below sees the end of the socket */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    _exit (125);
+  detach_from_caller (cfg, term, sock);
+  make_namespaces (cfg, sock);
   /* the work that reads only, while the helpers still run: it overlaps theirs */
   root = rootfs_open (cfg, &err);
   if (root == NULL)
@@ -387,23 +423,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (unshare (CLONE_NEWCGROUP) < 0)
     fail_errno (sock, "unshare the cgroup namespace");
 
-  log_debug ("maps done; building the root");
-  if (procviews_open (cfg, &fuse_fd, &err) < 0)
-    fail (sock, err, 125);
-  if (desktop_open (cfg, &err) < 0)
-    fail (sock, err, 125);
-  build_root (cfg, sock, steal_ptr (&root));
-  log_debug ("root built");
-  if (procviews_mount (cfg, fuse_fd, &err) < 0)
-    fail (sock, err, 125);
-  if (fuse_fd >= 0)
-    {
-      if (sync_send_fd (sock, SYNC_PROCVIEWS, fuse_fd, &err) < 0)
-        _exit (125);
-      (void) close (fuse_fd);
-      if (procviews_bind (cfg, &err) < 0)
-        fail (sock, err, 125);
-    }
+  make_root (cfg, sock, steal_ptr (&root));
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);
   for (const int *s = init_forwarded_signals; *s; s++)
