@@ -1,4 +1,5 @@
-/* config.c: defaults and the fields derived once from the options and the caller. */
+/* config.c: defaults, and the plan's first steps: the caller (ids, home, working directory)
+   and the command's environment.  plan.c runs them with the others'.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -9,12 +10,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "desktop.h"
-#include "egress.h"
 #include "error.h"
 #include "image.h"
-#include "net.h"
-#include "rootfs.h"
 #include "util.h"
 
 extern char **environ;
@@ -129,10 +126,9 @@ root_path (struct config *cfg)
 }
 
 int
-config_finish (struct config *cfg, struct sb_error **err)
+config_caller_plan (struct config *cfg, struct sb_error **err)
 {
   struct passwd *pw;
-  char **envp = NULL;
 
   pw = getpwuid (cfg->caller_uid);
   if (pw != NULL)
@@ -159,14 +155,15 @@ config_finish (struct config *cfg, struct sb_error **err)
     return sb_error_set (err, errno, "working directory");
   if (cfg->cwd == NULL && cfg->chdir == NULL)
     return sb_error_set (err, 0, "working directory: it was deleted; use --chdir DIR");
+  return 0;
+}
 
-  /* an image fills the lower tree, the ids and the command's defaults */
-  if (image_config_finish (cfg, err) < 0)
-    return -1;
-  if (rootfs_config_finish (cfg, err) < 0)
-    return -1;
+int
+config_env_plan (struct config *cfg, struct sb_error **err)
+{
+  char **envp = xcalloc (1, sizeof (char *));
 
-  envp = xcalloc (1, sizeof (char *));
+  (void) err;
   for (char **e = cfg->image_env ? cfg->image_env : environ; *e != NULL; e++)
     strv_push (&envp, xstrdup (*e));
   for (size_t i = 0; i < cfg->n_env_ops; i++)
@@ -174,17 +171,13 @@ config_finish (struct config *cfg, struct sb_error **err)
   cfg->envp = envp;
   if (cfg->uid == 0)
     root_path (cfg);
-  /* after the user's environment options: --x11 means the command finds the display */
-  if (desktop_prepare (cfg, err) < 0)
-    return -1;
-
-  if (net_config_finish (cfg, err) < 0 || egress_config_finish (cfg, err) < 0)
-    return -1;
-
   if (cfg->argv == NULL)
     {
       const char *shell = getenv ("SHELL");
+      struct passwd *pw = NULL;
 
+      if (shell == NULL || *shell == '\0')
+        pw = getpwuid (cfg->caller_uid);
       if (shell == NULL || *shell == '\0')
         shell = pw != NULL && pw->pw_shell != NULL && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
       cfg->argv = xcalloc (2, sizeof (char *));

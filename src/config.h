@@ -63,6 +63,13 @@ enum dbus_mode
   DBUS_OPEN,
 };
 
+enum subids_mode
+{
+  SUBIDS_AUTO, /* the ranges only when something inside can use them (idmap.c) */
+  SUBIDS_YES,  /* --subids: the ranges always */
+  SUBIDS_NO,   /* --no-subids: one id, always */
+};
+
 enum overlay_engine
 {
   OVERLAY_AUTO,   /* kernel where it works, else fuse-overlayfs */
@@ -118,8 +125,8 @@ struct config
   char **argv; /* the command; NULL: the user's shell */
 
   bool uid_set, gid_set;
-  unsigned uid, gid; /* ids inside; default: the caller's own */
-  bool no_subids;    /* a one-id map even where the caller has subordinate ranges */
+  unsigned uid, gid;       /* ids inside; default: the caller's own */
+  enum subids_mode subids; /* --subids, --no-subids: the later wins */
 
   char *hostname;
   char *chdir;
@@ -227,10 +234,8 @@ struct config
   char *runtime_dir; /* inside: /run/user/UID, when a desktop option needs it */
   char *xauth;       /* an Xauthority file's bytes, written inside as $runtime_dir/Xauthority */
   size_t xauth_len;
-  /* the bus filter (dbus.c), one for both buses, started by the launcher, stopped by sb_dbus_stop
-   * () */
-  pid_t dbus_proxy_pid;
-  int dbus_proxy_fd; /* closing it ends the proxy (its --fd) */
+  /* the bus filter's folder (dbus.c), where its sockets will be; NULL: no filter.  The
+     proxy itself is launch.c's (struct sb_dbus_proxy).  */
   char *dbus_proxy_dir;
   /* derived by image_config_finish (): the caller's own id is 0 inside, so that an image's
      files keep their owners (as podman's); the image's environment, the base of envp
@@ -246,8 +251,13 @@ struct config
 struct sb_error;
 
 void config_init (struct config *cfg);
-/* Fills the derived fields; the last step before a sandbox is made.  */
-int config_finish (struct config *cfg, struct sb_error **err);
+/* Plan steps (plan.c runs them in order).  The caller: its name and home, the ids inside
+   (--uid, --gid or the caller's), the working directory.  */
+int config_caller_plan (struct config *cfg, struct sb_error **err);
+/* After the image and the root: the command's environment (the caller's or the image's,
+   then --setenv, --unsetenv, --clearenv; root's PATH for uid 0) and its default argv
+   (the user's shell).  */
+int config_env_plan (struct config *cfg, struct sb_error **err);
 void config_free (struct config *cfg);
 /* Sets NAME=VALUE in *ENVP (VALUE NULL: removes NAME).  */
 void config_env_set (char ***envp, const char *name, const char *value);

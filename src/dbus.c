@@ -120,24 +120,20 @@ exec_proxy (pid_t parent, int fd, const char *dir, const struct filtered_bus *bu
    cfg->dbus_proxy_dir, under their names.  That folder is in the launcher's state folder
    (state.c): a later start removes it if we are killed before sb_dbus_stop.  */
 static int
-start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, struct sb_error **err)
+start_proxy (const struct config *cfg, struct sb_dbus_proxy *p, const struct filtered_bus *buses,
+             size_t n, struct sb_error **err)
 {
-  const char *opt = buses[0].opt, *run_dir = state_run_dir (cfg, err);
-  cleanup_free char *dir = NULL;
+  const char *opt = buses[0].opt, *dir = cfg->dbus_proxy_dir;
   cleanup_close int fd = -1;
   int sv[2], status = 0;
   pid_t pid, parent = getpid ();
   char c;
   ssize_t r;
 
-  if (run_dir == NULL)
-    return -1;
-  if (asprintf (&dir, "%s/dbus", run_dir) < 0)
-    oom ();
   /* 0700, so no one else reaches the proxy's sockets */
   if (mkdir (dir, 0700) < 0)
     return sb_error_set (err, errno, "%s filter: mkdir '%s'", opt, dir);
-  cfg->dbus_proxy_dir = xstrdup (dir);
+  p->made_dir = true;
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return sb_error_set (err, errno, "socketpair");
   pid = fork ();
@@ -153,19 +149,19 @@ start_proxy (struct config *cfg, const struct filtered_bus *buses, size_t n, str
     }
   (void) close (sv[1]);
   fd = sv[0];
-  cfg->dbus_proxy_pid = pid;
+  p->pid = pid;
   fault_point (FAULT_DBUS_SPAWNED);
   r = TEMP_FAILURE_RETRY (read (fd, &c, 1));
   if (r == 1)
     {
-      cfg->dbus_proxy_fd = steal_fd (&fd);
+      p->fd = steal_fd (&fd);
       log_debug ("xdg-dbus-proxy %d ready in '%s'", (int) pid, dir);
       fault_point (FAULT_DBUS_READY);
       return 0;
     }
   /* it exited (or closed the socket) before it was ready */
   if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) == pid)
-    cfg->dbus_proxy_pid = 0;
+    p->pid = 0;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
     return sb_error_set (err, 0, "%s filter: xdg-dbus-proxy not found; install xdg-dbus-proxy",
                          opt);
@@ -254,55 +250,92 @@ sb_dbus_mode_system (const struct config *cfg)
   return cfg->dbus_system_talk != NULL ? DBUS_FILTER : DBUS_NONE;
 }
 
-int
-sb_dbus_prepare (struct config *cfg, char **ret_user, char **ret_system, struct sb_error **err)
+/* The buses the proxy filters, from the options and the environment, as the plan saw
+   them; *RET_OPEN_PATH: the host's session bus socket for --dbus-user open.  */
+static size_t
+filtered_buses (const struct config *cfg, struct filtered_bus buses[2], char **ret_open_path)
 {
-  struct filtered_bus buses[2];
-  cleanup_free char *user_address = NULL, *user_path = NULL, *system_address = NULL;
   enum dbus_mode user = sb_dbus_mode_user (cfg);
-  bool user_filtered = false, system_filtered = false;
+  char *address = NULL, *path = NULL;
   size_t n = 0;
 
-  *ret_user = *ret_system = NULL;
-  if (user != DBUS_NONE && session_bus (user, &user_address, &user_path))
+  *ret_open_path = NULL;
+  if (user != DBUS_NONE && session_bus (user, &address, &path))
     {
       if (user == DBUS_OPEN)
-        *ret_user = steal_ptr (&user_path);
+        *ret_open_path = path;
       else
-        {
-          buses[n++] = (struct filtered_bus){ "--dbus-user", user_address, "bus", cfg->dbus_talk,
-                                              cfg->dbus_own };
-          user_filtered = true;
-        }
+        buses[n++]
+            = (struct filtered_bus){ "--dbus-user", address, "bus", cfg->dbus_talk, cfg->dbus_own };
     }
-  if (sb_dbus_mode_system (cfg) == DBUS_FILTER && system_bus (&system_address))
-    {
-      buses[n++] = (struct filtered_bus){ "--dbus-system", system_address, "system_bus_socket",
-                                          cfg->dbus_system_talk, NULL };
-      system_filtered = true;
-    }
+  if (sb_dbus_mode_system (cfg) == DBUS_FILTER && system_bus (&address))
+    buses[n++] = (struct filtered_bus){ "--dbus-system", address, "system_bus_socket",
+                                        cfg->dbus_system_talk, NULL };
+  return n;
+}
+
+static void
+filtered_buses_free (struct filtered_bus *buses, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (buses[i].address);
+}
+
+int
+sb_dbus_plan (struct config *cfg, char **ret_user, char **ret_system, struct sb_error **err)
+{
+  struct filtered_bus buses[2];
+  size_t n = filtered_buses (cfg, buses, ret_user);
+  const char *run_dir;
+
+  *ret_system = NULL;
   if (n == 0)
     return 0;
-  if (start_proxy (cfg, buses, n, err) < 0)
-    return -1;
-  if (user_filtered)
-    *ret_user = proxy_socket (cfg, "bus");
-  if (system_filtered)
-    *ret_system = proxy_socket (cfg, "system_bus_socket");
+  run_dir = state_run_dir (cfg, err);
+  if (run_dir == NULL)
+    {
+      filtered_buses_free (buses, n);
+      return -1;
+    }
+  if (asprintf (&cfg->dbus_proxy_dir, "%s/dbus", run_dir) < 0)
+    oom ();
+  for (size_t i = 0; i < n; i++)
+    *(strcmp (buses[i].name, "bus") == 0 ? ret_user : ret_system)
+        = proxy_socket (cfg, buses[i].name);
+  filtered_buses_free (buses, n);
   return 0;
 }
 
-void
-sb_dbus_stop (struct config *cfg)
+int
+sb_dbus_start (const struct config *cfg, struct sb_dbus_proxy *p, struct sb_error **err)
 {
-  if (cfg->dbus_proxy_pid > 0)
+  struct filtered_bus buses[2];
+  cleanup_free char *open_path = NULL;
+  size_t n;
+  int r;
+
+  if (cfg->dbus_proxy_dir == NULL)
+    return 0;
+  n = filtered_buses (cfg, buses, &open_path);
+  if (n == 0)
+    return sb_error_set (err, 0, "D-Bus: the bus went away since the plan");
+  r = start_proxy (cfg, p, buses, n, err);
+  filtered_buses_free (buses, n);
+  return r;
+}
+
+void
+sb_dbus_stop (const struct config *cfg, struct sb_dbus_proxy *p)
+{
+  if (p->pid > 0)
     {
       /* its --fd closing is its signal to go */
-      closep (&cfg->dbus_proxy_fd);
-      (void) TEMP_FAILURE_RETRY (waitpid (cfg->dbus_proxy_pid, NULL, 0));
-      cfg->dbus_proxy_pid = 0;
+      closep (&p->fd);
+      (void) TEMP_FAILURE_RETRY (waitpid (p->pid, NULL, 0));
+      p->pid = 0;
     }
-  if (cfg->dbus_proxy_dir != NULL)
+  closep (&p->fd);
+  if (p->made_dir)
     {
       static const char *const names[] = { "bus", "system_bus_socket" };
 
@@ -313,7 +346,6 @@ sb_dbus_stop (struct config *cfg)
           (void) unlink (socket);
         }
       (void) rmdir (cfg->dbus_proxy_dir);
-      free (cfg->dbus_proxy_dir);
-      cfg->dbus_proxy_dir = NULL;
+      p->made_dir = false;
     }
 }

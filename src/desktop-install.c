@@ -427,11 +427,61 @@ check_path (const char *bin, const char *command)
     }
 }
 
+/* APP's desktop entry: its file (*RET_SRC) and text (*RET_TEXT), the command's name
+   (*RET_COMMAND) and absolute program (*RET_PROGRAM), and our own binary (*RET_SELF).  */
+static int
+find_app (const char *app, const struct places *pl, char **ret_src, char **ret_text,
+          char **ret_command, char **ret_program, char **ret_self, struct sb_error **err)
+{
+  cleanup_free char *exec = NULL, *program = NULL;
+  char *src, *text, *command, *abs_program, *self;
+
+  *ret_src = *ret_text = *ret_command = *ret_program = *ret_self = NULL;
+  src = *ret_src = find_entry (app);
+  if (src == NULL)
+    {
+      sb_error_set (err, 0,
+                    "--desktop-install '%s': no %s.desktop in the applications "
+                    "folders of XDG_DATA_DIRS",
+                    app, app);
+      return -1;
+    }
+  text = *ret_text = read_text (src);
+  exec = text ? entry_value (text, "Exec=") : NULL;
+  program = exec ? exec_program (exec) : NULL;
+  if (program == NULL || *program == '\0' || strcmp (program, "env") == 0)
+    {
+      sb_error_set (err, text ? 0 : errno,
+                    "--desktop-install '%s': '%s' has no Exec line "
+                    "that names a program",
+                    app, src);
+      return -1;
+    }
+  command = *ret_command = xstrdup (strrchr (program, '/') ? strrchr (program, '/') + 1 : program);
+  abs_program = *ret_program = resolve_program (program, pl->bin);
+  self = *ret_self = realpath ("/proc/self/exe", NULL);
+  if (abs_program == NULL || self == NULL || !valid_app (command))
+    {
+      sb_error_set (err, abs_program ? errno : 0, "--desktop-install '%s': '%s' not found", app,
+                    abs_program ? "/proc/self/exe" : program);
+      return -1;
+    }
+  if (!plain_word (self) || !plain_word (abs_program))
+    {
+      sb_error_set (err, 0,
+                    "--desktop-install '%s': '%s' or '%s' has characters a desktop "
+                    "entry carries only quoted",
+                    app, self, abs_program);
+      return -1;
+    }
+  return 0;
+}
+
 int
 desktop_install (const struct config *cfg, const char *app, struct sb_error **err)
 {
   struct places pl;
-  cleanup_free char *src = NULL, *text = NULL, *exec = NULL, *program = NULL;
+  cleanup_free char *src = NULL, *text = NULL;
   cleanup_free char *command = NULL, *abs_program = NULL, *self = NULL, *profile = NULL;
   cleanup_free char *prefix = NULL, *entry = NULL, *script = NULL;
   cleanup_free char *entry_path = NULL, *script_path = NULL;
@@ -445,43 +495,8 @@ desktop_install (const struct config *cfg, const char *app, struct sb_error **er
                          app);
   if (places_get (&pl, err) < 0)
     return -1;
-  src = find_entry (app);
-  if (src == NULL)
-    {
-      sb_error_set (err, 0,
-                    "--desktop-install '%s': no %s.desktop in the applications "
-                    "folders of XDG_DATA_DIRS",
-                    app, app);
-      goto out;
-    }
-  text = read_text (src);
-  exec = text ? entry_value (text, "Exec=") : NULL;
-  program = exec ? exec_program (exec) : NULL;
-  if (program == NULL || *program == '\0' || strcmp (program, "env") == 0)
-    {
-      sb_error_set (err, text ? 0 : errno,
-                    "--desktop-install '%s': '%s' has no Exec line "
-                    "that names a program",
-                    app, src);
-      goto out;
-    }
-  command = xstrdup (strrchr (program, '/') ? strrchr (program, '/') + 1 : program);
-  abs_program = resolve_program (program, pl.bin);
-  self = realpath ("/proc/self/exe", NULL);
-  if (abs_program == NULL || self == NULL || !valid_app (command))
-    {
-      sb_error_set (err, abs_program ? errno : 0, "--desktop-install '%s': '%s' not found", app,
-                    abs_program ? "/proc/self/exe" : program);
-      goto out;
-    }
-  if (!plain_word (self) || !plain_word (abs_program))
-    {
-      sb_error_set (err, 0,
-                    "--desktop-install '%s': '%s' or '%s' has characters a desktop "
-                    "entry carries only quoted",
-                    app, self, abs_program);
-      goto out;
-    }
+  if (find_app (app, &pl, &src, &text, &command, &abs_program, &self, err) < 0)
+    goto out;
   if (profile_args (cfg, app, command, &profile, err) < 0)
     goto out;
   if (asprintf (&entry_path, "%s/%s.desktop", pl.apps, app) < 0

@@ -98,13 +98,29 @@ desktop_xauth_extract (const char *buf, size_t len, const char *host, const char
   return 0;
 }
 
-/* Opens SRC for binding at DST inside; a missing SRC is left out (false in *RET_FOUND).  */
+static struct desktop_bind *
+push_bind (struct config *cfg, const char *src, const char *dst, bool dir)
+{
+  struct desktop_bind *b;
+
+  cfg->desktop_binds
+      = xreallocarray (cfg->desktop_binds, cfg->n_desktop_binds + 1, sizeof *cfg->desktop_binds);
+  b = &cfg->desktop_binds[cfg->n_desktop_binds++];
+  b->src = xstrdup (src);
+  b->ours = false;
+  b->fd = b->up_fd = -1;
+  b->dst = xstrdup (dst);
+  b->dir = dir;
+  return b;
+}
+
+/* Records SRC for binding at DST inside (pid 1 opens it: desktop_open); a missing SRC is left
+   out (false in *RET_FOUND).  */
 static int
 add_bind (struct config *cfg, const char *opt, const char *src, const char *dst, bool dir,
           bool *ret_found, struct sb_error **err)
 {
   struct stat st;
-  struct desktop_bind *b;
 
   if (ret_found)
     *ret_found = false;
@@ -118,14 +134,7 @@ add_bind (struct config *cfg, const char *opt, const char *src, const char *dst,
   /* a file where a socket should be is not what the option promises to share */
   if (dir ? !S_ISDIR (st.st_mode) : !S_ISSOCK (st.st_mode) && !S_ISCHR (st.st_mode))
     return sb_error_set (err, 0, "--%s: '%s' is not a %s", opt, src, dir ? "folder" : "socket");
-  cfg->desktop_binds
-      = xreallocarray (cfg->desktop_binds, cfg->n_desktop_binds + 1, sizeof *cfg->desktop_binds);
-  b = &cfg->desktop_binds[cfg->n_desktop_binds++];
-  b->src = xstrdup (src);
-  b->ours = false;
-  b->fd = b->up_fd = -1;
-  b->dst = xstrdup (dst);
-  b->dir = dir;
+  push_bind (cfg, src, dst, dir);
   if (ret_found)
     *ret_found = true;
   return 0;
@@ -262,10 +271,11 @@ share_bus (struct config *cfg, const char *opt, const char *src, const char *ins
       const char *dir = cfg->dbus_proxy_dir;
       bool ours = dir != NULL && strncmp (src, dir, strlen (dir)) == 0 && src[strlen (dir)] == '/';
 
-      if (add_bind (cfg, opt, src, inside, false, &found, err) < 0)
+      /* the proxy's socket is there once launch.c has started it, before the clone */
+      if (ours)
+        push_bind (cfg, src, inside, false)->ours = found = true;
+      else if (add_bind (cfg, opt, src, inside, false, &found, err) < 0)
         return -1;
-      if (found)
-        cfg->desktop_binds[cfg->n_desktop_binds - 1].ours = ours && cfg->dbus_proxy_pid > 0;
     }
   if (found && asprintf (&address, "unix:path=%s", inside) < 0)
     oom ();
@@ -278,7 +288,7 @@ prepare_dbus (struct config *cfg, struct sb_error **err)
 {
   cleanup_free char *user = NULL, *system = NULL, *inside = NULL;
 
-  if (sb_dbus_prepare (cfg, &user, &system, err) < 0)
+  if (sb_dbus_plan (cfg, &user, &system, err) < 0)
     return -1;
   if (user != NULL && asprintf (&inside, "%s/bus", runtime_dir (cfg)) < 0)
     oom ();

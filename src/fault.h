@@ -11,11 +11,11 @@ enum fault_stage
   FAULT_OPTIONS,       /* the options and profiles are parsed */
   FAULT_SWEEP,         /* dead launchers' folders are removed */
   FAULT_RUN_DIR,       /* the launcher's own state folder is made */
+  FAULT_CONFIG,        /* the configuration is settled */
+  FAULT_SECCOMP,       /* the policy is compiled (or read from the cache): the plan is done */
+  FAULT_CGROUP,        /* the cgroup is prepared */
   FAULT_DBUS_SPAWNED,  /* xdg-dbus-proxy is started, not ready */
   FAULT_DBUS_READY,    /* its sockets are there */
-  FAULT_CONFIG,        /* the configuration is settled */
-  FAULT_SECCOMP,       /* the policy is compiled (or read from the cache) */
-  FAULT_CGROUP,        /* the cgroup is prepared */
   FAULT_CLONE,         /* pid 1 is cloned */
   FAULT_IDMAP_STARTED, /* newuidmap and newgidmap run */
   FAULT_IDMAP_DONE,    /* the id maps are written */
@@ -28,8 +28,8 @@ enum fault_stage
   FAULT_HELPER,        /* a helper pid 1 asked for runs (/proc views, fuse-overlayfs) */
   FAULT_EXITED,        /* the command has ended */
   FAULT_REAPED,        /* pid 1 is reaped, the helpers still run */
-  FAULT_TEARDOWN,      /* the helpers are stopped, the cgroup removed */
-  FAULT_DBUS_STOPPED,  /* the D-Bus proxy is stopped */
+  FAULT_DBUS_STOPPED,  /* the helpers are stopped, the D-Bus proxy too */
+  FAULT_TEARDOWN,      /* the cgroup is removed */
   FAULT_END,           /* the state folder is removed; the launcher exits */
   FAULT_STAGE_COUNT
 };

@@ -1,13 +1,19 @@
-/* idmap.c: subuid/subgid lookup, newuidmap/newgidmap, single-id fallback. */
+/* idmap.c: the id maps.  A one-id map (the caller's own uid and gid, written directly, as
+   bwrap and Flatpak make it) unless something inside can use other ids; then the
+   subuid/subgid ranges too, through newuidmap/newgidmap (two setuid execs: most of a
+   start's cost on machines where execs do not run in parallel).  */
 #include "build-config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,6 +111,102 @@ read_ranges (const char *file, const struct config *cfg, struct idmap_range **re
   return idmap_parse_subid (text, cfg->caller_name, (unsigned) cfg->caller_uid, ret);
 }
 
+/* Capabilities that change ids or act on files by their owner: with any of them the
+   command can make or use files of other ids, which only the ranges can map.  */
+static const struct
+{
+  int cap;
+  const char *name;
+} id_caps[] = {
+  { CAP_CHOWN, "CAP_CHOWN" },
+  { CAP_DAC_OVERRIDE, "CAP_DAC_OVERRIDE" },
+  { CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH" },
+  { CAP_FOWNER, "CAP_FOWNER" },
+  { CAP_FSETID, "CAP_FSETID" },
+  { CAP_SETGID, "CAP_SETGID" },
+  { CAP_SETUID, "CAP_SETUID" },
+  { CAP_SETFCAP, "CAP_SETFCAP" },
+};
+
+static bool
+in_ranges (unsigned id, const struct idmap_range *r, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (id >= r[i].start && id - r[i].start < r[i].count)
+      return true;
+  return false;
+}
+
+/* Whether DIR or an entry of its top level belongs to one of the caller's subordinate ids
+   (an image unpacked by podman or by us, a tree made in a user namespace): under a one-id
+   map those files would all show as nobody.  */
+static bool
+tree_has_subids (const char *dir, const struct config *cfg)
+{
+  cleanup_free struct idmap_range *ur = NULL;
+  cleanup_free struct idmap_range *gr = NULL;
+  size_t nu = read_ranges (getenv ("SANDBOX_SUBUID") ?: "/etc/subuid", cfg, &ur);
+  size_t ng = read_ranges (getenv ("SANDBOX_SUBGID") ?: "/etc/subgid", cfg, &gr);
+  struct stat st;
+  bool found = false;
+  DIR *d;
+
+  if (nu == 0 && ng == 0)
+    return false;
+  if (stat (dir, &st) == 0 && (in_ranges (st.st_uid, ur, nu) || in_ranges (st.st_gid, gr, ng)))
+    return true;
+  d = opendir (dir);
+  if (d == NULL)
+    return false;
+  for (struct dirent *e; !found && (e = readdir (d)) != NULL;)
+    found = e->d_name[0] != '.' && fstatat (dirfd (d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && (in_ranges (st.st_uid, ur, nu) || in_ranges (st.st_gid, gr, ng));
+  closedir (d);
+  return found;
+}
+
+const char *
+idmap_why_ranges (const struct config *cfg, char *buf, size_t len)
+{
+  unsigned uid = cfg->uid_set ? cfg->uid : (unsigned) cfg->caller_uid;
+  unsigned gid = cfg->gid_set ? cfg->gid : (unsigned) cfg->caller_gid;
+
+  if (cfg->subids == SUBIDS_NO)
+    return NULL;
+  if (cfg->subids == SUBIDS_YES)
+    return "--subids";
+  if (cfg->map_root)
+    return "an image's files belong to the ids it was unpacked with";
+  if (uid != (unsigned) cfg->caller_uid)
+    return "--uid is not yours";
+  if (gid != (unsigned) cfg->caller_gid)
+    return "--gid is not yours";
+  for (size_t i = 0; i < sizeof id_caps / sizeof *id_caps; i++)
+    if (cfg->cap_add_all || (cfg->cap_add & (UINT64_C (1) << id_caps[i].cap)))
+      {
+        snprintf (buf, len, "--cap-add %s changes or uses ids", id_caps[i].name);
+        return buf;
+      }
+  /* its parent sets its group to 0 in the sandbox's namespace (setegid), unmapped here */
+  if (cfg->net == NET_SLIRP)
+    return "slirp4netns makes itself group 0 inside";
+  /* it gives a folder it copies up its lower owner, nobody for root's, unmapped here */
+  if (cfg->overlay == OVERLAY_FUSE)
+    return "fuse-overlayfs copies folders up with their owner, which only the ranges map";
+  if (cfg->rootfs != NULL && tree_has_subids (cfg->rootfs, cfg))
+    {
+      snprintf (buf, len, "--rootfs '%.100s' has files of your subordinate ids", cfg->rootfs);
+      return buf;
+    }
+  for (char **l = cfg->layers; l != NULL && *l != NULL; l++)
+    if (tree_has_subids (*l, cfg))
+      {
+        snprintf (buf, len, "--layer '%.100s' has files of your subordinate ids", *l);
+        return buf;
+      }
+  return NULL;
+}
+
 int
 idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
 {
@@ -116,13 +218,18 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   cleanup_free struct idmap_range *gr = NULL;
   size_t nu, ng;
   const char *who = cfg->caller_name ? cfg->caller_name : "you";
+  char buf[160];
+  const char *why = idmap_why_ranges (cfg, buf, sizeof buf);
 
   (void) err;
   memset (m, 0, sizeof *m);
   m->err_fd = -1;
-  if (cfg->no_subids)
+  if (why == NULL)
     {
-      /* asked for: no notice */
+      /* as bwrap and Flatpak: no helper, no notice */
+      log_debug ("id map: your uid %u and gid %u only: %s", (unsigned) cfg->caller_uid,
+                 (unsigned) cfg->caller_gid,
+                 cfg->subids == SUBIDS_NO ? "--no-subids" : "nothing inside can use other ids");
       m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, NULL, 0);
       m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, NULL, 0);
       return 0;
@@ -137,6 +244,7 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
     }
   if (m->helpers)
     {
+      log_debug ("id map: your subordinate ranges too: %s", why);
       /* an image's files keep their owners only under the map they were unpacked with */
       m->uid_map = idmap_build (cfg->map_root ? 0 : cfg->uid, (unsigned) cfg->caller_uid, ur, nu);
       m->gid_map = idmap_build (cfg->map_root ? 0 : cfg->gid, (unsigned) cfg->caller_gid, gr, ng);
@@ -156,6 +264,19 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   m->uid_map = idmap_build (cfg->uid, (unsigned) cfg->caller_uid, NULL, 0);
   m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, NULL, 0);
   return 0;
+}
+
+void
+idmap_print_config (const struct config *cfg, FILE *f)
+{
+  char buf[160];
+  const char *why = idmap_why_ranges (cfg, buf, sizeof buf);
+
+  if (why != NULL)
+    fprintf (f, "# id map: your uid and gid, and your subordinate ranges: %s\n", why);
+  else
+    fprintf (f, "# id map: your uid and gid only: %s\n",
+             cfg->subids == SUBIDS_NO ? "--no-subids" : "nothing inside can use other ids");
 }
 
 /* argv for newuidmap: PID then the map's numbers */

@@ -1,10 +1,11 @@
 /* idmap.h: the id maps of the user namespace: the caller's own id inside at --uid/--gid,
-   the other ids from /etc/subuid and /etc/subgid through newuidmap/newgidmap, or a one-id
-   map written directly when there is no range or no helper.  */
+   alone (a one-id map, written directly) unless something inside can use other ids; then
+   the other ids from /etc/subuid and /etc/subgid through newuidmap/newgidmap.  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct config;
@@ -26,6 +27,15 @@ struct idmap
   int err_fd;
   int spawn_errno;
 };
+
+/* Why the sandbox gets the caller's subordinate ranges (a phrase for -v and
+   --print-config; BUF may hold it), or NULL when a one-id map serves: --uid or --gid other
+   than the caller's, an image, --cap-add of a capability that changes or uses ids, --net
+   slirp, --overlay fuse, a --rootfs or --layer with files of the subordinate ids, --subids.
+   --no-subids wins over all of them, and the later of --subids and --no-subids over the other.  */
+const char *idmap_why_ranges (const struct config *cfg, char *buf, size_t len);
+/* --print-config's line on the map.  */
+void idmap_print_config (const struct config *cfg, FILE *f);
 
 /* Decides the maps before anything is created; prints the one notice when it falls back.  */
 int idmap_plan (const struct config *cfg, struct idmap *ret, struct sb_error **err);

@@ -17,9 +17,11 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "dbus.h"
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
+#include "helper.h"
 #include "idmap.h"
 #include "init.h"
 #include "launch.h"
@@ -127,22 +129,6 @@ clone_error (int e, struct sb_error **err)
   return sb_error_set (err, e, "create a user namespace: %s", advice);
 }
 
-/* A helper fails when the child died under it: the child's own SYNC_ERROR, already
-   queued, is the real reason.  */
-static void
-prefer_child_error (int sock, struct sb_error **err)
-{
-  struct sync_msg m;
-
-  if (TEMP_FAILURE_RETRY (recv (sock, &m, sizeof m, MSG_DONTWAIT)) != (ssize_t) sizeof m
-      || m.step != SYNC_ERROR)
-    return;
-  m.text[sizeof m.text - 1] = '\0';
-  sb_error_free (err);
-  sb_error_set (err, m.errnum, "%s", m.text);
-  (*err)->status = m.status;
-}
-
 /* The sandbox's user namespace (for the helpers that join it: fuse-overlayfs, slirp4netns,
    pasta) and network namespace (for the network helper), opened while pid 1 waits for
    SYNC_MAPS_DONE.  Once released, pid 1 is not dumpable: no process of the user, outside
@@ -169,28 +155,34 @@ open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_ne
   return 0;
 }
 
-/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
+/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  With the
+   allowlist, its sockets for sandbox-egress come first.  */
 static int
-expect_namespaces (int sock, struct sb_error **err)
+expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egress,
+                   struct sb_error **err)
 {
-  struct sync_msg m;
-  int r = sync_recv (sock, &m, err);
+  size_t n = 0;
 
-  if (r < 0)
-    return -1;
-  if (r == 0)
-    return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
-  if (m.step == SYNC_ERROR)
+  for (;;)
     {
-      m.text[sizeof m.text - 1] = '\0';
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
+      struct sync_msg m;
+      int fd = -1, r = sync_recv (sock, &m, &fd, err);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
+      if (m.step == SYNC_EGRESS_FD && fd >= 0 && n < EGRESS_NFDS && egress_wanted (cfg))
+        {
+          egress->fds[n++] = fd;
+          continue;
+        }
+      closep (&fd);
+      if (m.step != SYNC_NS_READY || n != (egress_wanted (cfg) ? EGRESS_NFDS : 0))
+        return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
+                             SYNC_NS_READY);
+      return 0;
     }
-  if (m.step != SYNC_NS_READY)
-    return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                         SYNC_NS_READY);
-  return 0;
 }
 
 struct waitstate
@@ -198,9 +190,9 @@ struct waitstate
   const struct config *cfg;
   int userns_fd; /* the sandbox's user namespace, for fuse-overlayfs; -1 when not opened */
   const struct cgroup *cg;
-  pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
+  struct helper views; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
-  pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
+  struct helper fuse; /* fuse-overlayfs, in our pid namespace */
   bool reaped, eof, exited;
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
@@ -216,17 +208,18 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
 {
   struct sync_msg m;
   cleanup_close int fd = -1;
-  int r = sync_recv_fd (sock, &m, &fd, err);
+  int r = sync_recv (sock, &m, &fd, err);
 
+  /* a SYNC_ERROR ends the stream too: pid 1 exits after it */
   if (r <= 0)
     {
       w->eof = true;
       return r;
     }
-  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views_pid <= 0)
+  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views.pid <= 0)
     {
       /* pid 1 waits in the kernel for a server that will not come */
-      if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
+      if (procviews_start (w->cfg, w->cg, fd, &w->views, err) < 0)
         (void) kill (w->pid, SIGKILL);
       else
         fault_point (FAULT_HELPER);
@@ -236,11 +229,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
     {
-      if (fd < 0 || w->fuse_helper > 0)
+      if (fd < 0 || w->fuse.pid > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, &w->upper_fd, err);
-      if (w->fuse_helper < 0)
+      if (overlay_fuse_start (w->cfg, w->userns_fd, fd, &w->fuse, &w->upper_fd, err) < 0)
         return -1;
       fault_point (FAULT_HELPER);
       return 0;
@@ -249,12 +241,6 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     {
       w->upper_fd = steal_fd (&fd);
       return 0;
-    }
-  if (m.step == SYNC_ERROR)
-    {
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
     }
   if (m.step == SYNC_EXITED)
     {
@@ -390,169 +376,235 @@ command_status (const struct config *cfg, uint64_t oom_kills, int cmd_status, in
   return 0;
 }
 
-int
-launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
+/* What the launcher owns from the plan's end to the sandbox's: every helper's pid and fd,
+   the cgroup, the id maps, the sync socket.  struct config stays as the plan left it.  */
+struct launcher
 {
+  const struct config *cfg;
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = {
-    .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1, .upper_fd = -1
-  };
-  struct net_helper net = NET_HELPER_INIT;
-  struct egress_helper egress = EGRESS_HELPER_INIT;
+  struct waitstate w;
+  struct net_helper net;
+  struct egress_helper egress;
+  struct sb_dbus_proxy dbus;
   struct term_plan term;
-  unsigned long flags = NS_FLAGS;
-  cleanup_close int sock = -1;
-  cleanup_close int sfd = -1;
-  sigset_t set, old;
-  int sv[2], r = -1;
+  int sock; /* our end of the sync socket */
+  int sfd;  /* signalfd: SIGCHLD and the relayed signals */
+  sigset_t old;
+};
 
-  if (idmap_plan (cfg, &map, err) < 0)
+/* 1. Before anything starts: the id maps' plan, the cgroup (limits that cannot be applied
+   stop us here), the bus filter, the sync socket.  *RET_SV1: pid 1's end.  */
+static int
+launch_prepare (struct launcher *l, int *ret_sv1, struct sb_error **err)
+{
+  const struct config *cfg = l->cfg;
+  int sv[2];
+
+  if (idmap_plan (cfg, &l->map, err) < 0)
     return -1;
-  /* before anything is started: limits that cannot be applied stop us here */
-  if (cgroup_prepare (cfg, &cg, err) < 0)
+  if (cgroup_prepare (cfg, &l->cg, err) < 0)
     {
-      idmap_free (&map);
+      idmap_free (&l->map);
       return -1;
     }
   fault_point (FAULT_CGROUP);
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+  /* the first helper: the bus filter, ready before pid 1 opens its sockets */
+  if (sb_dbus_start (cfg, &l->dbus, err) < 0
+      || (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0
+          && sb_error_set (err, errno, "socketpair") < 0))
     {
-      idmap_free (&map);
-      cgroup_teardown (&cg);
-      return sb_error_set (err, errno, "socketpair");
+      sb_dbus_stop (cfg, &l->dbus);
+      idmap_free (&l->map);
+      cgroup_teardown (&l->cg);
+      return -1;
     }
-  sock = sv[0];
+  l->sock = sv[0];
+  *ret_sv1 = sv[1];
+  return 0;
+}
+
+/* 2. pid 1 (init_main), with the relayed signals blocked until signalfd reads them; the
+   --timeout clock starts.  */
+static int
+launch_clone (struct launcher *l, int sv1, struct sb_error **err)
+{
+  const struct config *cfg = l->cfg;
+  sigset_t set;
 
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);
   for (const int *s = init_forwarded_signals; *s; s++)
     sigaddset (&set, *s);
-  sigprocmask (SIG_BLOCK, &set, &old);
-  terminal_plan (&term);
-  terminal_relay_init (&w.term, &term);
+  sigprocmask (SIG_BLOCK, &set, &l->old);
+  terminal_plan (&l->term);
+  terminal_relay_init (&l->w.term, &l->term);
 
   log_debug ("clone");
-  w.pid = sys_clone_fork (flags | SIGCHLD);
-  if (w.pid == 0)
+  l->w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
+  if (l->w.pid == 0)
     {
-      (void) close (sv[0]);
-      init_main (cfg, &term, sv[1]);
+      (void) close (l->sock);
+      init_main (cfg, &l->term, sv1);
     }
-  (void) close (sv[1]);
-  if (w.pid < 0)
-    {
-      clone_error (errno, err);
-      goto out;
-    }
+  (void) close (sv1);
+  if (l->w.pid < 0)
+    return clone_error (errno, err);
   /* SIGCONT, for the relay only: pid 1 has no use for it blocked */
   sigaddset (&set, SIGCONT);
   sigprocmask (SIG_BLOCK, &set, NULL);
   fault_point (FAULT_CLONE);
-  sfd = signalfd (-1, &set, SFD_CLOEXEC);
-  if (sfd < 0)
-    {
-      sb_error_set (err, errno, "signalfd");
-      goto kill;
-    }
+  l->sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (l->sfd < 0)
+    return sb_error_set (err, errno, "signalfd");
   /* the wall clock runs from the start of the sandbox */
   if (cfg->timeout_ms > 0)
     {
-      w.timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
-      if (w.timer_fd < 0 || arm_timer (w.timer_fd, cfg->timeout_ms) < 0)
-        {
-          sb_error_set (err, errno, "--timeout: timerfd");
-          goto kill;
-        }
+      l->w.timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_CLOEXEC);
+      if (l->w.timer_fd < 0 || arm_timer (l->w.timer_fd, cfg->timeout_ms) < 0)
+        return sb_error_set (err, errno, "--timeout: timerfd");
     }
-  log_debug ("cloned pid %d; writing id maps", (int) w.pid);
-  if (idmap_start (&map, w.pid, err) < 0)
-    goto kill;
+  return 0;
+}
+
+/* A step failed, maybe because pid 1 did: its reason, when it sent one, is the one told.  */
+static int
+take_error (struct launcher *l, struct sb_error **err)
+{
+  sync_take_error (l->sock, err);
+  return -1;
+}
+
+/* 3. pid 1's id maps, its cgroup, the network's helpers; then the command may run.  */
+static int
+launch_start (struct launcher *l, struct sb_error **err)
+{
+  const struct config *cfg = l->cfg;
+
+  log_debug ("cloned pid %d; writing id maps", (int) l->w.pid);
+  if (idmap_start (&l->map, l->w.pid, err) < 0)
+    return -1;
   /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
      a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
      its sockets before it has its maps */
-  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
-    goto kill;
+  if (expect_namespaces (cfg, l->sock, &l->egress, err) < 0
+      || egress_start (cfg, &l->egress, err) < 0)
+    return -1;
   fault_point (FAULT_IDMAP_STARTED);
   /* the helpers run while pid 1 makes its namespaces */
-  if (idmap_finish (&map, err) < 0)
-    {
-      prefer_child_error (sock, err);
-      goto kill;
-    }
+  if (idmap_finish (&l->map, err) < 0)
+    return take_error (l, err);
   fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0
-      || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
-    goto kill;
-  net.userns_fd = w.userns_fd;
+  if (open_namespaces (cfg, l->w.pid, &l->w.userns_fd, &l->net.netns_fd, err) < 0)
+    return -1;
+  l->net.userns_fd = l->w.userns_fd;
   fault_point (FAULT_NS_READY);
-  if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
-      || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
-    {
-      /* pid 1 fails early too (rootfs_open): its reason is queued */
-      prefer_child_error (sock, err);
-      goto kill;
-    }
+  if (cgroup_enter (cfg, &l->cg, l->w.pid, err) < 0 || procviews_limit_cpus (cfg, l->w.pid, err) < 0
+      || sync_send (l->sock, SYNC_MAPS_DONE, 0, err) < 0)
+    /* pid 1 fails early too (rootfs_open): its reason is queued */
+    return take_error (l, err);
   log_debug ("id maps written");
   fault_point (FAULT_MAPS_DONE);
   /* the helper starts while the child builds its root; the child waits for it only right
      before the command */
-  if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
-      || egress_wait (&egress, err) < 0)
-    {
-      prefer_child_error (sock, err);
-      goto kill;
-    }
+  if (net_helper_start (cfg, &l->net, err) < 0 || net_helper_wait (cfg, &l->net, err) < 0
+      || egress_wait (&l->egress, err) < 0)
+    return take_error (l, err);
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
-  if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
+  if (sync_send (l->sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   fault_point (FAULT_RELEASED);
-  r = wait_sandbox (sock, sfd, &w, err);
-  log_debug ("sandbox ended");
-  fault_point (FAULT_REAPED);
-  if (r < 0 && !w.reaped)
-    goto kill;
-  if (r == 0)
-    {
-      if (w.timed_out)
-        {
-          /* as timeout(1): 124, however the command took its SIGTERM */
-          log_notice ("--timeout: the command ran out of time");
-          *ret_status = 124;
-        }
-      else if (w.exited)
-        r = command_status (cfg, w.oom_kills, w.cmd_status, ret_status, err);
-      else if (WIFSIGNALED (w.pid_status))
-        r = sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
-                          WTERMSIG (w.pid_status));
-      else
-        r = sb_error_set (err, 0, "the sandbox's init ended before the command");
-    }
-  goto out;
+  return 0;
+}
 
-kill:
-  (void) kill (w.pid, SIGKILL);
-  (void) TEMP_FAILURE_RETRY (waitpid (w.pid, NULL, 0));
-  r = -1;
-out:
-  /* the sandbox's last output, and the terminal as it was, on every way out */
-  terminal_relay_end (&w.term);
-  procviews_stop (&w.views_pid);
+/* 4. After the wait: the exit status the launcher should exit with.  */
+static int
+launch_result (const struct launcher *l, int *ret_status, struct sb_error **err)
+{
+  const struct waitstate *w = &l->w;
+
+  if (w->timed_out)
+    {
+      /* as timeout(1): 124, however the command took its SIGTERM */
+      log_notice ("--timeout: the command ran out of time");
+      *ret_status = 124;
+      return 0;
+    }
+  if (w->exited)
+    return command_status (l->cfg, w->oom_kills, w->cmd_status, ret_status, err);
+  if (WIFSIGNALED (w->pid_status))
+    return sb_error_set (err, 0, "the sandbox's init was killed by signal %d",
+                         WTERMSIG (w->pid_status));
+  return sb_error_set (err, 0, "the sandbox's init ended before the command");
+}
+
+/* 5. On every way out: the sandbox's last output, the terminal as it was, every helper
+   stopped, the cgroup removed.  OK: the command ended as it should (its changes are
+   counted).  */
+static void
+launch_teardown (struct launcher *l, bool ok)
+{
+  const struct config *cfg = l->cfg;
+
+  terminal_relay_end (&l->w.term);
+  procviews_stop (&l->w.views);
   /* pid 1 is gone: no process uses the overlay any more */
-  overlay_fuse_stop (w.fuse_helper);
+  overlay_fuse_stop (&l->w.fuse);
   /* everything that could write to the upper layer is gone: count what the command left */
-  if (r == 0)
-    workdir_report (cfg, w.upper_fd);
-  closep (&w.upper_fd);
-  net_helper_stop (&net);
-  egress_stop (&egress);
-  closep (&w.userns_fd);
-  closep (&w.timer_fd);
-  closep (&net.netns_fd);
-  sigprocmask (SIG_SETMASK, &old, NULL);
-  cgroup_teardown (&cg);
-  idmap_free (&map);
+  if (ok)
+    workdir_report (cfg, l->w.upper_fd);
+  closep (&l->w.upper_fd);
+  net_helper_stop (&l->net);
+  egress_stop (&l->egress);
+  closep (&l->w.userns_fd);
+  closep (&l->w.timer_fd);
+  closep (&l->net.netns_fd);
+  closep (&l->sfd);
+  closep (&l->sock);
+  sigprocmask (SIG_SETMASK, &l->old, NULL);
+  sb_dbus_stop (cfg, &l->dbus);
+  if (cfg->dbus_proxy_dir != NULL)
+    fault_point (FAULT_DBUS_STOPPED);
+  cgroup_teardown (&l->cg);
+  idmap_free (&l->map);
   fault_point (FAULT_TEARDOWN);
+}
+
+int
+launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
+{
+  struct launcher l = { .cfg = cfg,
+                        .w = { .cfg = cfg,
+                               .views = HELPER_INIT,
+                               .fuse = HELPER_INIT,
+                               .userns_fd = -1,
+                               .timer_fd = -1,
+                               .upper_fd = -1 },
+                        .net = NET_HELPER_INIT,
+                        .egress = EGRESS_HELPER_INIT,
+                        .dbus = SB_DBUS_PROXY_INIT,
+                        .sock = -1,
+                        .sfd = -1 };
+  int sv1 = -1, r = -1;
+
+  l.w.cg = &l.cg;
+  if (launch_prepare (&l, &sv1, err) < 0)
+    return -1;
+  if (launch_clone (&l, sv1, err) == 0 && launch_start (&l, err) == 0)
+    {
+      r = wait_sandbox (l.sock, l.sfd, &l.w, err);
+      log_debug ("sandbox ended");
+      fault_point (FAULT_REAPED);
+      if (r == 0)
+        r = launch_result (&l, ret_status, err);
+    }
+  if (l.w.pid > 0 && !l.w.reaped)
+    {
+      (void) kill (l.w.pid, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (l.w.pid, NULL, 0));
+      r = -1;
+    }
+  launch_teardown (&l, r == 0);
   return r;
 }

@@ -10,8 +10,10 @@ struct sb_error;
    helper inherits one), the --keep-fd ones checked.  */
 int launch_hold_fds (const struct config *cfg, struct sb_error **err);
 
-/* Runs the sandbox to its end.  *ret_status: the exit status the launcher should exit with.
-   On failure, err->status says which status (125, 126 or 127).  */
+/* After plan_run (plan.h), with CFG constant: starts the sandbox's helpers (the bus filter
+   first, then pid 1 and the rest from clone on), runs the sandbox to its end and stops them
+   all.  *ret_status: the exit status the launcher should exit with.  On failure,
+   err->status says which status (125, 126 or 127).  */
 int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err);
 
 /* What refused a user namespace, as read from /proc/sys (NULL: no such file).  */

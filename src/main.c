@@ -1,23 +1,22 @@
-/* main.c: the order of the stages and the exit status. */
+/* main.c: the command line's front end: the options, the commands that make no sandbox, the
+   plan (plan.c), launch_run (launch.c), and the exit status. */
 #include "build-config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bounds.h"
-#include "caps.h"
 #include "config.h"
-#include "dbus.h"
 #include "desktop-install.h"
 #include "error.h"
 #include "fault.h"
+#include "idmap.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
 #include "nested.h"
 #include "options.h"
+#include "plan.h"
 #include "profile.h"
-#include "seccomp.h"
 #include "state.h"
 #include "util.h"
 
@@ -31,66 +30,81 @@ report (struct sb_error *err)
   return status;
 }
 
+/* The commands that make no sandbox (--help, --version, --list-profiles, the images', the
+   desktop entries', --print-config): 1 when CFG asked for one and it ran (its status in
+   *RET_STATUS), 0 when it asks for a sandbox, -1 on failure.  */
+static int
+run_other_command (struct config *cfg, int *ret_status, struct sb_error **err)
+{
+  if (cfg->help)
+    {
+      options_print_help (stdout);
+      *ret_status = 0;
+      return 1;
+    }
+  if (cfg->version)
+    {
+      puts ("sandbox " PACKAGE_VERSION);
+      *ret_status = 0;
+      return 1;
+    }
+  if (cfg->list_profiles)
+    {
+      if (profile_list (stdout, err) < 0)
+        return -1;
+      *ret_status = 0;
+      return 1;
+    }
+  if (cfg->list_images || cfg->image_rm != NULL || cfg->image_import[0] != NULL)
+    {
+      if (cfg->verbose)
+        log_level = LOG_LEVEL_DEBUG;
+      if ((cfg->list_images && image_list (stdout, err) < 0)
+          || (cfg->image_rm != NULL && image_remove (cfg, cfg->image_rm, err) < 0)
+          || (cfg->image_import[0] != NULL
+              && image_import (cfg, cfg->image_import[0], cfg->image_import[1], err) < 0))
+        return -1;
+      *ret_status = 0;
+      return 1;
+    }
+  if (cfg->desktop_install != NULL || cfg->desktop_remove != NULL || cfg->desktop_list)
+    {
+      if ((cfg->desktop_remove != NULL && desktop_remove (cfg->desktop_remove, err) < 0)
+          || (cfg->desktop_install != NULL && desktop_install (cfg, cfg->desktop_install, err) < 0)
+          || (cfg->desktop_list && desktop_list (stdout, err) < 0))
+        return -1;
+      *ret_status = 0;
+      return 1;
+    }
+  if (cfg->print_config)
+    {
+      if (cfg->image != NULL && image_config_finish (cfg, err) < 0)
+        return -1;
+      profile_print_config (cfg, stdout);
+      image_print_config (cfg, stdout);
+      idmap_print_config (cfg, stdout);
+      *ret_status = 0;
+      return 1;
+    }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   struct config cfg;
   struct sb_error *err = NULL;
-  int status = 125;
+  int status = 125, r;
 
   log_start_clock ();
   config_init (&cfg);
   if (options_parse_argv (&cfg, argc, argv, &err) < 0)
     goto fail;
-  if (cfg.help)
-    {
-      options_print_help (stdout);
-      status = 0;
-      goto out;
-    }
-  if (cfg.version)
-    {
-      puts ("sandbox " PACKAGE_VERSION);
-      status = 0;
-      goto out;
-    }
-  if (cfg.list_profiles)
-    {
-      status = profile_list (stdout, &err) < 0 ? 125 : 0;
-      if (status != 0)
-        goto fail;
-      goto out;
-    }
-  if (cfg.list_images || cfg.image_rm != NULL || cfg.image_import[0] != NULL)
-    {
-      if (cfg.verbose)
-        log_level = LOG_LEVEL_DEBUG;
-      if ((cfg.list_images && image_list (stdout, &err) < 0)
-          || (cfg.image_rm != NULL && image_remove (&cfg, cfg.image_rm, &err) < 0)
-          || (cfg.image_import[0] != NULL
-              && image_import (&cfg, cfg.image_import[0], cfg.image_import[1], &err) < 0))
-        goto fail;
-      status = 0;
-      goto out;
-    }
-  if (cfg.desktop_install != NULL || cfg.desktop_remove != NULL || cfg.desktop_list)
-    {
-      if ((cfg.desktop_remove != NULL && desktop_remove (cfg.desktop_remove, &err) < 0)
-          || (cfg.desktop_install != NULL && desktop_install (&cfg, cfg.desktop_install, &err) < 0)
-          || (cfg.desktop_list && desktop_list (stdout, &err) < 0))
-        goto fail;
-      status = 0;
-      goto out;
-    }
-  if (cfg.print_config)
-    {
-      if (cfg.image != NULL && image_config_finish (&cfg, &err) < 0)
-        goto fail;
-      profile_print_config (&cfg, stdout);
-      image_print_config (&cfg, stdout);
-      status = 0;
-      goto out;
-    }
+  r = run_other_command (&cfg, &status, &err);
+  if (r < 0)
+    goto fail;
+  if (r > 0)
+    goto out;
   if (cfg.verbose)
     log_level = LOG_LEVEL_DEBUG;
   else if (cfg.quiet)
@@ -101,15 +115,11 @@ main (int argc, char **argv)
     goto fail;
   /* what killed launchers left on disk goes before we add our own */
   state_sweep ();
-  if (config_finish (&cfg, &err) < 0 || bounds_plan (&cfg, &err) < 0)
+  /* the plan (plan.c's table): nothing of the sandbox runs yet */
+  if (plan_run (&cfg, &err) < 0)
     goto fail;
-  fault_point (FAULT_CONFIG);
-  sb_caps_plan (&cfg);
-  /* the policy's rules may depend on the capabilities: compile after them */
-  if (sb_seccomp_prepare (&cfg, &err) < 0)
-    goto fail;
-  fault_point (FAULT_SECCOMP);
   fflush (stdout);
+  /* the launcher's stages from clone on (launch.c), and pid 1's (init.c) */
   if (launch_run (&cfg, &status, &err) < 0)
     goto fail;
   nested_hint (&cfg, status);
@@ -119,8 +129,6 @@ fail:
   status = report (err);
   sb_error_free (&err);
 out:
-  sb_dbus_stop (&cfg);
-  fault_point (FAULT_DBUS_STOPPED);
   state_run_remove (&cfg);
   fault_point (FAULT_END);
   config_free (&cfg);

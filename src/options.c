@@ -404,6 +404,17 @@ set_overlay (struct config *cfg, const struct sb_option *opt, char *const *args,
   return 0;
 }
 
+/* --subids and --no-subids: the later one wins */
+static int
+set_subids (struct config *cfg, const struct sb_option *opt, char *const *args,
+            struct sb_error **err)
+{
+  (void) args;
+  (void) err;
+  cfg->subids = strcmp (opt->name, "subids") == 0 ? SUBIDS_YES : SUBIDS_NO;
+  return 0;
+}
+
 static int
 set_read_only (struct config *cfg, const struct sb_option *opt, char *const *args,
                struct sb_error **err)
@@ -604,7 +615,8 @@ const struct sb_option sb_options[] = {
   { "quiet", 'q', OPT_ARG_NONE, NULL, "print no notices, only warnings and errors", set_flag, FIELD (quiet) },
   { "uid", 0, OPT_ARG_ONE, "ID", "user id inside (default: your own; 0 for root inside)", set_id, FIELD (uid) },
   { "gid", 0, OPT_ARG_ONE, "ID", "group id inside (default: your own)", set_id, FIELD (gid) },
-  { "no-subids", 0, OPT_ARG_NONE, NULL, "map your own uid and gid only, without newuidmap and newgidmap: a faster start", set_flag, FIELD (no_subids) },
+  { "no-subids", 0, OPT_ARG_NONE, NULL, "map your own uid and gid only, even where --uid, --cap-add or an image would take your subordinate ranges", set_subids, FIELD (subids) },
+  { "subids", 0, OPT_ARG_NONE, NULL, "map your subordinate uid and gid ranges too (newuidmap, newgidmap), even where nothing inside needs them", set_subids, FIELD (subids) },
   { "hostname", 0, OPT_ARG_ONE, "NAME", "host name inside (default: sandbox)", set_hostname, FIELD (hostname) },
   { "chdir", 0, OPT_ARG_ONE, "DIR", "working directory of the command", set_string, FIELD (chdir) },
   { "memory", 0, OPT_ARG_ONE, "SIZE", "memory limit, such as 512M or 2G (memory.max)", set_size, FIELD (memory_max) },

@@ -1,336 +1,355 @@
-/* overlay.c: the copy-on-write engines.  The kernel's overlayfs is mounted by the setup
-   process itself.  For fuse-overlayfs the setup process mounts the FUSE file system (so no
-   wait for "mounted" is needed: requests block until the server answers) and hands the
-   /dev/fuse fd to the launcher, whose child serves it from outside the sandbox's pid
-   namespace.  */
+/* overlay.c: the lower tree of the new root, copy-on-write or read-only: opens what it is
+   made of, chooses the engine (--overlay, the --persist folder's record, auto's rules) and
+   hands over to it: overlay-kernel.c (the kernel's overlayfs) or overlay-fuse.c
+   (fuse-overlayfs); --read-only binds the lower tree itself.  */
 #include "build-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <sched.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "error.h"
+#include "inroot.h"
 #include "log.h"
+#include "overlay-internal.h"
 #include "overlay.h"
 #include "syscalls.h"
-#include "sync.h"
 #include "util.h"
 
-int
-overlay_mount_kernel (const char *target, const char *lowers, const char *upper, const char *work,
-                      struct sb_error **err)
-{
-  cleanup_free char *opts = NULL;
-  int r;
-
-  /* userxattr: the only xattrs a user namespace may write; index and xino off: they need
-     file handles and inode bits the user namespace cannot promise, and warn otherwise */
-  if (upper != NULL)
-    r = asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr,index=off,xino=off", lowers,
-                  upper, work);
-  else
-    r = asprintf (&opts, "lowerdir=%s,userxattr,index=off,xino=off", lowers);
-  if (r < 0)
-    oom ();
-  if (mount ("overlay", target, "overlay", 0, opts) < 0)
-    return sb_error_set (err, errno, "mount overlayfs on '%s'", target);
-  return 0;
-}
-
-int
-overlay_fuse_check (const struct config *cfg, struct sb_error **err)
-{
-  if (cfg->fuse_overlayfs == NULL)
-    return sb_error_set (err, 0,
-                         "fuse-overlayfs not found: install the fuse-overlayfs package "
-                         "(or use --overlay kernel)");
-  if (access ("/dev/fuse", R_OK | W_OK) < 0)
-    return sb_error_set (err, 0,
-                         "/dev/fuse: %s: let users open it (chmod 0666 /dev/fuse, as "
-                         "the fuse3 package's udev rule does), or use --overlay kernel",
-                         strerror (errno));
-  return 0;
-}
-
-int
-overlay_mount_fuse (const struct config *cfg, const char *target, struct sb_error **err)
-{
-  cleanup_close int fd = -1;
-  cleanup_free char *opts = NULL;
-
-  if (overlay_fuse_check (cfg, err) < 0)
-    return -1;
-  fd = open ("/dev/fuse", O_RDWR | O_CLOEXEC);
-  if (fd < 0)
-    return sb_error_set (err, errno, "open '/dev/fuse'");
-  /* allow_other: the command may run as another id than the mounter; default_permissions:
-     the kernel checks modes, fuse-overlayfs (root inside) would allow everything */
-  if (asprintf (&opts,
-                "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,"
-                "default_permissions",
-                fd)
-      < 0)
-    oom ();
-  if (mount ("fuse-overlayfs", target, "fuse.fuse-overlayfs", MS_NOSUID | MS_NODEV, opts) < 0)
-    return sb_error_set (err, errno, "mount fuse on '%s'", target);
-  return steal_fd (&fd);
-}
-
-/* ---------------------------------------------------------------- the helper */
-
-/* A descriptor the helper keeps across exec, as a path fuse-overlayfs can open.  PATH is
-   canonical (the launcher resolved it): no symlink may be on it now, and a persist folder's
-   upper or work that a sandbox replaced by one is refused, not followed.  */
-static char *
-fd_path (const char *path, struct sb_error **err)
-{
-  /* no O_CLOEXEC: fuse-overlayfs opens it */
-  int fd = sys_openat2 (AT_FDCWD, path, O_PATH | O_DIRECTORY,
-                        RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  char *p;
-
-  if (fd < 0)
-    {
-      sb_error_set (err, errno, "open '%s'", path);
-      return NULL;
-    }
-  if (asprintf (&p, "/proc/self/fd/%d", fd) < 0)
-    oom ();
-  return p;
-}
-
-/* In the helper: the lower folders (and a persistent upper) as fds, opened before our tmpfs
-   covers /tmp, where they may live.  */
-static int
-helper_open_layers (const struct config *cfg, char **ret_lowers, char **ret_upper, char **ret_work,
-                    struct sb_error **err)
-{
-  cleanup_free char *lowers = fd_path (cfg->rootfs ? cfg->rootfs : "/", err);
-  size_t n = strv_len (cfg->layers);
-
-  if (lowers == NULL)
-    return -1;
-  for (size_t i = 0; i < n; i++)
-    {
-      cleanup_free char *l = fd_path (cfg->layers[i], err);
-      char *joined;
-
-      if (l == NULL)
-        return -1;
-      if (asprintf (&joined, "%s:%s", l, lowers) < 0)
-        oom ();
-      free (lowers);
-      lowers = joined;
-    }
-  if (cfg->persist != NULL)
-    {
-      cleanup_free char *u = NULL, *w = NULL;
-
-      if (asprintf (&u, "%s/upper", cfg->persist) < 0 || asprintf (&w, "%s/work", cfg->persist) < 0)
-        oom ();
-      *ret_upper = fd_path (u, err);
-      *ret_work = *ret_upper ? fd_path (w, err) : NULL;
-      if (*ret_work == NULL)
-        return -1;
-    }
-  *ret_lowers = steal_ptr (&lowers);
-  return 0;
-}
-
-/* In the helper: root of the sandbox's user namespace, dying with the launcher.  */
-static int
-helper_enter (int userns_fd, pid_t launcher, struct sb_error **err)
-{
-  if (setns (userns_fd, CLONE_NEWUSER) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: join the user namespace");
-  /* root inside: fuse-overlayfs then creates files as the ids the requests carry */
-  (void) setgroups (0, NULL);
-  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: become root inside");
-  /* the id change cleared it: set it now, then catch a launcher that died before */
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != launcher)
-    return sb_error_set (err, 0, "the launcher went away");
-  return 0;
-}
-
-/* In the helper: the ephemeral upper, a tmpfs of our own mount namespace, gone with this
-   process, so nothing is left on disk even after a SIGKILL, and no file of a subordinate id
-   has to be removed by the launcher.  */
-static int
-helper_tmpfs_upper (const struct config *cfg, char **ret_upper, char **ret_work,
-                    struct sb_error **err)
-{
-  struct stat st;
-  char opts[128];
-
-  if (unshare (CLONE_NEWNS) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: unshare the mount namespace");
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: make mounts private");
-  /* --ephemeral-size, with a tmpfs's own share of inodes (one a 4 KiB page) */
-  snprintf (opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%llu",
-            (unsigned long long) cfg->ephemeral_bytes,
-            (unsigned long long) (cfg->ephemeral_bytes / 4096 + 1024));
-  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: mount the upper tmpfs");
-  if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
-    return sb_error_set (err, errno, "fuse-overlayfs helper: mkdir in the upper tmpfs");
-  /* the root shows the upper folder's owner and mode: make them the lower root's (an owner
-     this namespace does not map, the overflow id, becomes root inside) */
-  if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
-    {
-      if (chown ("/tmp/upper", st.st_uid == 65534 ? 0 : st.st_uid,
-                 st.st_gid == 65534 ? 0 : st.st_gid)
-          < 0)
-        (void) chown ("/tmp/upper", 0, 0);
-      (void) chmod ("/tmp/upper", st.st_mode & 07777);
-    }
-  *ret_upper = xstrdup ("/tmp/upper");
-  *ret_work = xstrdup ("/tmp/work");
-  return 0;
-}
-
-/* In the helper: everything up to the exec of fuse-overlayfs.  */
-static int
-helper_prepare (const struct config *cfg, int userns_fd, pid_t launcher, int fuse_fd,
-                char **ret_opts, int *ret_fuse, struct sb_error **err)
-{
-  cleanup_free char *lowers = NULL;
-  cleanup_free char *upper = NULL;
-  cleanup_free char *work = NULL;
-
-  if (helper_open_layers (cfg, &lowers, &upper, &work, err) < 0
-      || helper_enter (userns_fd, launcher, err) < 0)
-    return -1;
-  if (cfg->persist == NULL && helper_tmpfs_upper (cfg, &upper, &work, err) < 0)
-    return -1;
-  /* kept across exec (F_DUPFD leaves close-on-exec clear), above the lower folders' fds */
-  if ((*ret_fuse = fcntl (fuse_fd, F_DUPFD, 100)) < 0)
-    return sb_error_set (err, errno, "dup the /dev/fuse fd");
-  /* it prints "unknown argument ignored" for options of its own on every start; the
-     sandbox's setup reports a helper that failed (its requests end with ENOTCONN) */
-  if (log_level < LOG_LEVEL_DEBUG)
-    {
-      int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-
-      if (null >= 0)
-        {
-          (void) dup2 (null, STDERR_FILENO);
-          (void) close (null);
-        }
-    }
-  /* static_nlink: a folder's link count is 1, as btrfs reports it and as find(1) takes for
-     "unknown".  Without it fuse-overlayfs counts the subfolders of every layer at each stat
-     of a folder, reading whole folders: the first exec through it (ld.so walking
-     /usr/lib/x86_64-linux-gnu) took 45 ms instead of 3, and `sandbox --uid 0 true` 87 ms
-     instead of 33.  */
-  if (asprintf (ret_opts, "lowerdir=%s,upperdir=%s,workdir=%s,static_nlink", lowers, upper, work)
-      < 0)
-    oom ();
-  return 0;
-}
-
-/* In the helper, right before exec: the ephemeral upper layer, to the launcher, which
-   counts the working directory's changes at the end (workdir.c).  Best effort.  */
 static void
-helper_send_upper (const struct config *cfg, int sock)
+ctx_free (struct overlay_ctx *c)
 {
-  struct sb_error *e = NULL;
-  cleanup_close int fd = -1;
-
-  if (!cfg->report_cwd_changes || cfg->persist != NULL)
-    return;
-  fd = open ("/tmp/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0)
-    (void) sync_send_fd (sock, SYNC_UPPER_FD, fd, &e);
-  sb_error_free (&e);
+  closep (&c->base_fd);
+  free (c->base_real);
+  for (size_t i = 0; i < c->n_layers; i++)
+    closep (&c->layer_fds[i]);
+  free (c->layer_fds);
+  closep (&c->persist_fd);
+  closep (&c->upper_fd);
+  closep (&c->work_fd);
+  strv_free (c->mnt_paths);
+  strv_free (c->mnt_types);
+  closep (&c->fuse_fd);
+  closep (&c->upper_out_fd);
 }
 
-pid_t
-overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, int *ret_upper_fd,
-                    struct sb_error **err)
+/* mountinfo escapes ' ', '\t', '\n' and '\\' as octal */
+static void
+unescape (char *s)
 {
-  pid_t launcher = getpid ();
-  int sv[2];
-  pid_t pid;
+  char *w = s;
 
-  /* the helper reports a failure before exec as a SYNC_ERROR, and may pass its upper layer;
-     the socket closed on exec means it runs */
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return sb_error_set (err, errno, "socketpair");
-  pid = fork ();
-  if (pid < 0)
+  for (; *s; s++)
     {
-      (void) close (sv[0]);
-      (void) close (sv[1]);
-      return sb_error_set (err, errno, "fork");
+      if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0'
+          && s[3] <= '7')
+        {
+          *w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+          s += 3;
+        }
+      else
+        *w++ = *s;
     }
-  if (pid == 0)
+  *w = '\0';
+}
+
+static int
+read_mounts (struct overlay_ctx *c, struct sb_error **err)
+{
+  cleanup_free char *info = read_file_at (AT_FDCWD, "/proc/self/mountinfo", NULL);
+  char *save = NULL;
+
+  if (info == NULL)
+    return sb_error_set (err, errno, "read /proc/self/mountinfo");
+  c->mnt_paths = xcalloc (1, sizeof (char *));
+  c->mnt_types = xcalloc (1, sizeof (char *));
+  for (char *line = strtok_r (info, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char mp[PATH_MAX], type[64];
+      const char *sep = strstr (line, " - ");
+
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mp) != 1
+          || sscanf (sep + 3, "%63s", type) != 1)
+        continue;
+      unescape (mp);
+      strv_push (&c->mnt_paths, xstrdup (mp));
+      strv_push (&c->mnt_types, xstrdup (type));
+    }
+  return 0;
+}
+
+static int
+root_readonly (struct overlay_ctx *c, struct sb_error **err)
+{
+  struct sb_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  cleanup_close int tree = -1;
+  cleanup_close int target = -1;
+
+  tree = sys_open_tree (c->base_fd, "",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  if (tree < 0)
+    return sb_error_set (err, errno, "clone the lower tree");
+  if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
+    return sb_error_set (err, errno, "make the lower tree read-only");
+  target = open (OVERLAY_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (target < 0
+      || sys_move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+             < 0)
+    return sb_error_set (err, errno, "mount the lower tree");
+  return 0;
+}
+
+/* The engine recorded in a --persist folder: its upper layers are not interchangeable
+   (whiteouts and opaque markers differ), so a mismatch is an error, not a surprise.  The
+   record is a sandbox's data too: read without following a symlink.  */
+static int
+persist_engine (struct overlay_ctx *c, struct sb_error **err)
+{
+  const struct config *cfg = c->cfg;
+  cleanup_close int fd = sys_openat2 (c->persist_fd, "engine", O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+                                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  cleanup_free char *rec = NULL;
+  enum overlay_engine want;
+  struct stat st;
+
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return sb_error_set (err, 0, "--persist '%s': its engine record is not a file", cfg->persist);
+  rec = read_fd (fd, NULL);
+  if (rec == NULL)
+    return sb_error_set (err, errno, "--persist '%s': read its engine record", cfg->persist);
+  rec[strcspn (rec, "\n")] = '\0';
+  if (strcmp (rec, "kernel") == 0)
+    want = OVERLAY_KERNEL;
+  else if (strcmp (rec, "fuse") == 0)
+    want = OVERLAY_FUSE;
+  else
+    return sb_error_set (err, 0, "--persist '%s': unknown engine '%.32s' in its engine file",
+                         cfg->persist, rec);
+  if (cfg->overlay != OVERLAY_AUTO && cfg->overlay != want)
+    return sb_error_set (err, 0,
+                         "--persist '%s': made with --overlay %s; use it again or "
+                         "start a new folder",
+                         cfg->persist, rec);
+  c->engine = want;
+  return 0;
+}
+
+static void
+persist_record (struct overlay_ctx *c)
+{
+  const char *name = c->engine == OVERLAY_KERNEL ? "kernel\n" : "fuse\n";
+  int fd;
+
+  if (c->persist_fd < 0)
+    return;
+  fd = openat (c->persist_fd, "engine", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return; /* recorded before */
+  (void) write_all (fd, name, strlen (name));
+  (void) close (fd);
+}
+
+/* The roots of the upper and work folders: the persist folder's (opened before OVERLAY_BASE
+   covered the host's /tmp), or ours on OVERLAY_BASE.  */
+static int
+open_upper_roots (struct overlay_ctx *c, struct sb_error **err)
+{
+  if (c->persist_fd >= 0)
+    return 0;
+  if (mkdir (OVERLAY_BASE "/upper", 0755) < 0 || mkdir (OVERLAY_BASE "/work", 0700) < 0)
+    return sb_error_set (err, errno, "mkdir in '%s'", OVERLAY_BASE);
+  c->upper_fd = open (OVERLAY_BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  c->work_fd = open (OVERLAY_BASE "/work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (c->upper_fd < 0 || c->work_fd < 0)
+    return sb_error_set (err, errno, "open the upper folder in '%s'", OVERLAY_BASE);
+  return 0;
+}
+
+/* The ephemeral upper layer, kept for the launcher, which counts the working directory's
+   changes at the end (workdir.c).  Best effort: without it there is no notice.  */
+static void
+keep_upper (struct overlay_ctx *c)
+{
+  if (!c->cfg->report_cwd_changes || c->persist_fd >= 0)
+    return;
+  c->upper_out_fd = open (OVERLAY_BASE "/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (c->upper_out_fd < 0)
+    log_debug ("the upper layer is not counted: %s", strerror (errno));
+}
+
+/* -v: which engine, and why (WHY: auto's reason)  */
+static void
+log_engine (const struct overlay_ctx *c, const char *engine, const char *why)
+{
+  if (c->cfg->overlay != OVERLAY_AUTO)
+    log_debug ("overlay: %s, as --overlay asked", engine);
+  else if (c->engine != OVERLAY_AUTO)
+    log_debug ("overlay: %s, the engine the --persist folder was made with", engine);
+  else
+    log_debug ("overlay: auto chose %s: %s", engine, why);
+}
+
+int
+overlay_setup (struct overlay_ctx *c, struct sb_error **err)
+{
+  const struct config *cfg = c->cfg;
+
+  if (mkdir (OVERLAY_ROOT, 0755) < 0)
+    return sb_error_set (err, errno, "mkdir '%s'", OVERLAY_ROOT);
+  if (cfg->overlay == OVERLAY_NONE)
+    return root_readonly (c, err);
+  if (open_upper_roots (c, err) < 0)
+    return -1;
+  if (c->engine == OVERLAY_AUTO && cfg->uid == 0 && cfg->rootfs == NULL)
     {
       struct sb_error *e = NULL;
-      cleanup_free char *opts = NULL;
-      char mnt[32];
-      int fuse = -1;
 
-      (void) close (sv[0]);
-      sb_signals_default ();
-      if (helper_prepare (cfg, userns_fd, launcher, fuse_fd, &opts, &fuse, &e) == 0)
+      /* The kernel's overlay checks permissions against the lower file's owner: the host's
+         root is unmapped here, so root inside could not change /etc or /usr, which is what
+         it runs as root for.  fuse-overlayfs shows those files as owned by an id of this
+         namespace.  For any other id both engines allow the same, and the kernel is
+         faster.  */
+      if (overlay_fuse_check (cfg, &e) == 0)
         {
-          helper_send_upper (cfg, sv[1]);
-          /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */
-          snprintf (mnt, sizeof mnt, "/dev/fd/%d", fuse);
-          execl (cfg->fuse_overlayfs, "fuse-overlayfs", "-f", "-o", opts, mnt, (char *) NULL);
-          sb_error_set (&e, errno, "run '%s'", cfg->fuse_overlayfs);
+          c->engine = OVERLAY_FUSE;
+          log_debug ("overlay: auto chose fuse-overlayfs: root inside must change the host's "
+                     "files, which the kernel's overlayfs checks against their unmapped owner");
         }
-      sync_send_error (sv[1], e, 125);
-      _exit (125);
+      else
+        log_debug ("%s; root inside cannot change the host's files", e->msg);
+      sb_error_free (&e);
     }
-  (void) close (sv[1]);
-  for (;;)
+  if (c->engine == OVERLAY_KERNEL || c->engine == OVERLAY_AUTO)
     {
-      struct sync_msg m;
-      int fd = -1;
-      int r = sync_recv_fd (sv[0], &m, &fd, err);
-
-      if (r == 0)
-        break;
-      if (r < 0 || m.step == SYNC_ERROR)
+      if (overlay_kernel_root (c, err) == 0)
         {
-          if (r > 0)
-            sb_error_set (err, m.errnum, "%s", m.text);
-          if (fd >= 0)
-            (void) close (fd);
-          (void) close (sv[0]);
-          overlay_fuse_stop (pid);
-          return -1;
+          log_engine (c, "the kernel's overlayfs",
+                      "it mounts in this user namespace, and is faster than fuse-overlayfs");
+          keep_upper (c);
+          c->engine = OVERLAY_KERNEL;
+          persist_record (c);
+          return 0;
         }
-      if (m.step == SYNC_UPPER_FD && fd >= 0 && *ret_upper_fd < 0)
-        *ret_upper_fd = fd;
-      else if (fd >= 0)
-        (void) close (fd);
+      /* a persist folder that a sandbox tampered with is no reason to try another way */
+      if (c->engine == OVERLAY_KERNEL || (*err)->errnum == 0)
+        return -1;
+      /* auto: the kernel refused; whatever part was built goes, fuse-overlayfs takes over */
+      log_debug ("overlay: auto chose fuse-overlayfs: the kernel refused its overlayfs (%s: %s)",
+                 (*err)->msg, strerror ((*err)->errnum));
+      sb_error_free (err);
+      if (umount2 (OVERLAY_ROOT, MNT_DETACH) < 0 && errno != EINVAL)
+        return sb_error_set (err, errno, "detach '%s'", OVERLAY_ROOT);
     }
-  (void) close (sv[0]);
-  log_debug ("fuse-overlayfs runs as pid %d", (int) pid);
-  return pid;
+  if (overlay_fuse_root (c, err) < 0)
+    {
+      if (c->engine == OVERLAY_AUTO)
+        sb_error_prefix (*err, "the kernel refused overlayfs here, and ");
+      return -1;
+    }
+  if (c->engine != OVERLAY_AUTO)
+    log_engine (c, "fuse-overlayfs", NULL);
+  c->engine = OVERLAY_FUSE;
+  persist_record (c);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- prepare */
+
+/* A folder the launcher resolved (canonical), opened again in our own mount namespace:
+   the overlay takes only folders of it.  No symlink may be on the way now.  */
+static int
+open_dir (const char *opt, const char *path, struct sb_error **err)
+{
+  int fd = sys_openat2 (AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+
+  if (fd < 0)
+    return sb_error_set (err, errno, "--%s '%s'", opt, path);
+  return fd;
+}
+
+/* Everything from the host that OVERLAY_BASE may cover: lower folders, the persist
+   folder.  */
+static int
+ctx_open (struct overlay_ctx *c, const struct config *cfg, struct sb_error **err)
+{
+  size_t n = strv_len (cfg->layers);
+
+  memset (c, 0, sizeof *c);
+  c->cfg = cfg;
+  c->base_fd = c->persist_fd = c->upper_fd = c->work_fd = c->fuse_fd = c->upper_out_fd = -1;
+  c->engine = cfg->overlay;
+  c->n_layers = n;
+  c->layer_fds = xcalloc (n + 1, sizeof (int));
+  for (size_t i = 0; i < n; i++)
+    c->layer_fds[i] = -1;
+  if (n > OVERLAY_MAX_LOWERS - 1)
+    return sb_error_set (err, 0, "--layer: at most %d layers", OVERLAY_MAX_LOWERS - 1);
+  c->base_real = xstrdup (cfg->rootfs ? cfg->rootfs : "/");
+  if ((c->base_fd = open_dir ("rootfs", c->base_real, err)) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) /* top first */
+    if ((c->layer_fds[i] = open_dir ("layer", cfg->layers[n - 1 - i], err)) < 0)
+      return -1;
+  if (cfg->persist != NULL)
+    {
+      if ((c->persist_fd = open_dir ("persist", cfg->persist, err)) < 0)
+        return -1;
+      c->upper_fd = inroot_dir_beneath (c->persist_fd, "upper", 0);
+      c->work_fd = c->upper_fd >= 0 ? inroot_dir_beneath (c->persist_fd, "work", 0) : -1;
+      if (c->work_fd < 0)
+        return sb_error_set (err, errno, "--persist '%s': its %s folder", cfg->persist,
+                             c->upper_fd < 0 ? "upper" : "work");
+      if (persist_engine (c, err) < 0)
+        return -1;
+    }
+  return read_mounts (c, err);
+}
+
+const char *
+overlay_root_path (void)
+{
+  return OVERLAY_ROOT;
+}
+
+int
+overlay_take_fuse_fd (struct overlay_ctx *c)
+{
+  return steal_fd (&c->fuse_fd);
+}
+
+int
+overlay_take_upper_fd (struct overlay_ctx *c)
+{
+  return steal_fd (&c->upper_out_fd);
+}
+
+struct overlay_ctx *
+overlay_open (const struct config *cfg, struct sb_error **err)
+{
+  struct overlay_ctx *c = xcalloc (1, sizeof *c);
+
+  if (ctx_open (c, cfg, err) < 0)
+    {
+      overlay_close (c);
+      return NULL;
+    }
+  return c;
 }
 
 void
-overlay_fuse_stop (pid_t helper)
+overlay_close (struct overlay_ctx *c)
 {
-  if (helper <= 0)
+  if (c == NULL)
     return;
-  /* every write already reached the upper layer: fuse-overlayfs keeps no dirty data */
-  (void) kill (helper, SIGKILL);
-  (void) TEMP_FAILURE_RETRY (waitpid (helper, NULL, 0));
+  ctx_free (c);
+  free (c);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -470,6 +472,24 @@ sb_signals_default (void)
       (void) sigaction (s, &sa, NULL); /* libc's own signals answer EINVAL: fine */
   sigemptyset (&none);
   (void) sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+void
+sb_caps_keep_across_exec (void)
+{
+  struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+  struct __user_cap_data_struct d[2];
+
+  if (syscall (SYS_capget, &h, d) != 0)
+    return;
+  /* ambient needs each capability inheritable too */
+  d[0].inheritable = d[0].permitted;
+  d[1].inheritable = d[1].permitted;
+  if (syscall (SYS_capset, &h, d) != 0)
+    return;
+  for (unsigned long c = 0; c < 64; c++)
+    if (d[c / 32].permitted & (1u << (c % 32)))
+      (void) syscall (SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0UL, 0UL);
 }
 
 char *

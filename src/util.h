@@ -95,6 +95,12 @@ char *sb_helper_path (const char *name);
    does), and pasta refuses to start with SIGPIPE ignored.  */
 void sb_signals_default (void);
 
+/* In a helper's process before exec, after it joined the sandbox's user namespace without
+   becoming root there (a one-id map leaves uid 0 unmapped): every capability it holds in
+   that namespace made ambient, so that it keeps them across exec as root would.  System
+   calls only (safe in a spawn_shared child).  */
+void sb_caps_keep_across_exec (void);
+
 /* Runs FN (ARG) in a child that shares our memory until it execs or exits, while we wait:
    clone (CLONE_VM | CLONE_VFORK), as posix_spawn does.  No page of ours is copied; a fork
    copies every page either side writes, and page faults are most of what a start costs

@@ -5,7 +5,7 @@
 # The system bus (a second private daemon, found through DBUS_SYSTEM_BUS_ADDRESS as libdbus
 # does): kept out by default, filtered with --dbus-system-talk, by the same proxy.
 . "${srcdir:?}/tests/lib.sh"
-plan 39
+plan 42
 
 bg=
 at_exit 'for p in $bg; do kill "$p" 2>/dev/null; done'
@@ -148,5 +148,25 @@ PATH="$T/empty" run_sb --dbus-talk org.sbtest.Talk -- /bin/true
 is "without xdg-dbus-proxy, one line says what to install" "$status $(cat "$T/err")" \
   "125 sandbox: --dbus-user filter: xdg-dbus-proxy not found; install xdg-dbus-proxy"
 is "and its folder is removed" "$(ours)" ""
+
+# the plan comes first: a --publish port in use stops the start before any proxy runs
+mkdir "$T/fake"
+printf '#!/bin/sh\ntouch "%s"\nexec "%s" "$@"\n' "$T/proxy-ran" "$(command -v xdg-dbus-proxy)" \
+  >"$T/fake/xdg-dbus-proxy"
+chmod +x "$T/fake/xdg-dbus-proxy"
+check "a proxy found first on PATH runs for --dbus-talk" \
+  sh -c 'PATH="$1:$PATH" "$3" --dbus-talk org.sbtest.Talk -- true && test -e "$2"' \
+  sh "$T/fake" "$T/proxy-ran" "$SANDBOX"
+rm -f "$T/proxy-ran"
+python3 -c 'import signal, socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); signal.pause()' >"$T/port" </dev/null &
+bg="$bg $!"
+check "a host port is taken" wait_for 100 test -s "$T/port"
+PATH="$T/fake:$PATH" run_sb --dbus-talk org.sbtest.Talk --net slirp \
+  --publish "127.0.0.1:$(cat "$T/port"):80" -- true
+is "a --publish port in use: the one error" "$status $(cat "$T/err")" \
+  "125 sandbox: --publish '127.0.0.1:$(cat "$T/port"):80': Address already in use"
+check "and xdg-dbus-proxy was never started" test ! -e "$T/proxy-ran"
 assert_clean
 done_testing

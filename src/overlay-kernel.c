@@ -1,0 +1,471 @@
+/* overlay-kernel.c: the copy-on-write root through the kernel's overlayfs, mounted by pid 1
+   inside the user namespace.
+
+   The kernel refuses an overlay whose lower folder has mounts below it (in a user namespace
+   they are locked to the parent mount: "failed to clone lowerpath"), and an overlay does not
+   cross mounts anyway.  So the host's root is built from one overlay per folder: a tmpfs
+   holds the top level, each folder with no mount below it gets its own overlay, and a
+   folder with mounts below is split the same way, one level down.  Pseudo file systems are
+   not copied: they are made fresh.
+
+   The lower tree and the layers are opened by fd, each REL beneath its own root with no
+   symlink on the way (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose folder is a
+   symlink to a host path does not bring that host folder in.  As in an overlay, a layer
+   whose REL (or a folder on the way) is not a folder hides the ones below it.  */
+#include "build-config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "inroot.h"
+#include "overlay-internal.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define MAX_DEPTH 16
+
+/* Mounts the kernel's overlayfs on TARGET: LOWERS is a ':'-joined list, top first; UPPER
+   and WORK are folders on one file system.  errnum tells why the kernel refused (EPERM,
+   EINVAL: no overlayfs for this tree in a user namespace).  */
+static int
+mount_kernel (const char *target, const char *lowers, const char *upper, const char *work,
+              struct sb_error **err)
+{
+  cleanup_free char *opts = NULL;
+
+  /* userxattr: the only xattrs a user namespace may write; index and xino off: they need
+     file handles and inode bits the user namespace cannot promise, and warn otherwise */
+  if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,userxattr,index=off,xino=off", lowers,
+                upper, work)
+      < 0)
+    oom ();
+  if (mount ("overlay", target, "overlay", 0, opts) < 0)
+    return sb_error_set (err, errno, "mount overlayfs on '%s'", target);
+  return 0;
+}
+
+static int
+do_mount (const char *src, const char *target, unsigned long flags, struct sb_error **err)
+{
+  if (mount (src, target, NULL, flags, NULL) < 0)
+    return sb_error_set (err, errno, "mount %s on '%s'", src, target);
+  return 0;
+}
+
+static void
+fd_path (int fd, char buf[static 32])
+{
+  snprintf (buf, 32, "/proc/self/fd/%d", fd);
+}
+
+/* Statvfs flags that a remount must keep: in a user namespace the kernel refuses to clear
+   the flags the host set (they are locked).  */
+static unsigned long
+locked_flags (const char *path)
+{
+  struct statvfs sv;
+  unsigned long f = 0;
+
+  if (statvfs (path, &sv) < 0)
+    return 0;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f;
+}
+
+static bool
+is_pseudo (const char *type)
+{
+  static const char *const pseudo[]
+      = { "proc",      "sysfs",       "devtmpfs",   "devpts",   "cgroup", "cgroup2",   "mqueue",
+          "debugfs",   "tracefs",     "securityfs", "pstore",   "bpf",    "configfs",  "fusectl",
+          "hugetlbfs", "binfmt_misc", "autofs",     "efivarfs", "nsfs",   "rpc_pipefs" };
+
+  for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
+    if (strcmp (type, pseudo[i]) == 0)
+      return true;
+  return false;
+}
+
+/* The type of the top mount on PATH, or NULL.  */
+static const char *
+mount_type_at (const struct overlay_ctx *c, const char *path)
+{
+  const char *t = NULL;
+
+  for (size_t i = 0; c->mnt_paths[i] != NULL; i++)
+    if (strcmp (c->mnt_paths[i], path) == 0)
+      t = c->mnt_types[i];
+  return t;
+}
+
+static bool
+has_mount_below (const struct overlay_ctx *c, const char *path)
+{
+  size_t len = strcmp (path, "/") == 0 ? 0 : strlen (path);
+
+  for (size_t i = 0; c->mnt_paths[i] != NULL; i++)
+    if (strncmp (c->mnt_paths[i], path, len) == 0 && c->mnt_paths[i][len] == '/'
+        && c->mnt_paths[i][len + 1] != '\0')
+      return true;
+  return false;
+}
+
+static char *
+join (const char *a, const char *b)
+{
+  char *s;
+
+  if (asprintf (&s, "%s%s%s", a, (*b && a[strlen (a) - 1] != '/') ? "/" : "", b) < 0)
+    oom ();
+  return s;
+}
+
+/* ---------------------------------------------------------------- the lower tree */
+
+/* The layers, top first, then the lower tree: the Ith of them (I = n_layers: the lower).  */
+static int
+lower_root (const struct overlay_ctx *c, size_t i)
+{
+  return i < c->n_layers ? c->layer_fds[i] : c->base_fd;
+}
+
+/* REL in lower I, as FLAGS (O_PATH | O_NOFOLLOW: a symlink itself); -1 and errno, ENOENT
+   when it is not there, anything else when something on the way hides it.  */
+static int
+lower_open (const struct overlay_ctx *c, size_t i, const char *rel, int flags)
+{
+  return sys_openat2 (lower_root (c, i), *rel ? rel : ".", (uint64_t) (flags | O_CLOEXEC),
+                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+}
+
+/* Gives the folder FD (made by us, so owned by the caller's id inside) the owner and mode of
+   the lower folder ST describes.  An owner the user namespace does not map shows as the
+   overflow id; chowning to that would hand the folder to a subordinate id, so root inside
+   owns it.  Without a root inside (a one-id map) the caller keeps it.  */
+static void
+own_like_fd (int fd, const struct stat *st)
+{
+  uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
+  gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
+
+  if (fchown (fd, uid, gid) < 0)
+    (void) fchown (fd, 0, 0);
+  (void) fchmod (fd, st->st_mode & 07777);
+}
+
+/* The same for a path of ours (on OVERLAY_ROOT's tmpfs), a symlink included.  */
+static void
+own_like (const char *path, const struct stat *st)
+{
+  uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
+  gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
+
+  if (lchown (path, uid, gid) < 0)
+    (void) lchown (path, 0, 0);
+  if (!S_ISLNK (st->st_mode))
+    (void) chmod (path, st->st_mode & 07777);
+}
+
+/* The upper and work folders of REL: made below their roots by fd, never through a symlink.
+   With --persist they hold what sandboxes wrote: a symlink or a file on the way (a run with
+   another root made it) is refused, not followed.  */
+static int
+open_upper (struct overlay_ctx *c, const char *rel, int *ret_up, int *ret_work,
+            struct sb_error **err)
+{
+  *ret_up = inroot_dir_beneath (c->upper_fd, rel, 0755);
+  *ret_work = *ret_up >= 0 ? inroot_dir_beneath (c->work_fd, rel, 0700) : -1;
+  if (*ret_work >= 0)
+    return 0;
+  if (c->persist_fd >= 0 && (errno == ELOOP || errno == ENOTDIR))
+    return sb_error_set (err, 0,
+                         "--persist '%s': '%s/%s' is not a folder (a run with another root made "
+                         "it); use a new folder",
+                         c->cfg->persist, *ret_up < 0 ? "upper" : "work", rel);
+  return sb_error_set (err, errno, "upper folder of '/%s'", rel);
+}
+
+/* One overlay of REL ("" for the whole root) on OVERLAY_ROOT/REL: the layers that have REL as a
+   folder, top first, over the lower tree's REL.  OWNER: the top-most lower folder's stat,
+   whose owner and mode the overlay's root shows; NULL for the whole root.  */
+static int
+mount_overlay (struct overlay_ctx *c, const char *rel, const struct stat *owner,
+               struct sb_error **err)
+{
+  cleanup_free char *target = join (OVERLAY_ROOT, rel);
+  cleanup_free char *lowers = xcalloc (1, 1);
+  cleanup_close int up = -1;
+  cleanup_close int work = -1;
+  int fds[OVERLAY_MAX_LOWERS];
+  size_t n = 0;
+  char upper[32], workp[32];
+  int r = -1;
+
+  for (size_t i = 0; i <= c->n_layers && n < OVERLAY_MAX_LOWERS; i++)
+    {
+      int fd = lower_open (c, i, rel, O_PATH | O_DIRECTORY);
+      size_t len = strlen (lowers);
+
+      if (fd < 0 && errno == ENOENT)
+        continue;
+      if (fd < 0)
+        break; /* a file or a symlink here hides the lower ones */
+      fds[n++] = fd;
+      lowers = xreallocarray (lowers, len + 32, 1);
+      snprintf (lowers + len, 32, "%s/proc/self/fd/%d", len ? ":" : "", fd);
+    }
+  if (n == 0)
+    {
+      sb_error_set (err, ENOENT, "lower folder of '/%s'", rel);
+      goto out;
+    }
+  if (open_upper (c, rel, &up, &work, err) < 0)
+    goto out;
+  /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
+  if (owner != NULL)
+    own_like_fd (up, owner);
+  fd_path (up, upper);
+  fd_path (work, workp);
+  r = mount_kernel (target, lowers, upper, workp, err);
+out:
+  for (size_t i = 0; i < n; i++)
+    (void) close (fds[i]);
+  return r;
+}
+
+/* A file of the lower tree in a split folder (FD: an O_PATH fd on it): bound read-only.  */
+static int
+bind_file_ro (int fd, const char *target, struct sb_error **err)
+{
+  int t = open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  char src[32];
+
+  if (t < 0)
+    return sb_error_set (err, errno, "create '%s'", target + strlen (OVERLAY_ROOT));
+  (void) close (t);
+  fd_path (fd, src);
+  if (mount (src, target, NULL, MS_BIND, NULL) < 0)
+    return sb_error_set (err, errno, "bind '%s'", target + strlen (OVERLAY_ROOT));
+  if (mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags (target), NULL)
+      < 0)
+    return sb_error_set (err, errno, "remount '%s' read-only", target + strlen (OVERLAY_ROOT));
+  return 0;
+}
+
+static bool
+is_fresh (const char *rel)
+{
+  static const char *const fresh[] = { "proc", "sys", "dev", "tmp", "run" };
+
+  for (size_t i = 0; i < sizeof fresh / sizeof *fresh; i++)
+    if (strcmp (rel, fresh[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Calls FN (NAME, ARG) for each entry of the folder FD but "." and "..", until FN returns
+   false; FD is closed.  getdents64 itself: fdopendir would add an fstat and an fcntl per
+   folder, and the root is a few dozen of them.  */
+static void
+each_name (int fd, bool (*fn) (const char *name, void *arg), void *arg)
+{
+  char buf[8192];
+  bool more = true;
+
+  while (more)
+    {
+      long n = syscall (SYS_getdents64, fd, buf, sizeof buf);
+
+      if (n <= 0)
+        break;
+      for (long off = 0; more && off < n;)
+        {
+          struct dirent64 *de = (struct dirent64 *) (buf + off);
+
+          off += de->d_reclen;
+          if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+            more = fn (de->d_name, arg);
+        }
+    }
+  (void) close (fd);
+}
+
+static bool
+add_name (const char *name, void *arg)
+{
+  char ***names = arg;
+
+  for (char **n = *names; *n != NULL; n++)
+    if (strcmp (*n, name) == 0)
+      return true;
+  strv_push (names, xstrdup (name));
+  return true;
+}
+
+/* The names in REL of the lower tree and of every layer.  */
+static char **
+list_names (const struct overlay_ctx *c, const char *rel)
+{
+  char **names = xcalloc (1, sizeof (char *));
+
+  for (size_t i = 0; i <= c->n_layers; i++)
+    {
+      int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
+
+      if (fd >= 0)
+        each_name (fd, add_name, &names);
+    }
+  return names;
+}
+
+/* The top-most copy of REL among the layers and the lower tree: an O_PATH fd on it (a
+   symlink itself), or -1.  */
+static int
+find_lower (const struct overlay_ctx *c, const char *rel, struct stat *st)
+{
+  for (size_t i = 0; i <= c->n_layers; i++)
+    {
+      int fd = lower_open (c, i, rel, O_PATH | O_NOFOLLOW);
+
+      if (fd >= 0 && fstat (fd, st) == 0)
+        return fd;
+      if (fd >= 0)
+        (void) close (fd);
+      if (errno != ENOENT)
+        return -1;
+    }
+  return -1;
+}
+
+static bool
+seen_name (const char *name, void *arg)
+{
+  (void) name;
+  *(bool *) arg = true;
+  return false;
+}
+
+/* REL has no entry in the lower tree nor in any layer.  A folder we cannot read is not
+   known to be empty: it keeps its overlay.  */
+static bool
+is_empty_everywhere (const struct overlay_ctx *c, const char *rel)
+{
+  for (size_t i = 0; i <= c->n_layers; i++)
+    {
+      int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
+      bool seen = false;
+
+      if (fd < 0)
+        {
+          if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+            continue; /* not in this layer */
+          return false;
+        }
+      each_name (fd, seen_name, &seen);
+      if (seen)
+        return false;
+    }
+  return true;
+}
+
+static int assemble (struct overlay_ctx *c, const char *rel, int depth, struct sb_error **err);
+
+static int
+assemble_entry (struct overlay_ctx *c, const char *rel, int depth, struct sb_error **err)
+{
+  cleanup_free char *target = join (OVERLAY_ROOT, rel);
+  cleanup_free char *real = join (c->base_real, rel);
+  cleanup_close int src = -1;
+  struct stat st;
+  const char *type;
+
+  if (depth == 0 && is_fresh (rel))
+    {
+      if (mkdir (target, 0755) < 0)
+        return sb_error_set (err, errno, "mkdir '/%s'", rel);
+      return 0;
+    }
+  src = find_lower (c, rel, &st);
+  if (src < 0)
+    return 0; /* gone since we listed it, or hidden */
+  if (S_ISLNK (st.st_mode))
+    {
+      char link[PATH_MAX];
+      ssize_t n = readlinkat (src, "", link, sizeof link - 1);
+
+      if (n < 0)
+        return sb_error_set (err, errno, "readlink '/%s'", rel);
+      link[n] = '\0';
+      if (symlink (link, target) < 0)
+        return sb_error_set (err, errno, "symlink '/%s'", rel);
+      own_like (target, &st);
+      return 0;
+    }
+  if (!S_ISDIR (st.st_mode))
+    return bind_file_ro (src, target, err);
+  if (mkdir (target, 0700) < 0)
+    return sb_error_set (err, errno, "mkdir '/%s'", rel);
+  own_like (target, &st);
+  type = mount_type_at (c, real);
+  if (type != NULL && is_pseudo (type))
+    return 0; /* made fresh, or left empty */
+  if (has_mount_below (c, real))
+    return assemble (c, rel, depth + 1, err);
+  /* an empty folder (/srv, /media, often /boot) is the same as an overlay of it: writes
+     land on the ephemeral tmpfs either way, and the mount, about 0.15 ms with its
+     teardown, is saved.  With --persist the writes must reach the upper folder.  */
+  if (c->persist_fd < 0 && is_empty_everywhere (c, rel))
+    return 0;
+  return mount_overlay (c, rel, &st, err);
+}
+
+static int
+assemble (struct overlay_ctx *c, const char *rel, int depth, struct sb_error **err)
+{
+  cleanup_strv char **names = list_names (c, rel);
+
+  if (depth > MAX_DEPTH)
+    return sb_error_set (err, 0, "'/%s': mounts nested too deep", rel);
+  for (char **n = names; *n != NULL; n++)
+    {
+      cleanup_free char *sub = *rel ? join (rel, *n) : xstrdup (*n);
+
+      if (assemble_entry (c, sub, depth, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
+overlay_kernel_root (struct overlay_ctx *c, struct sb_error **err)
+{
+  /* a lower tree without mounts below it is one overlay, its top level copy-on-write too */
+  if (strcmp (c->base_real, "/") != 0 && !has_mount_below (c, c->base_real))
+    return mount_overlay (c, "", NULL, err);
+  /* the top level: OVERLAY_ROOT itself, a folder of the pool, made a mount for pivot_root */
+  if (do_mount (OVERLAY_ROOT, OVERLAY_ROOT, MS_BIND, err) < 0)
+    return -1;
+  (void) lchown (OVERLAY_ROOT, 0, 0);
+  return assemble (c, "", 0, err);
+}
