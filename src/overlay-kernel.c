@@ -28,6 +28,7 @@
 
 #include "error.h"
 #include "inroot.h"
+#include "log.h"
 #include "overlay-internal.h"
 #include "syscalls.h"
 #include "util.h"
@@ -206,6 +207,117 @@ open_upper (struct overlay_ctx *c, const char *rel, int *ret_up, int *ret_work,
   return sb_error_set (err, errno, "upper folder of '/%s'", rel);
 }
 
+static void each_name (int fd, bool (*fn) (const char *name, void *arg), void *arg);
+static int find_lower (const struct overlay_ctx *c, const char *rel, struct stat *st);
+
+/* ---------------------------------------------------------------- folders copied up first
+
+   Overlayfs gives a folder it copies up the owner of the lower one, and an owner the user
+   namespace does not map cannot be given: the copy-up fails with EOVERFLOW.  Root's /var
+   is copied up when /var/tmp is written, root's /home when a folder for a bind is made
+   below it (a --rootfs without the caller's home).  Such folders are made in the upper
+   layer before the overlay is mounted: ours (root's inside, where root is mapped), with
+   the lower folder's mode.  */
+
+/* Whether the user namespace maps neither REL's owner nor its group (they show as the
+   overflow id).  */
+static bool
+unmapped_owner (const struct stat *st)
+{
+  return st->st_uid == 65534 || st->st_gid == 65534;
+}
+
+/* REL below UP (the upper folder of the overlay), made like the lower folder ST.  */
+static void
+upper_dir_like (int up, const char *rel, const struct stat *st)
+{
+  cleanup_close int fd = -1;
+
+  if (mkdirat (up, rel, 0700) < 0 && errno != EEXIST)
+    return;
+  fd = sys_openat2 (up, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  if (fd >= 0)
+    own_like_fd (fd, st);
+}
+
+/* The folders of ROOTREL ("" or the overlay's folder) on the way to PATH (absolute, inside):
+   those that exist in the lower tree with an owner we do not map, made in UP first.  */
+static void
+upper_path (struct overlay_ctx *c, const char *rootrel, int up, const char *path)
+{
+  size_t n = strlen (rootrel);
+  cleanup_free char *rel = NULL;
+
+  if (path == NULL || path[0] != '/'
+      || (n > 0 && (strncmp (path + 1, rootrel, n) != 0 || (path[1 + n] != '/'))))
+    return;
+  rel = xstrdup (path + 1 + n + (n > 0));
+  for (char *s = rel; (s = strchr (s, '/')) != NULL; s++)
+    {
+      cleanup_free char *full = NULL;
+      cleanup_close int fd = -1;
+      struct stat st;
+
+      *s = '\0';
+      full = n > 0 ? join (rootrel, rel) : xstrdup (rel);
+      fd = find_lower (c, full, &st);
+      if (fd < 0 || !S_ISDIR (st.st_mode))
+        return;
+      if (unmapped_owner (&st))
+        upper_dir_like (up, rel, &st);
+      *s = '/';
+    }
+}
+
+struct writable_scan
+{
+  const struct overlay_ctx *c;
+  const char *rel;
+  int dir; /* the lower folder, read */
+  int up;
+};
+
+/* A folder of the overlay's top level that the command may write, whose owner we do not
+   map (/var/tmp): made in the upper layer.  */
+static bool
+upper_writable_entry (const char *name, void *arg)
+{
+  struct writable_scan *w = arg;
+  struct stat st;
+
+  if (fstatat (w->dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode)
+      && unmapped_owner (&st) && faccessat (w->dir, name, W_OK, AT_EACCESS) == 0)
+    upper_dir_like (w->up, name, &st);
+  return true;
+}
+
+static void
+prepare_upper (struct overlay_ctx *c, const char *rel, int up)
+{
+  const struct config *cfg = c->cfg;
+  struct writable_scan w = { .c = c, .rel = rel, .up = up };
+
+  if (*rel != '\0')
+    {
+      w.dir = lower_open (c, c->n_layers, rel, O_RDONLY | O_DIRECTORY);
+      if (w.dir >= 0)
+        {
+          int names = fcntl (w.dir, F_DUPFD_CLOEXEC, 3);
+
+          if (names >= 0)
+            each_name (names, upper_writable_entry, &w);
+          (void) close (w.dir);
+        }
+    }
+  upper_path (c, rel, up, cfg->cwd);
+  upper_path (c, rel, up, cfg->home_dir);
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    upper_path (c, rel, up, cfg->mounts[i].dst);
+  for (size_t i = 0; i < cfg->n_desktop_binds; i++)
+    upper_path (c, rel, up, cfg->desktop_binds[i].dst);
+}
+
 /* One overlay of REL ("" for the whole root) on OVERLAY_ROOT/REL: the layers that have REL as a
    folder, top first, over the lower tree's REL.  OWNER: the top-most lower folder's stat,
    whose owner and mode the overlay's root shows; NULL for the whole root.  */
@@ -245,6 +357,7 @@ mount_overlay (struct overlay_ctx *c, const char *rel, const struct stat *owner,
   /* the overlay's root shows the upper folder's owner and mode: make them the lower's */
   if (owner != NULL)
     own_like_fd (up, owner);
+  prepare_upper (c, rel, up);
   fd_path (up, upper);
   fd_path (work, workp);
   r = mount_kernel (target, lowers, upper, workp, err);

@@ -20,7 +20,7 @@ echo keep >"$H/dir/sub/f"
 echo host >"$H/del"
 me=$(id -u)
 
-plan 45
+plan 47
 
 if [ -r /dev/fuse ] && [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then
   engines="kernel fuse auto"
@@ -112,4 +112,10 @@ case " $engines " in
   skip "after SIGKILL of the launcher the helper and the sandbox are gone" "/dev/fuse not usable"
   ;;
 esac
+
+# root's /var is copied up when /var/tmp is written: its owner is unmapped in a one-id map
+f=/var/tmp/sbtest-overlay.$$
+run_sb -- sh -c "echo made >$f && cat $f"
+is "auto: a file made in /var/tmp" "$(cat "$T/out")" made
+check "... stays in the sandbox" test ! -e "$f"
 assert_clean
