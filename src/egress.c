@@ -11,21 +11,17 @@
 #include <linux/capability.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "egress.h"
 #include "error.h"
+#include "helper.h"
 #include "log.h"
-#include "sync.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ parsing */
@@ -300,11 +296,12 @@ open_dns (int type, struct sb_error **err)
 }
 
 int
-egress_open_inside (const struct config *cfg, int sock, struct sb_error **err)
+egress_open_inside (const struct config *cfg, int ret_fds[EGRESS_NFDS], struct sb_error **err)
 {
   int fds[EGRESS_NFDS] = { -1, -1, -1, -1 };
-  int r = -1;
 
+  for (int i = 0; i < EGRESS_NFDS; i++)
+    ret_fds[i] = -1;
   if (!egress_wanted (cfg))
     return 0;
   /* netfilter netlink checks the opener's credentials: ours hold CAP_NET_ADMIN here */
@@ -314,97 +311,25 @@ egress_open_inside (const struct config *cfg, int sock, struct sb_error **err)
       if (fds[i] < 0)
         {
           sb_error_set (err, errno, "--allow-host: a netfilter netlink socket");
-          goto out;
+          goto fail;
         }
     }
   fds[2] = open_dns (SOCK_DGRAM, err);
   if (fds[2] < 0)
-    goto out;
+    goto fail;
   fds[3] = open_dns (SOCK_STREAM, err);
   if (fds[3] < 0)
-    goto out;
+    goto fail;
   for (int i = 0; i < EGRESS_NFDS; i++)
-    if (sync_send_fd (sock, SYNC_EGRESS_FD, fds[i], err) < 0)
-      goto out;
-  r = 0;
-out:
-  /* the launcher holds them now: nothing of the sandbox keeps a copy */
+    ret_fds[i] = fds[i];
+  return 0;
+fail:
   for (int i = 0; i < EGRESS_NFDS; i++)
     closep (&fds[i]);
-  return r;
+  return -1;
 }
 
 /* ------------------------------------------------------------------ the launcher */
-
-int
-egress_expect_fds (const struct config *cfg, int sock, struct egress_helper *h,
-                   struct sb_error **err)
-{
-  if (!egress_wanted (cfg))
-    return 0;
-  for (int i = 0; i < EGRESS_NFDS; i++)
-    {
-      struct sync_msg m;
-      int fd = -1, r = sync_recv_fd (sock, &m, &fd, err);
-
-      if (r < 0)
-        return -1;
-      if (r == 0)
-        return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
-      if (m.step == SYNC_ERROR)
-        {
-          m.text[sizeof m.text - 1] = '\0';
-          closep (&fd);
-          sb_error_set (err, m.errnum, "%s", m.text);
-          (*err)->status = m.status;
-          return -1;
-        }
-      if (m.step != SYNC_EGRESS_FD || fd < 0)
-        {
-          closep (&fd);
-          return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                               SYNC_EGRESS_FD);
-        }
-      h->fds[i] = fd;
-    }
-  return 0;
-}
-
-struct helper_args
-{
-  char **argv;
-  int fds[EGRESS_NFDS + 2]; /* pid 1's, the ready pipe, the log (-1: stderr) */
-  pid_t launcher;
-};
-
-/* The helper's process before exec (spawn_shared): system calls only.  Its fds become 3..8
-   in the order of struct helper_args; the rest of ours are O_CLOEXEC.  */
-_Noreturn static int
-helper_exec (void *data)
-{
-  const struct helper_args *a = data;
-  int moved[EGRESS_NFDS + 2];
-  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
-
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != a->launcher)
-    _exit (127);
-  (void) setsid ();
-  sb_signals_default ();
-  if (null < 0 || dup2 (null, STDIN_FILENO) < 0 || dup2 (null, STDOUT_FILENO) < 0)
-    _exit (127);
-  /* first out of the way of 3..8, then into place */
-  for (int i = 0; i < EGRESS_NFDS + 2; i++)
-    {
-      moved[i] = fcntl (a->fds[i] >= 0 ? a->fds[i] : STDERR_FILENO, F_DUPFD_CLOEXEC, 16);
-      if (moved[i] < 0)
-        _exit (127);
-    }
-  for (int i = 0; i < EGRESS_NFDS + 2; i++)
-    if (dup2 (moved[i], 3 + i) < 0)
-      _exit (127);
-  execv (a->argv[0], a->argv);
-  _exit (127);
-}
 
 static char **
 helper_argv (const struct config *cfg, const char *path)
@@ -442,7 +367,13 @@ egress_start (const struct config *cfg, struct egress_helper *h, struct sb_error
   cleanup_free char *path = NULL;
   cleanup_strv char **argv = NULL;
   cleanup_close int ready_w = -1;
-  struct helper_args a;
+  /* fds 3..8: pid 1's sockets, the ready pipe, the log (stderr when not a file) */
+  int place[EGRESS_NFDS + 2];
+  struct helper_spec spec = { .name = "sandbox-egress",
+                              .stderr_fd = HELPER_FD_INHERIT,
+                              .place = place,
+                              .n_place = EGRESS_NFDS + 2,
+                              .new_session = true };
   int p[2];
 
   if (!egress_wanted (cfg))
@@ -453,23 +384,17 @@ egress_start (const struct config *cfg, struct egress_helper *h, struct sb_error
   h->ready_fd = p[0];
   ready_w = p[1];
   argv = helper_argv (cfg, path);
-  a.argv = argv;
+  spec.argv = argv;
   for (int i = 0; i < EGRESS_NFDS; i++)
-    a.fds[i] = h->fds[i];
-  a.fds[EGRESS_NFDS] = ready_w;
-  a.fds[EGRESS_NFDS + 1] = cfg->net_log_fd;
-  a.launcher = getpid ();
+    place[i] = h->fds[i];
+  place[EGRESS_NFDS] = ready_w;
+  place[EGRESS_NFDS + 1] = cfg->net_log_fd >= 0 ? cfg->net_log_fd : STDERR_FILENO;
   h->drain = cfg->net_log;
-  h->pid = spawn_shared (helper_exec, &a);
-  if (h->pid < 0)
-    {
-      h->pid = 0;
-      return sb_error_set (err, errno, "start '%s'", path);
-    }
+  if (helper_start (&spec, &h->proc, err) < 0)
+    return -1;
   /* the helper has them: the launcher keeps no way into the sandbox's network */
   for (int i = 0; i < EGRESS_NFDS; i++)
     closep (&h->fds[i]);
-  log_debug ("started sandbox-egress, pid %d", (int) h->pid);
   return 0;
 }
 
@@ -479,7 +404,7 @@ egress_wait (struct egress_helper *h, struct sb_error **err)
   char buf[512];
   ssize_t n;
 
-  if (h->pid == 0)
+  if (h->proc.pid == 0)
     return 0;
   n = TEMP_FAILURE_RETRY (read (h->ready_fd, buf, sizeof buf - 1));
   if (n < 0)
@@ -499,22 +424,12 @@ egress_wait (struct egress_helper *h, struct sb_error **err)
 void
 egress_stop (struct egress_helper *h)
 {
-  if (h->pid > 0)
-    {
-      cleanup_close int pidfd = h->drain ? (int) syscall (SYS_pidfd_open, h->pid, 0) : -1;
-
-      /* the sandbox is gone: the helper logs the refusals still queued and exits; one that
-         does not within a second is killed */
-      if (h->drain && pidfd >= 0 && kill (h->pid, SIGTERM) == 0)
-        {
-          struct pollfd pfd = { pidfd, POLLIN, 0 };
-
-          (void) poll (&pfd, 1, 1000);
-        }
-      (void) kill (h->pid, SIGKILL);
-      (void) TEMP_FAILURE_RETRY (waitpid (h->pid, NULL, 0));
-      h->pid = 0;
-    }
+  /* the sandbox is gone: with --net-log the helper logs the refusals still queued and
+     exits; one that does not within a second is killed */
+  if (h->drain)
+    helper_stop (&h->proc, SIGTERM, 1000);
+  else
+    helper_stop (&h->proc, 0, 0);
   for (int i = 0; i < EGRESS_NFDS; i++)
     closep (&h->fds[i]);
   closep (&h->ready_fd);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "helper.h"
+
 struct config;
 struct sb_error;
 
@@ -50,27 +52,25 @@ bool egress_wanted (const struct config *cfg);
 /* config_finish: checks the options that go together, opens the --net-log file.  */
 int egress_config_finish (struct config *cfg, struct sb_error **err);
 
-/* pid 1, in its new network namespace with lo up, before SYNC_NS_READY: opens the helper's
-   sockets and sends them to the launcher (SYNC_EGRESS_FD, in a fixed order).  */
-int egress_open_inside (const struct config *cfg, int sock, struct sb_error **err);
-
 #define EGRESS_NFDS 4
+/* pid 1, in its new network namespace with lo up, before SYNC_NS_READY: opens the helper's
+   sockets, for the launcher (SYNC_EGRESS_FD, in this order); all -1 without the allowlist.
+   pid 1 keeps no copy once they are sent.  */
+int egress_open_inside (const struct config *cfg, int ret_fds[EGRESS_NFDS], struct sb_error **err);
+
 /* The launcher's handle on the helper.  */
 struct egress_helper
 {
-  pid_t pid;            /* 0: none */
-  int fds[EGRESS_NFDS]; /* from pid 1, until the helper has them */
+  struct helper proc;
+  int fds[EGRESS_NFDS]; /* from pid 1 (SYNC_EGRESS_FD), until the helper has them */
   int ready_fd;         /* the helper writes "1" once its rules are in, or why it failed */
   bool drain;           /* --net-log: let it log what is queued before it ends */
 };
 #define EGRESS_HELPER_INIT                                                                         \
   {                                                                                                \
-    0, { -1, -1, -1, -1 }, -1, false                                                               \
+    HELPER_INIT, { -1, -1, -1, -1 }, -1, false                                                     \
   }
 
-/* Launcher, right before it waits for SYNC_NS_READY: receives pid 1's sockets.  */
-int egress_expect_fds (const struct config *cfg, int sock, struct egress_helper *h,
-                       struct sb_error **err);
 /* Starts the helper (no wait), then waits until its rules are in place: before the command
    may run.  */
 int egress_start (const struct config *cfg, struct egress_helper *h, struct sb_error **err);

@@ -6,15 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -22,6 +19,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "helper.h"
 #include "idmap.h"
 #include "image-config.h"
 #include "image-store.h"
@@ -58,36 +56,23 @@ image_run_free (struct image_run *r)
 
 /* ---------------------------------------------------------------- sandbox-image */
 
-/* Child of run_helper: root of the new user namespace once the maps are written.  */
-_Noreturn static void
-helper_child (const char *helper, char **argv, int go, int errfd)
+/* In sandbox-image's process (helper.c's hook), once its maps are written: root of its
+   user namespace.  */
+static int
+become_root (void *arg, int report)
 {
-  char c;
-
-  (void) prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (TEMP_FAILURE_RETRY (read (go, &c, 1)) != 1)
-    _exit (125);
-  (void) setgroups (0, NULL); /* EPERM after a one-id map's "setgroups deny": fine */
-  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-    {
-      (void) write_all (errfd, "sandbox-image: become root of the user namespace", 48);
-      _exit (125);
-    }
-  if (dup2 (errfd, 3) < 0)
-    _exit (125);
-  sb_signals_default ();
-  execv (helper, argv);
-  {
-    char msg[512];
-    int n = snprintf (msg, sizeof msg, "run '%s': %s", helper, strerror (errno));
-
-    (void) write_all (3, msg, (size_t) n);
-  }
-  _exit (125);
+  (void) arg;
+  (void) report;
+  (void) syscall (SYS_setgroups, 0, NULL); /* EPERM after a one-id map's "setgroups deny" */
+  if (syscall (SYS_setresgid, 0, 0, 0) < 0 || syscall (SYS_setresuid, 0, 0, 0) < 0)
+    return 1;
+  return 0;
 }
 
+static const char *const become_root_steps[] = { "become root of the user namespace" };
+
 static int
-wait_helper (pid_t pid, int errfd, struct sb_error **err)
+wait_helper (struct helper *h, int errfd, struct sb_error **err)
 {
   char text[1024];
   size_t len = 0;
@@ -99,8 +84,8 @@ wait_helper (pid_t pid, int errfd, struct sb_error **err)
     len += (size_t) n;
   text[len] = '\0';
   text[strcspn (text, "\n")] = '\0';
-  if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) < 0)
-    return sb_error_set (err, errno, "wait for sandbox-image");
+  if (helper_wait (h, &status, err) < 0)
+    return -1;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
   if (text[0] != '\0')
@@ -120,9 +105,16 @@ run_helper (const struct config *cfg, const char *a1, const char *a2, const char
   cleanup_free char *name = NULL;
   cleanup_free char *helper = sb_helper_path ("sandbox-image");
   cleanup_strv char **argv = NULL;
+  struct helper_spec spec = { .name = "sandbox-image",
+                              .stderr_fd = HELPER_FD_INHERIT,
+                              .n_place = 1, /* its error line: fd 3 */
+                              .hook = become_root,
+                              .hook_steps = become_root_steps,
+                              .new_userns = true };
+  struct helper h = HELPER_INIT;
   struct idmap map;
-  int go[2], errp[2];
-  pid_t pid;
+  cleanup_close int err_r = -1;
+  int errp[2];
   int r;
 
   c.uid = c.gid = 0;
@@ -143,52 +135,27 @@ run_helper (const struct config *cfg, const char *a1, const char *a2, const char
     strv_push (&argv, xstrdup (a3));
   if (cfg->verbose || log_level >= LOG_LEVEL_DEBUG)
     strv_push (&argv, xstrdup ("-v"));
+  spec.argv = argv;
   if (idmap_plan (&c, &map, err) < 0)
     return -1;
-  if (pipe2 (go, O_CLOEXEC) < 0)
-    {
-      idmap_free (&map);
-      return sb_error_set (err, errno, "pipe");
-    }
   if (pipe2 (errp, O_CLOEXEC) < 0)
     {
-      (void) close (go[0]);
-      (void) close (go[1]);
       idmap_free (&map);
       return sb_error_set (err, errno, "pipe");
     }
-  fflush (NULL);
-  pid = sys_clone_fork (CLONE_NEWUSER | SIGCHLD);
-  if (pid == 0)
-    {
-      (void) close (go[1]);
-      (void) close (errp[0]);
-      helper_child (helper, argv, go[0], errp[1]);
-    }
-  (void) close (go[0]);
+  err_r = errp[0];
+  spec.place = &errp[1];
+  r = helper_start (&spec, &h, err);
   (void) close (errp[1]);
-  if (pid < 0)
-    {
-      r = sb_error_set (err, errno, "create a user namespace for sandbox-image");
-      (void) close (go[1]);
-      (void) close (errp[0]);
-      idmap_free (&map);
-      return r;
-    }
-  r = idmap_start (&map, pid, err);
+  if (r == 0)
+    r = idmap_start (&map, h.pid, err);
   if (r == 0)
     r = idmap_finish (&map, err);
-  if (r == 0 && write_all (go[1], "g", 1) < 0)
-    r = sb_error_set (err, errno, "start sandbox-image");
-  (void) close (go[1]);
-  if (r < 0)
-    {
-      (void) kill (pid, SIGKILL);
-      (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
-    }
-  else
-    r = wait_helper (pid, errp[0], err);
-  (void) close (errp[0]);
+  if (r == 0)
+    r = helper_release (&spec, &h, err);
+  if (r == 0)
+    r = wait_helper (&h, err_r, err);
+  helper_stop (&h, 0, 0);
   idmap_free (&map);
   return r;
 }

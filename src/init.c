@@ -6,6 +6,7 @@
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,22 @@ fail (int sock, struct sb_error *e, int status)
 {
   sync_send_error (sock, e, status);
   _exit (status);
+}
+
+/* A system call failed: what it was (FMT) and its errno reach the launcher; exit 125.  */
+_Noreturn static void fail_errno (int sock, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+_Noreturn static void
+fail_errno (int sock, const char *fmt, ...)
+{
+  struct sb_error *err = NULL;
+  int e = errno;
+  va_list ap;
+
+  va_start (ap, fmt);
+  sb_error_setv (&err, e, fmt, ap);
+  va_end (ap);
+  fail (sock, err, 125);
 }
 
 static int
@@ -132,11 +149,11 @@ exec_command (void *data)
   /* an image's user: the caller's own groups map to root's here (map_root); it gets none,
      as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
   if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
-    fail (sock, (sb_error_set (&err, errno, "setgroups"), err), 125);
+    fail_errno (sock, "setgroups");
   if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
-    fail (sock, (sb_error_set (&err, errno, "setresgid %u", cfg->gid), err), 125);
+    fail_errno (sock, "setresgid %u", cfg->gid);
   if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
-    fail (sock, (sb_error_set (&err, errno, "setresuid %u", cfg->uid), err), 125);
+    fail_errno (sock, "setresuid %u", cfg->uid);
   if (sb_caps_set (cfg, &err) < 0)
     fail (sock, err, 125);
   {
@@ -145,19 +162,17 @@ exec_command (void *data)
     /* under our ids: RLIMIT_NPROC counts the processes of the command's uid in the
        sandbox's user namespace alone; nothing inside can raise a hard limit */
     if (bounds_apply_rlimits (cfg, &bad) < 0)
-      fail (sock,
-            (sb_error_set (&err, errno, "--rlimit %s", bounds_rlimit_name (bad->resource)), err),
-            125);
+      fail_errno (sock, "--rlimit %s", bounds_rlimit_name (bad->resource));
   }
   /* a setuid binary inside gains nothing */
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    fail (sock, (sb_error_set (&err, errno, "no_new_privs"), err), 125);
+    fail_errno (sock, "no_new_privs");
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
   /* a session of its own, on the sandbox's pty if any: TIOCSTI and TIOCLINUX reach that
      pty at most, never the caller's terminal (--new-session is always on) */
   if (terminal_attach (a->term, a->slave) < 0)
-    fail (sock, (sb_error_set (&err, errno, "set up the terminal"), err), 125);
+    fail_errno (sock, "set up the terminal");
   log_debug ("exec");
   {
     const char *path = cfg->argv[0];
@@ -174,7 +189,7 @@ exec_command (void *data)
         /* the fds the caller passed with --keep-fd, inherited from the launcher */
         for (size_t i = 0; i < cfg->n_keep_fds; i++)
           if (fcntl (cfg->keep_fds[i], F_SETFD, 0) < 0)
-            fail (sock, (sb_error_set (&err, errno, "--keep-fd %d", cfg->keep_fds[i]), err), 125);
+            fail_errno (sock, "--keep-fd %d", cfg->keep_fds[i]);
         /* last: nothing of our own setup runs under the policy, only execve itself */
         if (sb_seccomp_install (cfg, &err) < 0)
           fail (sock, err, 125);
@@ -209,15 +224,15 @@ detach_from_caller (const struct config *cfg, const struct term_plan *term, int 
   if (n == 0 || keep[n - 1] < sock)
     keep[n++] = sock;
   if (fds_close_except (keep, n, false) < 0)
-    fail (sock, (sb_error_set (&err, errno, "close the caller's descriptors"), err), 125);
+    fail_errno (sock, "close the caller's descriptors");
   /* A session keyring of our own: the caller's links its secrets (ssh, gpg, kerberos), and
      only the seccomp policy kept keyctl from them.  runc and crun do the same.  */
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
-    fail (sock, (sb_error_set (&err, errno, "create the sandbox's session keyring"), err), 125);
+    fail_errno (sock, "create the sandbox's session keyring");
   /* Out of the caller's session: its terminal is no longer ours to open as /dev/tty, and
      we hold it on no fd (but stderr with --verbose until the command runs).  */
   if (setsid () < 0)
-    fail (sock, (sb_error_set (&err, errno, "setsid"), err), 125);
+    fail_errno (sock, "setsid");
   if (terminal_release (term, log_level >= LOG_LEVEL_DEBUG, &err) < 0)
     fail (sock, err, 125);
 }
@@ -273,7 +288,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   struct sb_error *err = NULL;
   struct rootctx *root = NULL;
   sigset_t set;
-  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1;
+  int sfd, devnull, fuse_fd = -1, master = -1, slave = -1, egress_fds[EGRESS_NFDS];
   pid_t cmd;
 
   /* the launcher's death kills us, and with us every process of the sandbox; if it died
@@ -287,18 +302,26 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (unshare (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
                | (cfg->net == NET_HOST ? 0 : CLONE_NEWNET))
       < 0)
-    fail (sock, (sb_error_set (&err, errno, "create the namespaces"), err), 125);
+    fail_errno (sock, "create the namespaces");
   /* nothing we mount from here on reaches the host */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    fail (sock, (sb_error_set (&err, errno, "make the mount namespace private"), err), 125);
+    fail_errno (sock, "make the mount namespace private");
   {
     const char *name = cfg->hostname ? cfg->hostname : "sandbox";
 
     if (sethostname (name, strlen (name)) < 0)
-      fail (sock, (sb_error_set (&err, errno, "sethostname"), err), 125);
+      fail_errno (sock, "sethostname");
   }
-  if (net_setup_inside (cfg, &err) < 0 || egress_open_inside (cfg, sock, &err) < 0)
+  if (net_setup_inside (cfg, &err) < 0 || egress_open_inside (cfg, egress_fds, &err) < 0)
     fail (sock, err, 125);
+  /* the launcher holds them now: nothing of the sandbox keeps a copy */
+  for (int i = 0; i < EGRESS_NFDS; i++)
+    if (egress_fds[i] >= 0)
+      {
+        if (sync_send_fd (sock, SYNC_EGRESS_FD, egress_fds[i], &err) < 0)
+          _exit (125);
+        (void) close (egress_fds[i]);
+      }
   /* the network helper joins our namespaces only now: before, they were the host's */
   if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
@@ -315,11 +338,11 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
      can any process of the user.  The command shares our memory until its execve, so it
      is out of reach from its first instruction.  */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    fail (sock, (sb_error_set (&err, errno, "prctl PR_SET_DUMPABLE"), err), 125);
+    fail_errno (sock, "prctl PR_SET_DUMPABLE");
   /* the launcher has put us in the sandbox's cgroup by now: the namespace is rooted there,
      and /sys/fs/cgroup inside shows that cgroup only */
   if (unshare (CLONE_NEWCGROUP) < 0)
-    fail (sock, (sb_error_set (&err, errno, "unshare the cgroup namespace"), err), 125);
+    fail_errno (sock, "unshare the cgroup namespace");
 
   log_debug ("maps done; building the root");
   if (procviews_open (cfg, &fuse_fd, &err) < 0)
@@ -327,8 +350,16 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (desktop_open (cfg, &err) < 0 || rootfs_setup (steal_ptr (&root), &err) < 0)
     fail (sock, err, 125);
   log_debug ("root built");
-  if (procviews_mount (cfg, &fuse_fd, sock, &err) < 0)
+  if (procviews_mount (cfg, fuse_fd, &err) < 0)
     fail (sock, err, 125);
+  if (fuse_fd >= 0)
+    {
+      if (sync_send_fd (sock, SYNC_PROCVIEWS, fuse_fd, &err) < 0)
+        _exit (125);
+      (void) close (fuse_fd);
+      if (procviews_bind (cfg, &err) < 0)
+        fail (sock, err, 125);
+    }
   sigemptyset (&set);
   sigaddset (&set, SIGCHLD);
   for (const int *s = init_forwarded_signals; *s; s++)
@@ -336,7 +367,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   /* the launcher blocked these before clone; they queue until signalfd reads them */
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
-    fail (sock, (sb_error_set (&err, errno, "signalfd"), err), 125);
+    fail_errno (sock, "signalfd");
 
   /* the sandbox's own terminal, in its devpts, for the command; the launcher relays */
   if (terminal_open_pty (term, cfg->uid, cfg->gid, &master, &slave, &err) < 0)
@@ -354,7 +385,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
     cmd = spawn_shared (exec_command, &a);
   }
   if (cmd < 0)
-    fail (sock, (sb_error_set (&err, errno, "start the command"), err), 125);
+    fail_errno (sock, "start the command");
   log_debug ("command started");
 
   for (size_t i = 0; i < cfg->n_keep_fds; i++)

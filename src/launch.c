@@ -20,6 +20,7 @@
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
+#include "helper.h"
 #include "idmap.h"
 #include "init.h"
 #include "launch.h"
@@ -127,22 +128,6 @@ clone_error (int e, struct sb_error **err)
   return sb_error_set (err, e, "create a user namespace: %s", advice);
 }
 
-/* A helper fails when the child died under it: the child's own SYNC_ERROR, already
-   queued, is the real reason.  */
-static void
-prefer_child_error (int sock, struct sb_error **err)
-{
-  struct sync_msg m;
-
-  if (TEMP_FAILURE_RETRY (recv (sock, &m, sizeof m, MSG_DONTWAIT)) != (ssize_t) sizeof m
-      || m.step != SYNC_ERROR)
-    return;
-  m.text[sizeof m.text - 1] = '\0';
-  sb_error_free (err);
-  sb_error_set (err, m.errnum, "%s", m.text);
-  (*err)->status = m.status;
-}
-
 /* The sandbox's user namespace (for the helpers that join it: fuse-overlayfs, slirp4netns,
    pasta) and network namespace (for the network helper), opened while pid 1 waits for
    SYNC_MAPS_DONE.  Once released, pid 1 is not dumpable: no process of the user, outside
@@ -169,28 +154,34 @@ open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_ne
   return 0;
 }
 
-/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  */
+/* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  With the
+   allowlist, its sockets for sandbox-egress come first.  */
 static int
-expect_namespaces (int sock, struct sb_error **err)
+expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egress,
+                   struct sb_error **err)
 {
-  struct sync_msg m;
-  int r = sync_recv (sock, &m, err);
+  size_t n = 0;
 
-  if (r < 0)
-    return -1;
-  if (r == 0)
-    return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
-  if (m.step == SYNC_ERROR)
+  for (;;)
     {
-      m.text[sizeof m.text - 1] = '\0';
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
+      struct sync_msg m;
+      int fd = -1, r = sync_recv (sock, &m, &fd, err);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        return sb_error_set (err, 0, "the sandbox's init ended before its namespaces were made");
+      if (m.step == SYNC_EGRESS_FD && fd >= 0 && n < EGRESS_NFDS && egress_wanted (cfg))
+        {
+          egress->fds[n++] = fd;
+          continue;
+        }
+      closep (&fd);
+      if (m.step != SYNC_NS_READY || n != (egress_wanted (cfg) ? EGRESS_NFDS : 0))
+        return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
+                             SYNC_NS_READY);
+      return 0;
     }
-  if (m.step != SYNC_NS_READY)
-    return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                         SYNC_NS_READY);
-  return 0;
 }
 
 struct waitstate
@@ -198,9 +189,9 @@ struct waitstate
   const struct config *cfg;
   int userns_fd; /* the sandbox's user namespace, for fuse-overlayfs; -1 when not opened */
   const struct cgroup *cg;
-  pid_t views_pid; /* the /proc views' server, once pid 1 asked for it */
+  struct helper views; /* the /proc views' server, once pid 1 asked for it */
   pid_t pid;
-  pid_t fuse_helper; /* fuse-overlayfs, in our pid namespace; -1: none */
+  struct helper fuse; /* fuse-overlayfs, in our pid namespace */
   bool reaped, eof, exited;
   int pid_status;     /* pid 1's wait status */
   int cmd_status;     /* the command's, from SYNC_EXITED */
@@ -216,17 +207,18 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
 {
   struct sync_msg m;
   cleanup_close int fd = -1;
-  int r = sync_recv_fd (sock, &m, &fd, err);
+  int r = sync_recv (sock, &m, &fd, err);
 
+  /* a SYNC_ERROR ends the stream too: pid 1 exits after it */
   if (r <= 0)
     {
       w->eof = true;
       return r;
     }
-  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views_pid <= 0)
+  if (m.step == SYNC_PROCVIEWS && fd >= 0 && w->views.pid <= 0)
     {
       /* pid 1 waits in the kernel for a server that will not come */
-      if (procviews_start (w->cfg, w->cg, fd, &w->views_pid, err) < 0)
+      if (procviews_start (w->cfg, w->cg, fd, &w->views, err) < 0)
         (void) kill (w->pid, SIGKILL);
       else
         fault_point (FAULT_HELPER);
@@ -236,11 +228,10 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
     {
-      if (fd < 0 || w->fuse_helper > 0)
+      if (fd < 0 || w->fuse.pid > 0)
         return sb_error_set (err, EPROTO, "bad fuse message from the setup process");
       /* on failure the setup process sees the FUSE connection end with our fd */
-      w->fuse_helper = overlay_fuse_spawn (w->cfg, w->userns_fd, fd, &w->upper_fd, err);
-      if (w->fuse_helper < 0)
+      if (overlay_fuse_start (w->cfg, w->userns_fd, fd, &w->fuse, &w->upper_fd, err) < 0)
         return -1;
       fault_point (FAULT_HELPER);
       return 0;
@@ -249,12 +240,6 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
     {
       w->upper_fd = steal_fd (&fd);
       return 0;
-    }
-  if (m.step == SYNC_ERROR)
-    {
-      sb_error_set (err, m.errnum, "%s", m.text);
-      (*err)->status = m.status;
-      return -1;
     }
   if (m.step == SYNC_EXITED)
     {
@@ -395,9 +380,13 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
   struct cgroup cg;
   struct idmap map;
-  struct waitstate w = {
-    .cfg = cfg, .cg = &cg, .fuse_helper = -1, .userns_fd = -1, .timer_fd = -1, .upper_fd = -1
-  };
+  struct waitstate w = { .cfg = cfg,
+                         .cg = &cg,
+                         .views = HELPER_INIT,
+                         .fuse = HELPER_INIT,
+                         .userns_fd = -1,
+                         .timer_fd = -1,
+                         .upper_fd = -1 };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
   struct term_plan term;
@@ -471,19 +460,18 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
      a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
      its sockets before it has its maps */
-  if (egress_expect_fds (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
+  if (expect_namespaces (cfg, sock, &egress, err) < 0 || egress_start (cfg, &egress, err) < 0)
     goto kill;
   fault_point (FAULT_IDMAP_STARTED);
   /* the helpers run while pid 1 makes its namespaces */
   if (idmap_finish (&map, err) < 0)
     {
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (expect_namespaces (sock, err) < 0
-      || open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
+  if (open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
   net.userns_fd = w.userns_fd;
   fault_point (FAULT_NS_READY);
@@ -491,7 +479,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)
     {
       /* pid 1 fails early too (rootfs_open): its reason is queued */
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   log_debug ("id maps written");
@@ -501,7 +489,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
       || egress_wait (&egress, err) < 0)
     {
-      prefer_child_error (sock, err);
+      sync_take_error (sock, err);
       goto kill;
     }
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
@@ -538,9 +526,9 @@ kill:
 out:
   /* the sandbox's last output, and the terminal as it was, on every way out */
   terminal_relay_end (&w.term);
-  procviews_stop (&w.views_pid);
+  procviews_stop (&w.views);
   /* pid 1 is gone: no process uses the overlay any more */
-  overlay_fuse_stop (w.fuse_helper);
+  overlay_fuse_stop (&w.fuse);
   /* everything that could write to the upper layer is gone: count what the command left */
   if (r == 0)
     workdir_report (cfg, w.upper_fd);

@@ -13,14 +13,12 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -32,6 +30,7 @@
 #include "egress.h"
 #include "error.h"
 #include "fault.h"
+#include "helper.h"
 #include "inroot.h"
 #include "log.h"
 #include "net.h"
@@ -334,62 +333,24 @@ pasta_argv (const struct config *cfg, const struct net_helper *h, int ready)
   return argv;
 }
 
-struct helper_args
-{
-  char **argv;
-  pid_t launcher;
-  int ready, exitfd, log_fd;
-  int userns_fd, netns_fd; /* kept across exec (netns_fd; userns_fd for pasta) */
-  bool join_userns;        /* slirp4netns: run as root of the sandbox's user namespace */
-};
-
-/* In the helper: root of the sandbox's user namespace, as slirp4netns --enable-sandbox
-   makes itself when it is given a pid.  System calls only (spawn_shared).  An id change
-   clears PR_SET_PDEATHSIG: set again, then catch a launcher that died meanwhile.  */
+/* In the helper (helper.c's hook: system calls only): root of the sandbox's user
+   namespace, as slirp4netns --enable-sandbox makes itself when it is given a pid.  */
 static int
-helper_join_userns (const struct helper_args *a)
+slirp_hook (void *arg, int report)
 {
-  if (setns (a->userns_fd, CLONE_NEWUSER) < 0)
-    return -1;
+  const struct net_helper *h = arg;
+
+  (void) report;
+  if (setns (h->userns_fd, CLONE_NEWUSER) < 0)
+    return 1;
   (void) syscall (SYS_setgroups, 0, NULL); /* refused where the map denies it: harmless */
   /* root may be unmapped (--no-subids): slirp4netns then fails with its own message */
   if (syscall (SYS_setresgid, 0, 0, 0) == 0)
     (void) syscall (SYS_setresuid, 0, 0, 0);
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != a->launcher)
-    return -1;
   return 0;
 }
 
-/* The helper's process before exec, spawned with spawn_shared: system calls only.  */
-_Noreturn static int
-helper_exec (void *data)
-{
-  const struct helper_args *a = data;
-  char **argv = a->argv;
-  pid_t launcher = a->launcher;
-  int ready = a->ready, exitfd = a->exitfd, log_fd = a->log_fd;
-  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
-
-  /* our death (even SIGKILL) ends the helper; if it came before this line, getppid says */
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid () != launcher)
-    _exit (127);
-  if (a->join_userns && helper_join_userns (a) < 0)
-    _exit (127);
-  /* its own session: a terminal's ^C goes to the sandbox, which ends the helper through us */
-  (void) setsid ();
-  sb_signals_default ();
-  if (null < 0 || dup2 (null, STDIN_FILENO) < 0 || dup2 (null, STDOUT_FILENO) < 0
-      || dup2 (log_fd, STDERR_FILENO) < 0)
-    _exit (127);
-  /* the only fds it inherits besides 0-2; everything else of ours is O_CLOEXEC */
-  if (fcntl (ready, F_SETFD, 0) < 0 || (exitfd >= 0 && fcntl (exitfd, F_SETFD, 0) < 0)
-      || fcntl (a->netns_fd, F_SETFD, 0) < 0
-      || (!a->join_userns && fcntl (a->userns_fd, F_SETFD, 0) < 0))
-    _exit (127);
-  execv (argv[0], argv);
-  dprintf (STDERR_FILENO, "exec '%s': %s\n", argv[0], strerror (errno));
-  _exit (127);
-}
+static const char *const slirp_steps[] = { "join the sandbox's user namespace" };
 
 int
 net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_error **err)
@@ -397,8 +358,11 @@ net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_erro
   cleanup_strv char **argv = NULL;
   cleanup_close int ready_w = -1;
   cleanup_close int exit_r = -1;
-  pid_t launcher = getpid ();
-  int p[2];
+  struct helper_spec spec = { .stderr_fd = -1,
+                              /* its own session: a terminal's ^C goes to the sandbox, which
+                                 ends the helper through us */
+                              .new_session = true };
+  int keep[4], p[2];
 
   if (cfg->net != NET_SLIRP && cfg->net != NET_PASTA)
     return 0;
@@ -409,39 +373,38 @@ net_helper_start (const struct config *cfg, struct net_helper *h, struct sb_erro
   h->log_fd = memfd_create ("sandbox-net-log", MFD_CLOEXEC);
   if (h->log_fd < 0)
     return sb_error_set (err, errno, "memfd_create");
-
+  keep[spec.n_keep++] = ready_w;
+  keep[spec.n_keep++] = h->netns_fd;
   if (cfg->net == NET_SLIRP)
     {
       if (pipe2 (p, O_CLOEXEC) < 0)
         return sb_error_set (err, errno, "pipe");
       exit_r = p[0];
       h->exit_fd = p[1];
+      keep[spec.n_keep++] = exit_r;
       /* the launcher's state folder is 0700: nobody else reaches the socket meanwhile */
       if (cfg->n_publish > 0 && asprintf (&h->api_sock, "%s/slirp.sock", cfg->run_dir) < 0)
         oom ();
       argv = slirp_argv (cfg, h, ready_w, exit_r);
+      spec.name = "slirp4netns";
+      spec.hook = slirp_hook;
+      spec.hook_arg = h;
+      spec.hook_steps = slirp_steps;
     }
   else
-    argv = pasta_argv (cfg, h, ready_w);
-
-  {
-    struct helper_args a = { .argv = argv,
-                             .launcher = launcher,
-                             .ready = ready_w,
-                             .exitfd = exit_r,
-                             .log_fd = h->log_fd,
-                             .userns_fd = h->userns_fd,
-                             .netns_fd = h->netns_fd,
-                             .join_userns = cfg->net == NET_SLIRP };
-
-    h->pid = spawn_shared (helper_exec, &a);
-  }
-  if (h->pid < 0)
     {
-      h->pid = 0;
-      return sb_error_set (err, errno, "start %s", argv[0]);
+      argv = pasta_argv (cfg, h, ready_w);
+      spec.name = "pasta";
+      keep[spec.n_keep++] = h->userns_fd;
     }
-  log_debug ("started %s, pid %d", argv[0], (int) h->pid);
+  spec.argv = argv;
+  spec.keep = keep;
+  spec.stderr_fd = h->log_fd;
+  if (helper_start (&spec, &h->proc, err) < 0)
+    {
+      sb_error_prefix (*err, "--net: ");
+      return -1;
+    }
   fault_point (FAULT_NET_STARTED);
   return 0;
 }
@@ -595,7 +558,7 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
   char c;
   ssize_t n;
 
-  if (h->pid == 0)
+  if (h->proc.pid == 0)
     return 0;
   /* slirp4netns writes "1"; pasta its pid and a newline.  Either exits or writes: EOF (all
      write ends gone) means it died, and its stderr says why.  */
@@ -622,17 +585,11 @@ net_helper_wait (const struct config *cfg, struct net_helper *h, struct sb_error
 void
 net_helper_stop (struct net_helper *h)
 {
-  if (h->pid > 0)
-    {
-      /* pid 1 is gone, and with it every process of the sandbox.  A graceful end (the
-         exit fd, SIGTERM) costs 20-50 ms here, and neither helper promises to drain its
-         queues first.  Bytes a server wrote just before the sandbox ended may be
-         lost; a server that closes properly (waits for the peer's FIN) loses nothing.  */
-      (void) kill (h->pid, SIGKILL);
-      (void) TEMP_FAILURE_RETRY (waitpid (h->pid, NULL, 0));
-      log_debug ("network helper gone");
-      h->pid = 0;
-    }
+  /* pid 1 is gone, and with it every process of the sandbox.  A graceful end (the exit fd,
+     SIGTERM) costs 20-50 ms here, and neither helper promises to drain its queues first.
+     Bytes a server wrote just before the sandbox ended may be lost; a server that closes
+     properly (waits for the peer's FIN) loses nothing.  */
+  helper_stop (&h->proc, 0, 0);
   remove_api_sock (h);
   closep (&h->ready_fd);
   closep (&h->exit_fd);

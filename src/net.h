@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "helper.h"
+
 struct config;
 struct sb_error;
 
@@ -32,20 +34,20 @@ struct net_publish
 /* The launcher's handle on a running helper.  */
 struct net_helper
 {
-  pid_t pid; /* 0: none */
+  struct helper proc;
   /* the sandbox's user and network namespaces, opened by the launcher while pid 1 could
      still be opened (it is not dumpable once the helpers start: /proc/PID/ns is closed to
      them); the launcher's, not closed here */
   int userns_fd, netns_fd;
-  int ready_fd;  /* read end: the helper writes to it once its device is up */
-  int exit_fd;   /* write end: slirp4netns exits when it closes (also when we are killed) */
-  int log_fd;    /* a memfd holding the helper's stderr, for the error line */
+  int ready_fd;   /* read end: the helper writes to it once its device is up */
+  int exit_fd;    /* write end: slirp4netns exits when it closes (also when we are killed) */
+  int log_fd;     /* a memfd holding the helper's stderr, for the error line */
   char *api_sock; /* slirp4netns's API socket while ports are added, in the launcher's
                      state folder (state.c) */
 };
 #define NET_HELPER_INIT                                                                            \
   {                                                                                                \
-    0, -1, -1, -1, -1, -1, NULL                                                                    \
+    HELPER_INIT, -1, -1, -1, -1, -1, NULL                                                          \
   }
 
 /* Parsers for the option table.  *RET_WHY says what is wrong, for "--OPT 'VALUE': why".  */

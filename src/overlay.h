@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 struct config;
+struct helper;
 struct overlay_ctx;
 struct sb_error;
 
@@ -27,15 +28,14 @@ const char *overlay_root_path (void);
 /* Launcher, when the engine may be fuse: the helper is installed and /dev/fuse is usable.  */
 int overlay_fuse_check (const struct config *cfg, struct sb_error **err);
 
-/* Launcher.  Starts fuse-overlayfs serving FUSE_FD for the sandbox whose user namespace is
-   USERNS_FD (opened while pid 1 was still dumpable): it joins that user namespace (to own
-   the files it creates as the ids inside), gets a private mount namespace with its own tmpfs
-   for the ephemeral upper layer, and stays in the launcher's pid namespace, where the
-   sandbox cannot see, signal or trace it.  It dies with the launcher (PR_SET_PDEATHSIG);
-   the launcher kills it when the sandbox ends.  When cfg->report_cwd_changes,
-   *RET_UPPER_FD (if still -1) gets an fd on its ephemeral upper layer.  */
-pid_t overlay_fuse_spawn (const struct config *cfg, int userns_fd, int fuse_fd, int *ret_upper_fd,
-                          struct sb_error **err);
-
-/* Launcher: ends the helper started by overlay_fuse_spawn (no-op for -1).  */
-void overlay_fuse_stop (pid_t helper);
+/* Launcher.  Starts fuse-overlayfs (helper.c) serving FUSE_FD for the sandbox whose user
+   namespace is USERNS_FD (opened while pid 1 was still dumpable): it joins that user
+   namespace (to own the files it creates as the ids inside), gets a private mount namespace
+   with its own tmpfs for the ephemeral upper layer, and stays in the launcher's pid
+   namespace, where the sandbox cannot see, signal or trace it.  When
+   cfg->report_cwd_changes, *RET_UPPER_FD (if still -1) gets an fd on its ephemeral upper
+   layer.  */
+int overlay_fuse_start (const struct config *cfg, int userns_fd, int fuse_fd, struct helper *h,
+                        int *ret_upper_fd, struct sb_error **err);
+/* Launcher: ends it; safe to repeat.  */
+void overlay_fuse_stop (struct helper *h);

@@ -7,21 +7,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "config.h"
 #include "error.h"
+#include "helper.h"
 #include "log.h"
 #include "procviews.h"
-#include "sync.h"
 #include "util.h"
 
 /* the server's file names, and where each goes */
@@ -62,24 +59,27 @@ procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err)
 }
 
 int
-procviews_mount (const struct config *cfg, int *fuse_fd, int sock, struct sb_error **err)
+procviews_mount (const struct config *cfg, int fuse_fd, struct sb_error **err)
 {
-  cleanup_close int fd = steal_fd (fuse_fd);
   char opts[128];
 
-  if (!procviews_wanted (cfg) || fd < 0)
+  if (!procviews_wanted (cfg) || fuse_fd < 0)
     return 0;
   if (mkdir (STAGE, 0700) < 0)
     return sb_error_set (err, errno, "/proc views: mkdir '%s'", STAGE);
   /* allow_other: the command's uid is not the mount's owner (root of the namespace) */
-  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
+  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse_fd);
   if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, opts)
       < 0)
     return sb_error_set (err, errno, "/proc views: mount fuse (--proc-views no turns them off)");
-  /* the server holds the only copy from here: if it dies, reads fail instead of hanging */
-  if (sync_send_fd (sock, SYNC_PROCVIEWS, fd, err) < 0)
-    return -1;
-  (void) close (steal_fd (&fd));
+  return 0;
+}
+
+int
+procviews_bind (const struct config *cfg, struct sb_error **err)
+{
+  if (!procviews_wanted (cfg))
+    return 0;
   for (size_t i = 0; i < sizeof views / sizeof *views; i++)
     {
       char src[128];
@@ -107,62 +107,25 @@ view_cpus (const struct config *cfg)
 }
 
 int
-procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, pid_t *ret_pid,
+procviews_start (const struct config *cfg, const struct cgroup *cg, int fuse_fd, struct helper *h,
                  struct sb_error **err)
 {
-  cleanup_free char *helper = sb_helper_path ("sandbox-procviews");
+  cleanup_free char *path = sb_helper_path ("sandbox-procviews");
   char cpus[32];
-  int p[2], e = 0;
-  pid_t pid;
-  ssize_t n;
+  char *argv[] = { path, cg->path, cpus, NULL };
+  /* the server talks to the kernel only: its /dev/fuse fd as 3, and no terminal */
+  struct helper_spec spec = { .name = "sandbox-procviews",
+                              .argv = argv,
+                              .stderr_fd = HELPER_FD_INHERIT,
+                              .place = &fuse_fd,
+                              .n_place = 1 };
 
   snprintf (cpus, sizeof cpus, "%u", view_cpus (cfg));
-  if (pipe2 (p, O_CLOEXEC) < 0)
-    return sb_error_set (err, errno, "pipe");
-  pid = fork ();
-  if (pid < 0)
+  if (helper_start (&spec, h, err) < 0)
     {
-      e = errno;
-      (void) close (p[0]);
-      (void) close (p[1]);
-      return sb_error_set (err, e, "/proc views: fork");
+      sb_error_prefix (*err, "/proc views: ");
+      return -1;
     }
-  if (pid == 0)
-    {
-      char *argv[] = { helper, cg->path, cpus, NULL };
-
-      (void) close (p[0]);
-      sb_signals_default ();
-      /* it ends with the launcher, even after a SIGKILL of it */
-      (void) prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-      if (dup2 (fuse_fd, 3) < 0 || (fuse_fd == 3 && fcntl (3, F_SETFD, 0) < 0))
-        e = errno;
-      else
-        {
-          /* the server talks to the kernel only; it gets no terminal and no other fd */
-          int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
-
-          if (null >= 0)
-            {
-              (void) dup2 (null, 0);
-              (void) dup2 (null, 1);
-            }
-          execv (helper, argv);
-          e = errno;
-        }
-      (void) write (p[1], &e, sizeof e);
-      _exit (127);
-    }
-  (void) close (p[1]);
-  n = TEMP_FAILURE_RETRY (read (p[0], &e, sizeof e));
-  (void) close (p[0]);
-  if (n == (ssize_t) sizeof e)
-    {
-      (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
-      return sb_error_set (err, e, "/proc views: run '%s'", helper);
-    }
-  log_debug ("/proc views: server %d started", (int) pid);
-  *ret_pid = pid;
   return 0;
 }
 
@@ -189,11 +152,8 @@ procviews_limit_cpus (const struct config *cfg, pid_t pid, struct sb_error **err
 }
 
 void
-procviews_stop (pid_t *pid)
+procviews_stop (struct helper *h)
 {
-  if (*pid <= 0)
-    return;
-  (void) kill (*pid, SIGKILL);
-  (void) TEMP_FAILURE_RETRY (waitpid (*pid, NULL, 0));
-  *pid = -1;
+  /* its requests died with the mount namespace */
+  helper_stop (h, 0, 0);
 }

@@ -279,6 +279,10 @@ confine (void)
     SCMP_SYS (newfstatat),    SCMP_SYS (fstat),        SCMP_SYS (lseek),
     SCMP_SYS (rt_sigreturn),  SCMP_SYS (exit),         SCMP_SYS (exit_group),
   };
+  /* spelled out: libseccomp's SCMP_A0 leaves datum_b to the compound literal's zero, which
+     clang's -Wmissing-field-initializers refuses */
+  const struct scmp_arg_cmp inet = { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_INET };
+  const struct scmp_arg_cmp inet6 = { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_INET6 };
   scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
   int r = ctx == NULL ? -ENOMEM : 0;
 
@@ -286,11 +290,9 @@ confine (void)
     if (allowed[i] >= 0)
       r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, allowed[i], 0);
   if (r == 0)
-    r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1,
-                          SCMP_A0 (SCMP_CMP_EQ, AF_INET));
+    r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1, inet);
   if (r == 0)
-    r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1,
-                          SCMP_A0 (SCMP_CMP_EQ, AF_INET6));
+    r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1, inet6);
   if (r == 0 && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     r = -errno;
   if (r == 0)

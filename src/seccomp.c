@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <seccomp.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,12 +17,11 @@
 
 #include "config.h"
 #include "error.h"
+#include "helper.h"
 #include "log.h"
 #include "seccomp-cache.h"
 #include "seccomp.h"
 #include "util.h"
-
-extern char **environ;
 
 /* the kernel's BPF_MAXINSNS */
 #define MAX_INSNS 4096
@@ -175,28 +173,26 @@ compile (int fd, const char *path, const struct sb_seccomp_target *t, struct sb_
   char *argv[] = { helper, (char *) path, caps,
                    kmaj,   kmin,          log_level >= LOG_LEVEL_DEBUG ? (char *) "-v" : NULL,
                    NULL };
-  posix_spawn_file_actions_t fa;
+  struct helper_spec spec
+      = { .name = "sandbox-seccomp", .argv = argv, .stdin_fd = fd, .stderr_fd = HELPER_FD_INHERIT };
+  struct helper h = HELPER_INIT;
   struct sb_seccomp_record rec;
   size_t size = 0, cap = 0;
-  int p[2], r, status;
-  pid_t pid;
+  int p[2], status;
 
   snprintf (caps, sizeof caps, "%llx", (unsigned long long) t->caps);
   snprintf (kmaj, sizeof kmaj, "%u", t->kernel_major);
   snprintf (kmin, sizeof kmin, "%u", t->kernel_minor);
   if (pipe2 (p, O_CLOEXEC) < 0)
     return sb_error_set (err, errno, "pipe");
-  posix_spawn_file_actions_init (&fa);
-  posix_spawn_file_actions_adddup2 (&fa, fd, STDIN_FILENO);
-  posix_spawn_file_actions_adddup2 (&fa, p[1], STDOUT_FILENO);
-  r = posix_spawn (&pid, helper, &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy (&fa);
-  (void) close (p[1]);
-  if (r != 0)
+  spec.stdout_fd = p[1];
+  if (helper_start (&spec, &h, err) < 0)
     {
       (void) close (p[0]);
-      return sb_error_set (err, r, "run '%s'", helper);
+      (void) close (p[1]);
+      return -1;
     }
+  (void) close (p[1]);
   for (;;)
     {
       ssize_t n;
@@ -209,8 +205,8 @@ compile (int fd, const char *path, const struct sb_seccomp_target *t, struct sb_
       size += (size_t) n;
     }
   (void) close (p[0]);
-  if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) < 0)
-    return sb_error_set (err, errno, "wait for '%s'", helper);
+  if (helper_wait (&h, &status, err) < 0)
+    return -1;
   if (size < sizeof rec)
     return sb_error_set (err, 0, "'%s' failed (wait status %d)", helper, status);
   memcpy (&rec, buf, sizeof rec);

@@ -1,4 +1,4 @@
-/* sync.c: the launcher <-> setup process protocol of STYLE.md section 6. */
+/* sync.c: the launcher <-> setup process protocol (sync.h; STYLE.md section 6). */
 #include "build-config.h"
 
 #include <errno.h>
@@ -19,8 +19,9 @@ sync_send (int sock, enum sync_step step, int status, struct sb_error **err)
   m.status = status;
   if (TEMP_FAILURE_RETRY (send (sock, &m, sizeof m, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
     return sb_error_set (err, errno, "write to the %s",
-                         step == SYNC_MAPS_DONE || step == SYNC_NET_READY ? "setup process"
-                                                                          : "launcher");
+                         step == SYNC_MAPS_DONE || step == SYNC_NET_READY || step == SYNC_EXIT_ACK
+                             ? "setup process"
+                             : "launcher");
   return 0;
 }
 
@@ -67,19 +68,17 @@ sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
   return 0;
 }
 
-int
-sync_recv (int sock, struct sync_msg *m, struct sb_error **err)
+/* The peer's SYNC_ERROR, as *ERR: the one decoder of it.  */
+static int
+peer_error (const struct sync_msg *m, struct sb_error **err)
 {
-  int fd = -1;
-  int r = sync_recv_fd (sock, m, &fd, err);
-
-  if (fd >= 0)
-    (void) close (fd);
-  return r;
+  sb_error_set (err, m->errnum, "%s", m->text);
+  (*err)->status = m->status;
+  return -1;
 }
 
-int
-sync_recv_fd (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
+static ssize_t
+recv_one (int sock, struct sync_msg *m, int *ret_fd, int flags)
 {
   union
   {
@@ -95,26 +94,63 @@ sync_recv_fd (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
   mh.msg_iovlen = 1;
   mh.msg_control = u.buf;
   mh.msg_controllen = sizeof u.buf;
-  n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
+  n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC | flags));
   /* A peer that exits without reading what we sent (a setup process failing before it
      reads SYNC_NET_READY) leaves ECONNRESET on our socket, and the kernel reports it before
      the messages still queued for us, its SYNC_ERROR among them.  The error is cleared by
      being reported: read on.  */
   if (n < 0 && errno == ECONNRESET)
-    n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC));
+    n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC | flags));
   if (n >= 0)
     for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
           && c->cmsg_len == CMSG_LEN (sizeof (int)))
         memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
+  if (n == (ssize_t) sizeof *m)
+    m->text[sizeof m->text - 1] = '\0';
+  return n;
+}
+
+int
+sync_recv (int sock, struct sync_msg *m, int *ret_fd, struct sb_error **err)
+{
+  int fd = -1;
+  ssize_t n = recv_one (sock, m, &fd, 0);
+
+  if (n == (ssize_t) sizeof *m && m->step != SYNC_ERROR)
+    {
+      if (ret_fd != NULL)
+        *ret_fd = fd;
+      else if (fd >= 0)
+        (void) close (fd);
+      return 1;
+    }
+  if (ret_fd != NULL)
+    *ret_fd = -1;
+  if (fd >= 0)
+    (void) close (fd);
   if (n < 0)
-    return sb_error_set (err, errno, "read from the setup process");
+    return sb_error_set (err, errno, "read the sync socket");
   if (n == 0)
     return 0;
   if (n != (ssize_t) sizeof *m)
-    return sb_error_set (err, EPROTO, "short message from the setup process");
-  m->text[sizeof m->text - 1] = '\0';
-  return 1;
+    return sb_error_set (err, EPROTO, "a short message on the sync socket");
+  return peer_error (m, err);
+}
+
+void
+sync_take_error (int sock, struct sb_error **err)
+{
+  struct sync_msg m;
+  int fd = -1;
+
+  if (recv_one (sock, &m, &fd, MSG_DONTWAIT) == (ssize_t) sizeof m && m.step == SYNC_ERROR)
+    {
+      sb_error_free (err);
+      peer_error (&m, err);
+    }
+  if (fd >= 0)
+    (void) close (fd);
 }
 
 int
@@ -123,13 +159,11 @@ sync_expect (int sock, enum sync_step want, struct sb_error **err)
   struct sync_msg m;
   int r;
 
-  r = sync_recv (sock, &m, err);
+  r = sync_recv (sock, &m, NULL, err);
   if (r < 0)
     return r;
   if (r == 0)
     return sb_error_set (err, 0, "the launcher went away before step %d", want);
-  if (m.step == SYNC_ERROR)
-    return sb_error_set (err, m.errnum, "%s", m.text);
   if (m.step != (uint32_t) want)
     return sb_error_set (err, EPROTO, "sent step %u, expected %d", m.step, want);
   return 0;
