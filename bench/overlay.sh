@@ -6,7 +6,8 @@
 # is /dev/null itself); 2000 small files; one 500 MB file with fsync; unpack and build a
 # small C project.  Configurations: the host (--read-only, a host folder bound for the
 # writes), kernel and fuse-overlayfs with the ephemeral upper (a tmpfs) and with --persist
-# (an upper on disk).  Also the peak RSS of fuse-overlayfs.  Never part of make check.
+# (an upper on disk), and the default (auto, which binds /usr read-only for its own-uid
+# caller).  Also the peak RSS of fuse-overlayfs.  Never part of make check.
 set -u
 rounds=${1:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,6 +75,8 @@ run() { # NAME PERSIST(yes|no) ARGS...
 res=$S/results
 : >"$res"
 DIR=$S/host run host no --read-only --bind "$S/host" >>"$res"
+# the default: auto binds read-only the folders of root's where the caller can write nothing
+DIR=$S/scratch run default no >>"$res"
 DIR=$S/scratch run kernel-tmpfs no --overlay kernel >>"$res"
 DIR=$S/scratch run kernel-disk yes --overlay kernel >>"$res"
 if [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then

@@ -22,6 +22,8 @@ add "sandbox" "$SANDBOX true"
 add "sandbox --read-only" "$SANDBOX --read-only true"
 # a one-id map, like bwrap's: no newuidmap and newgidmap
 add "sandbox --no-subids" "$SANDBOX --no-subids true"
+# root inside: the subordinate ranges (newuidmap, newgidmap) and fuse-overlayfs
+add "sandbox --uid 0" "$SANDBOX --uid 0 true"
 # the added start-up of user-mode networking (issue 6: under 10 ms over --net none)
 # a row that needs PROGRAM, skipped by name where it is not installed
 needs() {

@@ -119,6 +119,9 @@ run_helper (const struct config *cfg, const char *a1, const char *a2, const char
 
   c.uid = c.gid = 0;
   c.map_root = false;
+  /* the files it unpacks keep their owners only under the ranges a sandbox of the image gets */
+  if (c.subids != SUBIDS_NO)
+    c.subids = SUBIDS_YES;
   if (c.caller_name == NULL)
     {
       struct passwd *pw = getpwuid (cfg->caller_uid);

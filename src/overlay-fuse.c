@@ -95,8 +95,10 @@ struct fuse_start
                             work, the /dev/fuse fd */
   size_t n_fds;
   char tmpfs_opts[128]; /* the ephemeral upper's tmpfs; "" with --persist */
-  bool own;             /* the owner and mode of the lower root, which the overlay's root */
-  uid_t root_uid;       /* shows: the ephemeral upper folder gets them */
+  const char *tmpfs_at; /* where it is mounted: a folder no lower folder is below */
+  char upper[64], work[64];
+  bool own;       /* the owner and mode of the lower root, which the overlay's root */
+  uid_t root_uid; /* shows: the ephemeral upper folder gets them */
   gid_t root_gid;
   mode_t root_mode;
 };
@@ -126,6 +128,37 @@ keep_dir (struct fuse_start *f, const char *path, struct sb_error **err)
   if (asprintf (&p, "/proc/self/fd/%d", fd) < 0)
     oom ();
   return p;
+}
+
+/* Whether PATH (canonical) is DIR or below it.  */
+static bool
+path_below (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+
+  return path != NULL && strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Where the helper mounts its ephemeral upper's tmpfs, in its own mount namespace: a
+   folder that no lower folder is in.  fuse-overlayfs resolves the "/proc/self/fd/N" it is
+   given to a path and opens that path again, so a lower folder below the tmpfs (a --rootfs
+   or --layer under /tmp) would be hidden from it: its requests then end with ENOTCONN.  */
+static const char *
+tmpfs_place (const struct config *cfg)
+{
+  static const char *const places[] = { "/tmp", "/var/tmp", "/dev/shm", "/mnt", "/run" };
+  struct stat st;
+
+  for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+    {
+      bool used = path_below (cfg->rootfs, places[i]);
+
+      for (char **l = cfg->layers; !used && l != NULL && *l != NULL; l++)
+        used = path_below (*l, places[i]);
+      if (!used && stat (places[i], &st) == 0 && S_ISDIR (st.st_mode))
+        return places[i];
+    }
+  return NULL;
 }
 
 /* fuse-overlayfs's -o: the lower folders top first, the upper and work folders.  */
@@ -168,7 +201,7 @@ fuse_opts (struct fuse_start *f, struct sb_error **err)
      /usr/lib/x86_64-linux-gnu) took 45 ms instead of 3, and `sandbox --uid 0 true` 87 ms
      instead of 33.  */
   if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,static_nlink", lowers,
-                upper ? upper : "/tmp/upper", work ? work : "/tmp/work")
+                upper ? upper : f->upper, work ? work : f->work)
       < 0)
     oom ();
   return opts;
@@ -224,17 +257,17 @@ fuse_hook (void *arg, int report)
     return STEP_UNSHARE;
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return STEP_PRIVATE;
-  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f->tmpfs_opts) < 0)
+  if (mount ("tmpfs", f->tmpfs_at, "tmpfs", MS_NOSUID | MS_NODEV, f->tmpfs_opts) < 0)
     return STEP_TMPFS;
-  if (mkdir ("/tmp/upper", 0755) < 0 || mkdir ("/tmp/work", 0700) < 0)
+  if (mkdir (f->upper, 0755) < 0 || mkdir (f->work, 0700) < 0)
     return STEP_MKDIR;
-  if (f->own && chown ("/tmp/upper", f->root_uid, f->root_gid) < 0)
-    (void) chown ("/tmp/upper", 0, 0);
+  if (f->own && chown (f->upper, f->root_uid, f->root_gid) < 0)
+    (void) chown (f->upper, 0, 0);
   if (f->own)
-    (void) chmod ("/tmp/upper", f->root_mode);
+    (void) chmod (f->upper, f->root_mode);
   if (!f->cfg->report_cwd_changes)
     return 0;
-  fd = open ("/tmp/upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  fd = open (f->upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 || helper_pass_fd (report, fd) < 0)
     return STEP_UPPER;
   (void) close (fd);
@@ -264,6 +297,16 @@ overlay_fuse_start (const struct config *cfg, int userns_fd, int fuse_fd, struct
   size_t n_dirs;
   int r = -1;
 
+  if (cfg->persist == NULL)
+    {
+      f.tmpfs_at = tmpfs_place (cfg);
+      if (f.tmpfs_at == NULL)
+        return sb_error_set (err, 0,
+                             "fuse-overlayfs: no folder for its upper layer that no "
+                             "lower folder is in; use --persist DIR");
+      snprintf (f.upper, sizeof f.upper, "%s/upper", f.tmpfs_at);
+      snprintf (f.work, sizeof f.work, "%s/work", f.tmpfs_at);
+    }
   opts = fuse_opts (&f, err);
   n_dirs = f.n_fds;
   if (opts == NULL)

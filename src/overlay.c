@@ -254,7 +254,8 @@ overlay_setup (struct overlay_ctx *c, struct sb_error **err)
         sb_error_prefix (*err, "the kernel refused overlayfs here, and ");
       return -1;
     }
-  if (c->engine != OVERLAY_AUTO)
+  /* auto said why when it chose fuse-overlayfs for root inside */
+  if (c->engine != OVERLAY_AUTO && (cfg->overlay != OVERLAY_AUTO || c->persist_fd >= 0))
     log_engine (c, "fuse-overlayfs", NULL);
   c->engine = OVERLAY_FUSE;
   persist_record (c);

@@ -20,7 +20,7 @@ echo keep >"$H/dir/sub/f"
 echo host >"$H/del"
 me=$(id -u)
 
-plan 45
+plan 50
 
 if [ -r /dev/fuse ] && [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then
   engines="kernel fuse auto"
@@ -112,4 +112,18 @@ case " $engines " in
   skip "after SIGKILL of the launcher the helper and the sandbox are gone" "/dev/fuse not usable"
   ;;
 esac
+
+# auto with the caller's own rights: a folder of root's where the caller can write nothing
+# is bound read-only (reads at host speed); /var, whose /var/tmp the caller may write, keeps
+# its overlay, and a file made in /var/tmp (root's /var copied up) stays inside
+fstype='for m in /usr /var; do sed -n "s|^[^ ]* [^ ]* [^ ]* [^ ]* $m [^-]* - \([^ ]*\) .*|\1|p" /proc/self/mountinfo | tail -n1; done'
+run_sb -- sh -c "$fstype"
+check "auto: /usr is bound, not overlaid" test "$(sed -n 1p "$T/out")" != overlay -a -s "$T/out"
+is "auto: /var (the caller may write /var/tmp) stays copy-on-write" "$(sed -n 2p "$T/out")" overlay
+run_sb -- sh -c 'touch /usr/sbtest 2>/dev/null || echo refused'
+is "auto: /usr is read-only inside, as for the caller on the host" "$(cat "$T/out")" refused
+f=/var/tmp/sbtest-overlay.$$
+run_sb -- sh -c "echo made >$f && cat $f"
+is "auto: a file made in /var/tmp" "$(cat "$T/out")" made
+check "... stays in the sandbox" test ! -e "$f"
 assert_clean
