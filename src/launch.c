@@ -25,6 +25,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "named.h"
 #include "net.h"
 #include "overlay.h"
 #include "procviews.h"
@@ -496,6 +497,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   fault_point (FAULT_RELEASED);
+  named_running (cfg, w.pid, cg.path);
   r = wait_sandbox (sock, sfd, &w, err);
   log_debug ("sandbox ended");
   fault_point (FAULT_REAPED);

@@ -15,6 +15,7 @@
 #include "image.h"
 #include "launch.h"
 #include "log.h"
+#include "named.h"
 #include "nested.h"
 #include "options.h"
 #include "profile.h"
@@ -28,7 +29,9 @@ report (struct sb_error *err)
   cleanup_free char *text = sb_error_text (err);
   int status = err->status ? err->status : 125;
 
-  log_error ("%s", text);
+  /* a detached launcher's caller prints it */
+  if (!named_report (text, status))
+    log_error ("%s", text);
   return status;
 }
 
@@ -83,6 +86,17 @@ main (int argc, char **argv)
       status = 0;
       goto out;
     }
+  if (cfg.list || cfg.logs != NULL || cfg.stop != NULL || cfg.stop_all)
+    {
+      if (cfg.verbose)
+        log_level = LOG_LEVEL_DEBUG;
+      if ((cfg.list && named_list (&cfg, stdout, &err) < 0)
+          || (cfg.logs != NULL && named_logs (cfg.logs, stdout, &err) < 0)
+          || ((cfg.stop != NULL || cfg.stop_all) && named_stop (&cfg, &err) < 0))
+        goto fail;
+      status = 0;
+      goto out;
+    }
   if (cfg.print_config)
     {
       if (cfg.image != NULL && image_config_finish (&cfg, &err) < 0)
@@ -98,11 +112,26 @@ main (int argc, char **argv)
   else if (cfg.quiet)
     log_level = LOG_LEVEL_WARNING;
   fault_point (FAULT_OPTIONS);
+  /* before anything is started: the launcher that goes on is the detached child */
+  if (cfg.detach)
+    {
+      int exit_now;
+
+      if (named_detach (&cfg, &exit_now, &err) < 0)
+        goto fail;
+      if (exit_now >= 0)
+        {
+          status = exit_now;
+          goto out;
+        }
+    }
   /* before anything starts a helper */
   if (launch_hold_fds (&cfg, &err) < 0)
     goto fail;
   /* what killed launchers left on disk goes before we add our own */
   state_sweep ();
+  if (named_prepare (&cfg, &err) < 0)
+    goto fail;
   if (config_finish (&cfg, &err) < 0 || bounds_plan (&cfg, &err) < 0)
     goto fail;
   fault_point (FAULT_CONFIG);
