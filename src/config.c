@@ -276,5 +276,6 @@ config_free (struct config *cfg)
   free (cfg->name);
   free (cfg->logs);
   free (cfg->stop);
+  free (cfg->enter);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -257,6 +257,7 @@ struct config
   int detach_fd;     /* the detached launcher's pipe to the caller; -1: none */
   bool list, json, stop_all;
   char *logs, *stop; /* --logs NAME, --stop NAME */
+  char *enter;       /* --enter NAME */
 };
 
 struct sb_error;

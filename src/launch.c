@@ -475,6 +475,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (open_namespaces (cfg, w.pid, &w.userns_fd, &net.netns_fd, err) < 0)
     goto kill;
   net.userns_fd = w.userns_fd;
+  named_record_namespaces (w.pid);
   fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &cg, w.pid, err) < 0 || procviews_limit_cpus (cfg, w.pid, err) < 0
       || sync_send (sock, SYNC_MAPS_DONE, 0, err) < 0)

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dbus.h"
 #include "desktop-install.h"
+#include "enter.h"
 #include "error.h"
 #include "fault.h"
 #include "idmap.h"
@@ -84,6 +85,14 @@ main (int argc, char **argv)
           || (cfg.desktop_list && desktop_list (stdout, &err) < 0))
         goto fail;
       status = 0;
+      goto out;
+    }
+  if (cfg.enter != NULL)
+    {
+      if (cfg.verbose)
+        log_level = LOG_LEVEL_DEBUG;
+      if (enter_run (&cfg, &status, &err) < 0)
+        goto fail;
       goto out;
     }
   if (cfg.list || cfg.logs != NULL || cfg.stop != NULL || cfg.stop_all)

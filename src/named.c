@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "config.h"
+#include "enter.h"
 #include "error.h"
 #include "log.h"
 #include "named-internal.h"
@@ -31,6 +33,13 @@
 #include "util.h"
 
 #define LOG_FILE "log"
+
+/* The sandbox's namespaces as pid 1 made them, stat'ed while it could still be (before it
+   is released: then it is not dumpable), for --enter to check the live ones against.  */
+static struct
+{
+  unsigned long long dev, ino;
+} ns_ids[ENTER_NS_COUNT];
 
 /* The detached launcher's pipe to the caller that waits for it, until the sandbox runs: the
    one thing main's error path needs that the const config cannot carry.  */
@@ -236,6 +245,85 @@ named_prepare (struct config *cfg, struct sb_error **err)
 }
 
 void
+named_record_namespaces (pid_t pid)
+{
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    {
+      char path[64];
+      struct stat st;
+
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, enter_ns_names[i]);
+      if (stat (path, &st) == 0)
+        {
+          ns_ids[i].dev = (unsigned long long) st.st_dev;
+          ns_ids[i].ino = (unsigned long long) st.st_ino;
+        }
+    }
+}
+
+/* What --enter needs to give its process what the command has: the namespaces' identities,
+   the ids, capabilities, rlimits, environment and working directory.  */
+static void
+add_enter_state (struct json_object *o, const struct config *cfg)
+{
+  struct json_object *ns = json_object_new_object (), *env = json_object_new_array ();
+  struct json_object *rl = json_object_new_array ();
+  const char *shell = "/bin/sh";
+  char caps[32];
+
+  /* --enter's default: the sandbox's $SHELL, as the first shell's */
+  for (char **e = cfg->envp; e != NULL && *e != NULL; e++)
+    if (strncmp (*e, "SHELL=", 6) == 0 && (*e)[6] == '/')
+      shell = *e + 6;
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    {
+      char id[64];
+
+      snprintf (id, sizeof id, "%llu:%llu", ns_ids[i].dev, ns_ids[i].ino);
+      json_object_object_add (ns, enter_ns_names[i], json_object_new_string (id));
+    }
+  json_object_object_add (o, "namespaces", ns);
+  json_object_object_add (o, "uid", json_object_new_int64 (cfg->uid));
+  json_object_object_add (o, "gid", json_object_new_int64 (cfg->gid));
+  json_object_object_add (o, "map_root", json_object_new_boolean (cfg->map_root));
+  snprintf (caps, sizeof caps, "%llu", (unsigned long long) cfg->caps);
+  json_object_object_add (o, "caps", json_object_new_string (caps));
+  json_object_object_add (o, "seccomp", json_object_new_boolean (cfg->seccomp_bpf.len > 0));
+  json_object_object_add (o, "cwd",
+                          cfg->chdir ? json_object_new_string (cfg->chdir)
+                          : cfg->cwd ? json_object_new_string (cfg->cwd)
+                                     : json_object_new_string ("/"));
+  json_object_object_add (o, "shell", json_object_new_string (shell));
+  for (char **e = cfg->envp; e != NULL && *e != NULL; e++)
+    json_object_array_add (env, json_object_new_string (*e));
+  json_object_object_add (o, "env", env);
+  for (size_t i = 0; i < cfg->n_rlimits; i++)
+    {
+      struct json_object *r = json_object_new_array ();
+
+      json_object_array_add (r, json_object_new_int64 (cfg->rlimits[i].resource));
+      json_object_array_add (r, json_object_new_uint64 (cfg->rlimits[i].soft));
+      json_object_array_add (r, json_object_new_uint64 (cfg->rlimits[i].hard));
+      json_object_array_add (rl, r);
+    }
+  json_object_object_add (o, "rlimits", rl);
+}
+
+/* The compiled filter the command runs under, for --enter to load the same one.  */
+static void
+write_filter (const struct config *cfg)
+{
+  cleanup_close int dir = open (cfg->run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int fd = -1;
+
+  if (dir < 0 || cfg->seccomp_bpf.len == 0)
+    return;
+  fd = openat (dir, ENTER_FILTER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 || write_all (fd, cfg->seccomp_bpf.insns, cfg->seccomp_bpf.len) < 0)
+    log_warning ("write '%s/%s': %s", cfg->run_dir, ENTER_FILTER_FILE, strerror (errno));
+}
+
+void
 named_running (const struct config *cfg, pid_t pid, const char *cgroup)
 {
   struct sb_error *err = NULL;
@@ -243,7 +331,9 @@ named_running (const struct config *cfg, pid_t pid, const char *cgroup)
 
   if (cfg->run_dir == NULL || cfg->name == NULL)
     return;
+  write_filter (cfg);
   o = state_object (cfg, pid, cgroup);
+  add_enter_state (o, cfg);
   if (write_state (cfg->run_dir, o, &err) < 0)
     {
       log_warning ("%s", err->msg);

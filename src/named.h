@@ -22,6 +22,9 @@ int named_detach (struct config *cfg, int *ret_exit, struct sb_error **err);
 /* Claims the name (or a generated one), writes the first state; detached, the command's
    output goes to the log file from now on.  */
 int named_prepare (struct config *cfg, struct sb_error **err);
+/* The launcher, while pid 1 can still be looked at (before it is released): records the
+   identities of its namespaces for --enter.  */
+void named_record_namespaces (pid_t pid);
 /* The launcher, once the sandbox runs: PID is its pid 1, CGROUP its cgroup folder or NULL.
    Completes the state, writes --info-fd's JSON, and lets a detached caller go.  */
 void named_running (const struct config *cfg, pid_t pid, const char *cgroup);

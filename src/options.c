@@ -727,6 +727,7 @@ const struct sb_option sb_options[] = {
   { "json", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "with --list: as JSON", set_flag, FIELD (json) },
   { "logs", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "print the output of the detached sandbox NAME, and exit", set_name, FIELD (logs) },
   { "stop", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "stop sandbox NAME: SIGTERM, SIGKILL after --timeout (default 10 s); wait until it is gone", set_stop, FIELD (stop) },
+  { "enter", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "run COMMAND (default: the shell) in the running sandbox NAME, confined as its own command, and exit with its status", set_name, FIELD (enter) },
   { "all", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "with --stop: every running sandbox", set_flag, FIELD (stop_all) },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };

@@ -1,0 +1,39 @@
+#!/bin/sh
+# tests/enter.t: --enter NAME [COMMAND] (src/enter.c): the same files, host name and
+# processes as the sandbox's command, the same CapEff, NoNewPrivs and Seccomp lines, its
+# working directory and ids; the command's exit status; a name nobody has.
+. "${srcdir:?}/tests/lib.sh"
+plan 11
+
+XDG_RUNTIME_DIR=$T/xdg
+export XDG_RUNTIME_DIR
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+at_exit '"$SANDBOX" --stop --all --timeout 1 >/dev/null 2>&1'
+status_lines() { grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status; }
+
+run_sb -d --name box --hostname boxy -- sh -c \
+  'echo inside >/tmp/marker; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status >/tmp/status; echo ready; exec sleep 60'
+is "a detached sandbox to enter" "$status" 0
+wait_for 100 sh -c '"$SANDBOX" --logs box | grep -q ready'
+
+run_sb --enter box cat /tmp/marker
+is "--enter sees the sandbox's files" "$(cat "$T/out")" inside
+run_sb --enter box hostname
+is "and its host name" "$(cat "$T/out")" boxy
+run_sb --enter box ps -e -o comm=
+check "and its processes (the command's sleep)" grep -qx sleep "$T/out"
+run_sb --enter box sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+"$SANDBOX" --enter box cat /tmp/status >"$T/want" 2>/dev/null
+is "the same CapEff, NoNewPrivs and Seccomp lines as the command" "$(cat "$T/out")" "$(cat "$T/want")"
+check "seccomp is on (Seccomp: 2)" grep -qx 'Seccomp:	2' "$T/out"
+run_sb --enter box id -u
+is "the same uid" "$(cat "$T/out")" "$(id -u)"
+run_sb --enter box sh -c 'exit 7'
+is "the command's exit status" "$status" 7
+run_sb --enter box no-such-command-here
+is "a missing command: 127" "$status" 127
+run_sb --enter nobody true
+check "a name nobody has: 125, one line" sh -c \
+  '[ "$1" -eq 125 ] && grep -qx "sandbox: --enter .nobody.: no running sandbox has this name" "$2"' - "$status" "$T/err"
+"$SANDBOX" --stop box >/dev/null 2>&1
+assert_clean
