@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@
 #include "named-internal.h"
 #include "seccomp.h"
 #include "state.h"
+#include "terminal.h"
 #include "util.h"
 
 const char *const enter_ns_names[ENTER_NS_COUNT]
@@ -280,24 +282,55 @@ same_as_ours (int fd, const char *name)
          && a.st_ino == b.st_ino;
 }
 
-static pid_t child_pid;
-
-static void
-forward (int sig)
+/* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
+   us go to it.  */
+static int
+wait_child (pid_t child, int sfd, struct term_relay *relay, int *ret_wstatus, struct sb_error **err)
 {
-  if (child_pid > 0)
-    (void) kill (child_pid, sig);
+  for (;;)
+    {
+      struct pollfd fds[1 + TERM_RELAY_NFDS] = { { sfd, POLLIN, 0 } };
+      struct signalfd_siginfo si;
+
+      terminal_relay_poll (relay, fds + 1);
+      if (poll (fds, 1 + TERM_RELAY_NFDS, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return sb_error_set (err, errno, "poll");
+        }
+      terminal_relay_io (relay, fds + 1);
+      if (!fds[0].revents || TEMP_FAILURE_RETRY (read (sfd, &si, sizeof si)) != (ssize_t) sizeof si)
+        continue;
+      if (si.ssi_signo == SIGCHLD)
+        {
+          if (TEMP_FAILURE_RETRY (waitpid (child, ret_wstatus, WNOHANG)) == child)
+            return 0;
+        }
+      else if (si.ssi_signo == SIGWINCH)
+        terminal_relay_resize (relay);
+      else if (si.ssi_signo == SIGCONT)
+        terminal_relay_continued (relay);
+      else
+        (void) kill (child, (int) si.ssi_signo);
+    }
 }
 
 _Noreturn static void
-run_child (const struct config *ec, char *const *argv, const char *cwd)
+run_child (const struct config *ec, char *const *argv, const char *cwd,
+           const struct term_plan *term, int slave)
 {
   struct sb_error *err = NULL;
+  sigset_t none;
   int e;
 
-  /* a session of its own: the caller's terminal is not its controlling one (TIOCSTI) */
-  (void) setsid ();
-  if (chdir (cwd) < 0 && chdir ("/") < 0)
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  /* a session of its own, on a pty of the sandbox's when the caller has a terminal: the
+     caller's terminal is never its controlling one (TIOCSTI), as for the first command */
+  if (terminal_attach (term, slave) < 0)
+    sb_error_set (&err, errno, "set up the terminal");
+  else if (chdir (cwd) < 0 && chdir ("/") < 0)
     sb_error_set (&err, errno, "chdir '/'");
   else if (init_confine (ec, &err) == 0)
     {
@@ -327,10 +360,23 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   cleanup_free char *run_dir = NULL;
   struct json_object *state;
   struct config ec;
-  int fds[ENTER_NS_COUNT], status, r = -1;
+  int fds[ENTER_NS_COUNT], status, r = -1, master = -1, slave = -1;
+  cleanup_close int sfd = -1;
+  struct term_plan term;
+  struct term_relay relay;
+  sigset_t set, old;
+  pid_t child;
   char *shell_argv[2] = { NULL, NULL };
   char *const *argv = cfg->argv != NULL ? cfg->argv : shell_argv;
 
+  terminal_plan (&term);
+  terminal_relay_init (&relay, &term);
+  sigemptyset (&set);
+  for (const int *sig = (const int[]){ SIGCHLD, SIGWINCH, SIGCONT, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                                       SIGUSR1, SIGUSR2, 0 };
+       *sig; sig++)
+    sigaddset (&set, *sig);
+  sigprocmask (SIG_SETMASK, NULL, &old);
   state = load_checked (cfg->enter, &run_dir, fds, err);
   if (state == NULL)
     return -1;
@@ -349,31 +395,45 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
         sb_error_set (err, errno, "--enter '%s': setns %s", cfg->enter, enter_ns_names[i]);
         goto out;
       }
+  /* in the sandbox's root: a pty of its devpts, as pid 1 makes the first command's */
+  if (terminal_open_pty (&term, ec.uid, ec.gid, &master, &slave, err) < 0)
+    goto out;
+  sigprocmask (SIG_BLOCK, &set, &old);
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    {
+      sb_error_set (err, errno, "signalfd");
+      goto out;
+    }
   fflush (NULL);
-  child_pid = fork ();
-  if (child_pid < 0)
+  child = fork ();
+  if (child < 0)
     {
       sb_error_set (err, errno, "fork");
       goto out;
     }
-  if (child_pid == 0)
-    run_child (&ec, argv, named_state_str (state, "cwd"));
-  {
-    struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
-
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
-    sigaction (SIGHUP, &sa, NULL);
-    sigaction (SIGQUIT, &sa, NULL);
-  }
-  if (TEMP_FAILURE_RETRY (waitpid (child_pid, &status, 0)) < 0)
+  if (child == 0)
+    run_child (&ec, argv, named_state_str (state, "cwd"), &term, slave);
+  closep (&slave);
+  if (master >= 0 && terminal_relay_start (&relay, steal_fd (&master), err) < 0)
     {
-      sb_error_set (err, errno, "waitpid");
+      (void) kill (child, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
+      goto out;
+    }
+  if (wait_child (child, sfd, &relay, &status, err) < 0)
+    {
+      (void) kill (child, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
       goto out;
     }
   *ret_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
   r = 0;
 out:
+  terminal_relay_end (&relay);
+  closep (&master);
+  closep (&slave);
+  sigprocmask (SIG_SETMASK, &old, NULL);
   close_all (fds);
   json_object_put (state);
   config_free (&ec);

@@ -3,7 +3,7 @@
 # processes as the sandbox's command, the same CapEff, NoNewPrivs and Seccomp lines, its
 # working directory and ids; the command's exit status; a name nobody has.
 . "${srcdir:?}/tests/lib.sh"
-plan 11
+plan 13
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -32,6 +32,30 @@ run_sb --enter box sh -c 'exit 7'
 is "the command's exit status" "$status" 7
 run_sb --enter box no-such-command-here
 is "a missing command: 127" "$status" 127
+# on a terminal: a pty of the sandbox's, the entered shell its controlling terminal's
+# foreground job (job control), as the first command's
+python3 - "$SANDBOX" >"$T/pty" 2>&1 <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "--enter", "box", "sh", "-c",
+             "echo tty=$(tty); echo fg=$(ps -o tpgid=,pgid= -p $$ | awk '{print ($1 == $2)}')"])
+out, end = b"", time.time() + 20
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 1)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+PY
+check "on a terminal, --enter gets a pty of the sandbox's" grep -qx 'tty=/dev/pts/[0-9]*' "$T/pty"
+is "and is its foreground job (job control)" "$(sed -n 's/^fg=//p' "$T/pty")" 1
 run_sb --enter nobody true
 check "a name nobody has: 125, one line" sh -c \
   '[ "$1" -eq 125 ] && grep -qx "sandbox: --enter .nobody.: no running sandbox has this name" "$2"' - "$status" "$T/err"
