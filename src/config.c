@@ -25,6 +25,8 @@ config_init (struct config *cfg)
   cfg->caller_uid = getuid ();
   cfg->caller_gid = getgid ();
   cfg->net_log_fd = -1;
+  cfg->info_fd = -1;
+  cfg->detach_fd = -1;
 }
 
 static void
@@ -264,5 +266,9 @@ config_free (struct config *cfg)
   strv_free (cfg->image_env);
   image_run_free (cfg->image_run);
   free (cfg->run_dir);
+  free (cfg->name);
+  free (cfg->logs);
+  free (cfg->stop);
+  free (cfg->enter);
   memset (cfg, 0, sizeof *cfg);
 }

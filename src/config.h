@@ -246,6 +246,16 @@ struct config
   /* the launcher's own state folder (state.c), made when a helper needs a socket on disk;
      NULL: none */
   char *run_dir;
+
+  /* named sandboxes (named.c) */
+  char *name;        /* --name, or generated */
+  bool name_claimed; /* the name's link is ours (state.c) */
+  int info_fd;       /* --info-fd; -1: none */
+  bool detach;       /* --detach */
+  int detach_fd;     /* the detached launcher's pipe to the caller; -1: none */
+  bool list, json, stop_all;
+  char *logs, *stop; /* --logs NAME, --stop NAME */
+  char *enter;       /* --enter NAME */
 };
 
 struct sb_error;

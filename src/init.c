@@ -123,6 +123,36 @@ struct command_args
   int slave; /* the pty's slave, or -1 */
 };
 
+int
+init_confine (const struct config *cfg, struct sb_error **err)
+{
+  const struct rlimit_op *bad = NULL;
+
+  /* still uid 0 of the namespace with every capability in it: the last moment we can */
+  if (sb_caps_drop_bounding (cfg, err) < 0)
+    return -1;
+  /* the system calls themselves: libc's wrappers would signal the threads they believe
+     share our credentials, and in this child they are pid 1's  */
+  /* an image's user: the caller's own groups map to root's here (map_root); it gets none,
+     as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
+  if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
+    return sb_error_set (err, errno, "setgroups");
+  if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
+    return sb_error_set (err, errno, "setresgid %u", cfg->gid);
+  if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
+    return sb_error_set (err, errno, "setresuid %u", cfg->uid);
+  if (sb_caps_set (cfg, err) < 0)
+    return -1;
+  /* under our ids: RLIMIT_NPROC counts the processes of the command's uid in the
+     sandbox's user namespace alone; nothing inside can raise a hard limit */
+  if (bounds_apply_rlimits (cfg, &bad) < 0)
+    return sb_error_set (err, errno, "--rlimit %s", bounds_rlimit_name (bad->resource));
+  /* a setuid binary inside gains nothing */
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return sb_error_set (err, errno, "no_new_privs");
+  return 0;
+}
+
 /* The command's process, spawned with spawn_shared: it shares pid 1's memory until execve,
    so it writes nothing pid 1 reads again (no environ, no setenv).  pid 1 waits meanwhile;
    the socket is ours alone until execve, and SYNC_NET_READY is read here.  */
@@ -142,32 +172,8 @@ exec_command (void *data)
      namespace of its own, where the kernel locks them */
   if (protect_lock_mounts (cfg, &err) < 0)
     fail (sock, err, 125);
-  /* still uid 0 of the namespace with every capability in it: the last moment we can */
-  if (sb_caps_drop_bounding (cfg, &err) < 0)
+  if (init_confine (cfg, &err) < 0)
     fail (sock, err, 125);
-  /* the system calls themselves: libc's wrappers would signal the threads they believe
-     share our credentials, and in this child they are pid 1's  */
-  /* an image's user: the caller's own groups map to root's here (map_root); it gets none,
-     as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
-  if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
-    fail_errno (sock, "setgroups");
-  if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
-    fail_errno (sock, "setresgid %u", cfg->gid);
-  if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
-    fail_errno (sock, "setresuid %u", cfg->uid);
-  if (sb_caps_set (cfg, &err) < 0)
-    fail (sock, err, 125);
-  {
-    const struct rlimit_op *bad = NULL;
-
-    /* under our ids: RLIMIT_NPROC counts the processes of the command's uid in the
-       sandbox's user namespace alone; nothing inside can raise a hard limit */
-    if (bounds_apply_rlimits (cfg, &bad) < 0)
-      fail_errno (sock, "--rlimit %s", bounds_rlimit_name (bad->resource));
-  }
-  /* a setuid binary inside gains nothing */
-  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    fail_errno (sock, "no_new_privs");
   if (enter_workdir (cfg, &err) < 0)
     fail (sock, err, 125);
   /* a session of its own, on the sandbox's pty if any: TIOCSTI and TIOCLINUX reach that

@@ -12,5 +12,11 @@ struct term_plan;
    the command's end to the launcher on SOCK.  Never returns.  */
 _Noreturn void init_main (const struct config *cfg, const struct term_plan *term, int sock);
 
+/* The command's credentials, as uid 0 of the sandbox's user namespace: the bounding set,
+   the ids, the capability sets, the rlimits, no_new_privs.  The command's process and
+   --enter's (enter.c) both call it; seccomp comes after, right before exec.  */
+struct sb_error;
+int init_confine (const struct config *cfg, struct sb_error **err);
+
 /* The signals the launcher and pid 1 pass on to the command.  */
 extern const int init_forwarded_signals[];

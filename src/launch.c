@@ -26,6 +26,7 @@
 #include "init.h"
 #include "launch.h"
 #include "log.h"
+#include "named.h"
 #include "net.h"
 #include "overlay.h"
 #include "procviews.h"
@@ -499,6 +500,7 @@ launch_start (struct launcher *l, struct sb_error **err)
   if (open_namespaces (cfg, l->w.pid, &l->w.userns_fd, &l->net.netns_fd, err) < 0)
     return -1;
   l->net.userns_fd = l->w.userns_fd;
+  named_record_namespaces (l->w.pid);
   fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &l->cg, l->w.pid, err) < 0 || procviews_limit_cpus (cfg, l->w.pid, err) < 0
       || sync_send (l->sock, SYNC_MAPS_DONE, 0, err) < 0)
@@ -593,6 +595,7 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
     return -1;
   if (launch_clone (&l, sv1, err) == 0 && launch_start (&l, err) == 0)
     {
+      named_running (cfg, l.w.pid, l.cg.path);
       r = wait_sandbox (l.sock, l.sfd, &l.w, err);
       log_debug ("sandbox ended");
       fault_point (FAULT_REAPED);

@@ -7,12 +7,14 @@
 
 #include "config.h"
 #include "desktop-install.h"
+#include "enter.h"
 #include "error.h"
 #include "fault.h"
 #include "idmap.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
+#include "named.h"
 #include "nested.h"
 #include "options.h"
 #include "plan.h"
@@ -26,8 +28,29 @@ report (struct sb_error *err)
   cleanup_free char *text = sb_error_text (err);
   int status = err->status ? err->status : 125;
 
-  log_error ("%s", text);
+  /* a detached launcher's caller prints it */
+  if (!named_report (text, status))
+    log_error ("%s", text);
   return status;
+}
+
+/* --enter, --list, --logs, --stop (named.c, enter.c): as run_other_command.  */
+static int
+run_named_command (struct config *cfg, int *ret_status, struct sb_error **err)
+{
+  if (cfg->enter == NULL && !cfg->list && cfg->logs == NULL && cfg->stop == NULL
+      && !cfg->stop_all)
+    return 0;
+  if (cfg->verbose)
+    log_level = LOG_LEVEL_DEBUG;
+  if (cfg->enter != NULL)
+    return enter_run (cfg, ret_status, err) < 0 ? -1 : 1;
+  if ((cfg->list && named_list (cfg, stdout, err) < 0)
+      || (cfg->logs != NULL && named_logs (cfg->logs, stdout, err) < 0)
+      || ((cfg->stop != NULL || cfg->stop_all) && named_stop (cfg, err) < 0))
+    return -1;
+  *ret_status = 0;
+  return 1;
 }
 
 /* The commands that make no sandbox (--help, --version, --list-profiles, the images', the
@@ -36,6 +59,8 @@ report (struct sb_error *err)
 static int
 run_other_command (struct config *cfg, int *ret_status, struct sb_error **err)
 {
+  int r;
+
   if (cfg->help)
     {
       options_print_help (stdout);
@@ -76,6 +101,9 @@ run_other_command (struct config *cfg, int *ret_status, struct sb_error **err)
       *ret_status = 0;
       return 1;
     }
+  r = run_named_command (cfg, ret_status, err);
+  if (r != 0)
+    return r;
   if (cfg->print_config)
     {
       if (cfg->image != NULL && image_config_finish (cfg, err) < 0)
@@ -110,11 +138,26 @@ main (int argc, char **argv)
   else if (cfg.quiet)
     log_level = LOG_LEVEL_WARNING;
   fault_point (FAULT_OPTIONS);
+  /* before anything is started: the launcher that goes on is the detached child */
+  if (cfg.detach)
+    {
+      int exit_now;
+
+      if (named_detach (&cfg, &exit_now, &err) < 0)
+        goto fail;
+      if (exit_now >= 0)
+        {
+          status = exit_now;
+          goto out;
+        }
+    }
   /* before anything starts a helper */
   if (launch_hold_fds (&cfg, &err) < 0)
     goto fail;
   /* what killed launchers left on disk goes before we add our own */
   state_sweep ();
+  if (named_prepare (&cfg, &err) < 0)
+    goto fail;
   /* the plan (plan.c's table): nothing of the sandbox runs yet */
   if (plan_run (&cfg, &err) < 0)
     goto fail;

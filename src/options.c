@@ -14,6 +14,7 @@
 #include "config.h"
 #include "egress.h"
 #include "error.h"
+#include "named.h"
 #include "net.h"
 #include "options.h"
 #include "profile.h"
@@ -595,6 +596,42 @@ set_keep_fd (struct config *cfg, const struct sb_option *opt, char *const *args,
 }
 
 static int
+set_name (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
+{
+  if (!named_valid_name (args[0]))
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected a letter or digit, then letters, digits, '_', "
+                         "'.' or '-' (64 at most, not run-...)",
+                         opt->name, args[0]);
+  return set_string (cfg, opt, args, err);
+}
+
+static int
+set_info_fd (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  unsigned v;
+
+  if (parse_id (args[0], &v) < 0 || v < 3 || v > INT_MAX)
+    return sb_error_set (err, 0, "--%s '%s': expected a descriptor number above 2", opt->name,
+                         args[0]);
+  cfg->info_fd = (int) v;
+  return 0;
+}
+
+/* --stop NAME, and --stop --all as the issue spells it */
+static int
+set_stop (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
+{
+  if (strcmp (args[0], "--all") == 0)
+    {
+      cfg->stop_all = true;
+      return 0;
+    }
+  return set_name (cfg, opt, args, err);
+}
+
+static int
 set_home (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
   static const char *const names[]
@@ -683,6 +720,15 @@ const struct sb_option sb_options[] = {
   { "no-bind-cwd", 0, OPT_ARG_NONE, NULL, "do not bind the working directory read-write", set_flag, FIELD (no_bind_cwd) },
   { "home", 0, OPT_ARG_ONE, "MODE", "the home folder: copy (copy-on-write, the default), host (read-write) or private (empty)", set_home, 0 },
   { "unprotect-git", 0, OPT_ARG_NONE, NULL, "for this run, let the command change .git/config and .git/hooks in read-write binds (command line only)", set_flag, FIELD (unprotect_git) },
+  { "name", 0, OPT_ARG_ONE, "NAME", "name the sandbox, for --list, --logs, --stop (default: a generated one)", set_name, FIELD (name) },
+  { "info-fd", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "FD", "once the sandbox runs, write its pid and name as JSON to descriptor FD", set_info_fd, 0 },
+  { "detach", 'd', OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "run in the background, the output in a log file (--logs NAME); print the name", set_flag, FIELD (detach) },
+  { "list", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "list the running sandboxes, their use of memory and CPU, and exit", set_flag, FIELD (list) },
+  { "json", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "with --list: as JSON", set_flag, FIELD (json) },
+  { "logs", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "print the output of the detached sandbox NAME, and exit", set_name, FIELD (logs) },
+  { "stop", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "stop sandbox NAME: SIGTERM, SIGKILL after --timeout (default 10 s); wait until it is gone", set_stop, FIELD (stop) },
+  { "enter", 0, OPT_ARG_ONE | OPT_CLI_ONLY, "NAME", "run COMMAND (default: the shell) in the running sandbox NAME, confined as its own command, and exit with its status", set_name, FIELD (enter) },
+  { "all", 0, OPT_ARG_NONE | OPT_CLI_ONLY, NULL, "with --stop: every running sandbox", set_flag, FIELD (stop_all) },
   { NULL, 0, OPT_ARG_NONE, NULL, NULL, NULL, 0 },
 };
 /* clang-format on */

@@ -82,14 +82,15 @@ open_state_dir (bool create, const char *path, struct sb_error **err)
 }
 
 /* Field 22 of /proc/PID/stat, after the command name (which may hold spaces and ')'); 0
-   when there is no such process.  */
-static unsigned long long
-start_time (pid_t pid)
+   when there is no such process, or a zombie.  */
+unsigned long long
+state_start_time (pid_t pid)
 {
   cleanup_free char *stat = NULL;
   char path[64];
   const char *p;
   unsigned long long start = 0;
+  char state = 0;
 
   snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   stat = read_file_at (AT_FDCWD, path, NULL);
@@ -98,12 +99,13 @@ start_time (pid_t pid)
      cutime cstime priority nice threads itrealvalue starttime" */
   if (p == NULL
       || sscanf (p,
-                 ") %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+                 ") %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
                  "%*d %llu",
-                 &start)
-             != 1)
+                 &state, &start)
+             != 2)
     return 0;
-  return start;
+  /* a zombie is gone: what it held died with it, whoever has yet to reap it */
+  return state == 'Z' || state == 'X' ? 0 : start;
 }
 
 static unsigned long long
@@ -143,7 +145,7 @@ state_owner_alive (const struct state_owner *owner)
   /* another pid namespace's numbers mean nothing here: leave its folders alone */
   if (ours == 0 || owner->pidns != ours)
     return true;
-  return start_time (owner->pid) == owner->start;
+  return state_start_time (owner->pid) == owner->start;
 }
 
 /* Removes NAME under DIRFD and what is below it, DEPTH levels at most; symlinks are removed,
@@ -196,7 +198,7 @@ state_run_dir (struct config *cfg, struct sb_error **err)
     return NULL;
   snprintf (self, sizeof self, "%d", (int) getpid ());
   if (asprintf (&path, "%s/run-%llu-%s-%llu", base, pid_namespace ("self"), self,
-                start_time (getpid ()))
+                state_start_time (getpid ()))
       < 0)
     oom ();
   if (mkdir (path, 0700) < 0)
@@ -215,8 +217,132 @@ state_run_remove (struct config *cfg)
 {
   if (cfg->run_dir == NULL)
     return;
+  /* the name first: a link to a folder that is gone would be a dead launcher's */
+  if (cfg->name_claimed)
+    {
+      cleanup_free char *base = state_dir_path ();
+      cleanup_free char *link = NULL;
+      char target[256];
+      ssize_t n;
+
+      if (asprintf (&link, "%s/%s", base, cfg->name) < 0)
+        oom ();
+      n = readlink (link, target, sizeof target - 1);
+      if (n > 0)
+        {
+          target[n] = '\0';
+          if (strcmp (target, strrchr (cfg->run_dir, '/') + 1) == 0)
+            (void) unlink (link);
+        }
+      cfg->name_claimed = false;
+    }
   remove_tree (AT_FDCWD, cfg->run_dir, MAX_DEPTH);
   free (steal_ptr (&cfg->run_dir));
+}
+
+/* The owner of the name link NAME in AT: 0, -1 when it is not a link of ours (then it is
+   left alone), 1 when it is one whose launcher is gone (then it is removed).  */
+static int
+name_owner (int at, const char *name, struct state_owner *ret)
+{
+  char target[256];
+  ssize_t n = readlinkat (at, name, target, sizeof target - 1);
+
+  if (n <= 0)
+    return -1;
+  target[n] = '\0';
+  if (state_parse_owner (target, ret) < 0)
+    return -1;
+  if (state_owner_alive (ret))
+    return 0;
+  /* the folder first: a new launcher may take the name as soon as the link is gone */
+  remove_tree (at, target, MAX_DEPTH);
+  (void) unlinkat (at, name, 0);
+  return 1;
+}
+
+int
+state_name_claim (struct config *cfg, const char *name, struct sb_error **err)
+{
+  cleanup_free char *base = state_dir_path ();
+  cleanup_close int fd = -1;
+  const char *dir = state_run_dir (cfg, err);
+
+  if (dir == NULL)
+    return -1;
+  fd = open_state_dir (false, base, err);
+  if (fd < 0)
+    return -1;
+  for (int tries = 0; tries < 3; tries++)
+    {
+      struct state_owner o;
+
+      if (symlinkat (strrchr (dir, '/') + 1, fd, name) == 0)
+        {
+          cfg->name_claimed = true;
+          return 0;
+        }
+      if (errno != EEXIST)
+        return sb_error_set (err, errno, "--name '%s': symlink in '%s'", name, base);
+      if (name_owner (fd, name, &o) <= 0)
+        break;
+    }
+  return sb_error_set (err, 0, "--name '%s': a running sandbox has this name", name);
+}
+
+int
+state_name_lookup (const char *name, char **ret_run_dir, struct state_owner *ret_owner)
+{
+  cleanup_free char *base = state_dir_path ();
+  struct sb_error *err = NULL;
+  cleanup_close int fd = open_state_dir (false, base, &err);
+  struct state_owner o;
+  char *path;
+
+  sb_error_free (&err);
+  if (fd < 0 || strchr (name, '/') != NULL || name[0] == '.' || name_owner (fd, name, &o) != 0)
+    {
+      errno = ENOENT;
+      return -1;
+    }
+  if (asprintf (&path, "%s/run-%llu-%d-%llu", base, o.pidns, (int) o.pid, o.start) < 0)
+    oom ();
+  *ret_run_dir = path;
+  *ret_owner = o;
+  return 0;
+}
+
+void
+state_name_foreach (void (*fn) (const char *name, const char *run_dir,
+                                const struct state_owner *owner, void *data),
+                    void *data)
+{
+  cleanup_free char *base = state_dir_path ();
+  struct sb_error *err = NULL;
+  int fd = open_state_dir (false, base, &err);
+  struct dirent *de;
+  DIR *d;
+
+  sb_error_free (&err);
+  d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        (void) close (fd);
+      return;
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      struct state_owner o;
+      char path[512];
+
+      if ((de->d_type != DT_LNK && de->d_type != DT_UNKNOWN)
+          || name_owner (dirfd (d), de->d_name, &o) != 0)
+        continue;
+      snprintf (path, sizeof path, "%s/run-%llu-%d-%llu", base, o.pidns, (int) o.pid, o.start);
+      fn (de->d_name, path, &o, data);
+    }
+  closedir (d);
 }
 
 static void
@@ -240,6 +366,11 @@ sweep_launchers (void)
     {
       struct state_owner o;
 
+      if (de->d_type == DT_LNK)
+        {
+          (void) name_owner (dirfd (d), de->d_name, &o);
+          continue;
+        }
       if (state_parse_owner (de->d_name, &o) < 0 || state_owner_alive (&o))
         continue;
       log_debug ("removing '%s/%s': its launcher is gone", path, de->d_name);

@@ -29,6 +29,22 @@ void state_run_remove (struct config *cfg);
    (sandbox-dbus.XXXXXX, sandbox-net.XXXXXX) that nothing uses.  Best effort, silent.  */
 void state_sweep (void);
 
+/* Named sandboxes (named.c): a name is a symlink NAME -> run-PIDNS-PID-START in the per-user
+   folder, made atomically by symlink (2): a second launcher with the name gets EEXIST.  A name
+   whose launcher is gone is taken over, and swept.  */
+/* Claims NAME for this launcher (making its folder); a live owner: one line, exit 125.  */
+int state_name_claim (struct config *cfg, const char *name, struct sb_error **err);
+/* NAME's launcher folder (an absolute path) and owner; -1 with errno ENOENT when no live
+   launcher has the name (a dead one's link and folder are removed).  */
+int state_name_lookup (const char *name, char **ret_run_dir, struct state_owner *ret_owner);
+/* Calls FN for each name of a live launcher, in no order; removes the dead ones.  */
+void state_name_foreach (void (*fn) (const char *name, const char *run_dir,
+                                     const struct state_owner *owner, void *data),
+                         void *data);
+/* Field 22 of /proc/PID/stat (clock ticks after boot); 0 when there is no such process or
+   it is a zombie.  */
+unsigned long long state_start_time (pid_t pid);
+
 /* Exported for the unit tests.  Parses a folder's name; -1 when it is not one of ours.  */
 int state_parse_owner (const char *name, struct state_owner *ret);
 /* Whether OWNER is a running process, as /proc shows it: same pid namespace as ours, and

@@ -110,3 +110,26 @@ sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve)
   return -1;
 #endif
 }
+
+/* pidfd_open (Linux 5.3), pidfd_send_signal (5.1): a process by its fd, never a reused pid */
+static inline int
+sys_pidfd_open (pid_t pid, unsigned flags)
+{
+#ifdef __NR_pidfd_open
+  return (int) syscall (__NR_pidfd_open, pid, flags);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+static inline int
+sys_pidfd_send_signal (int pidfd, int sig)
+{
+#ifdef __NR_pidfd_send_signal
+  return (int) syscall (__NR_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}

@@ -5,7 +5,7 @@
 # time: a pid alone may be another process's by now), never a live one's, and what older
 # versions left (sandbox-dbus.XXXXXX, sandbox-net.XXXXXX) when nothing uses it.
 . "${srcdir:?}/tests/lib.sh"
-plan 18
+plan 19
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -25,14 +25,17 @@ PUB=$(free_port)
 sb_start "$T/srv" --net slirp --publish "$PUB:80" -- sh -c 'echo ready; exec sleep 60'
 L=$sb_pid
 wait_for 300 grep -q ready "$T/srv"
-is "a launcher that needs disk has one folder, named after it" "$(ls "$S")" \
+# every launcher has a folder and a name (named.c): a link to the folder
+is "a launcher has one folder, named after it, and its name" "$(ls "$S" | grep -c '^run-')" 1
+is "the folder is named after the launcher" "$(ls "$S" | grep '^run-')" \
   "run-$pidns-$L-$(start_of "$L")"
-is "slirp4netns's API socket is gone once the ports are added" "$(ls -A "$S"/run-*)" ""
+is "slirp4netns's API socket is gone once the ports are added" "$(ls -A "$S"/run-*)" "state.json"
 run_sb -- true
-is "another start leaves a live launcher's folder alone" "$(ls "$S")" "run-$pidns-$L-$(start_of "$L")"
+is "another start leaves a live launcher's folder alone" "$(ls "$S" | grep '^run-')" \
+  "run-$pidns-$L-$(start_of "$L")"
 kill -KILL "$L"
 sb_wait "$L" >/dev/null 2>&1
-is "a killed launcher leaves it" "$(ls "$S" | wc -l)" 1
+is "a killed launcher leaves it, and its name" "$(ls "$S" | wc -l)" 2
 run_sb -- true
 is "the next start removes it" "$(ls -A "$S")" ""
 

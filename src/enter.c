@@ -1,0 +1,441 @@
+/* enter.c: --enter NAME [COMMAND].  Nothing on disk is trusted alone (firejail's
+   CVE-2022-31214 joined a namespace a sandbox had planted): the name leads to a launcher
+   folder in our private state folder; its launcher must be alive with the start time in
+   the folder's name; pid 1 must be the launcher's child with its recorded start time; and
+   the namespaces we join are opened from a process below pid 1 and each checked, by the fd
+   we then pass to setns, against the identities the launcher recorded when it made them.
+   A sandbox that made namespaces of its own (a nested user namespace, a new mount
+   namespace) or replaced its processes cannot steer us into those.  The process then takes
+   the command's credentials through the launch's own code: init_confine (bounding set,
+   ids, capabilities, rlimits, no_new_privs) and sb_seccomp_install with the filter the
+   launch compiled.  */
+#include "build-config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "config.h"
+#include "enter.h"
+#include "error.h"
+#include "init.h"
+#include "log.h"
+#include "named-internal.h"
+#include "seccomp.h"
+#include "state.h"
+#include "terminal.h"
+#include "util.h"
+
+const char *const enter_ns_names[ENTER_NS_COUNT]
+    = { "user", "mnt", "pid", "net", "uts", "ipc", "cgroup" };
+
+extern char **environ;
+
+static pid_t
+parent_of (pid_t pid)
+{
+  cleanup_free char *stat = NULL;
+  char path[64];
+  const char *p;
+  int ppid = 0;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  stat = read_file_at (AT_FDCWD, path, NULL);
+  p = stat ? strrchr (stat, ')') : NULL;
+  if (p == NULL || sscanf (p, ") %*c %d", &ppid) != 1)
+    return 0;
+  return ppid;
+}
+
+static bool
+below (pid_t pid, pid_t root)
+{
+  for (int depth = 0; depth < 4096 && pid > 1; depth++)
+    {
+      pid = parent_of (pid);
+      if (pid == root)
+        return true;
+    }
+  return false;
+}
+
+/* Opens PID's namespaces into FDS; true when every one is the recorded one (WANT).  */
+static bool
+open_checked_ns (pid_t pid, struct json_object *want, int *fds)
+{
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    {
+      char path[64], id[64];
+      struct stat st;
+
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, enter_ns_names[i]);
+      fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0 || fstat (fds[i], &st) < 0)
+        return false;
+      /* pid 1 makes the command's cgroup namespace after the launcher looked: it must be
+         one of the sandbox's user namespace, which the sandbox itself could make anyway */
+      if (strcmp (enter_ns_names[i], "cgroup") == 0)
+        {
+          cleanup_close int owner = ioctl (fds[i], NS_GET_USERNS);
+
+          if (owner < 0 || fstat (owner, &st) < 0)
+            return false;
+        }
+      snprintf (id, sizeof id, "%llu:%llu", (unsigned long long) st.st_dev,
+                (unsigned long long) st.st_ino);
+      if (strcmp (id, named_state_str (want, strcmp (enter_ns_names[i], "cgroup") == 0
+                                                 ? "user"
+                                                 : enter_ns_names[i]))
+          != 0)
+        return false;
+    }
+  /* only the user who started it: its user namespace is ours */
+  {
+    uid_t owner;
+
+    if (ioctl (fds[0], NS_GET_OWNER_UID, &owner) < 0 || owner != geteuid ())
+      return false;
+  }
+  return true;
+}
+
+static void
+close_all (int *fds)
+{
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    closep (&fds[i]);
+}
+
+/* Finds a process below ROOT in the recorded namespaces and opens them.  */
+static int
+find_namespaces (pid_t root, struct json_object *want, int *fds, struct sb_error **err)
+{
+  bool found = false;
+
+  /* pid 1's children first (the command, usually), then what is below them */
+  for (int pass = 0; pass < 2 && !found; pass++)
+    {
+      DIR *d = opendir ("/proc");
+      struct dirent *de;
+
+      while (!found && d != NULL && (de = readdir (d)) != NULL)
+        {
+          pid_t pid = (pid_t) strtol (de->d_name, NULL, 10);
+
+          if (pid <= 1 || pid == root || (pass == 0 ? parent_of (pid) != root : !below (pid, root)))
+            continue;
+          found = open_checked_ns (pid, want, fds);
+          if (!found)
+            close_all (fds);
+        }
+      if (d != NULL)
+        closedir (d);
+    }
+  if (!found)
+    return sb_error_set (err, 0,
+                         "--enter '%s': no process of the sandbox is in the namespaces its "
+                         "launcher made",
+                         "");
+  return 0;
+}
+
+/* The trusted view of sandbox NAME: its state, checked against the live launcher and pid 1,
+   and its namespaces, checked against the launcher's record.  */
+static struct json_object *
+load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **err)
+{
+  cleanup_free char *run_dir = NULL;
+  struct json_object *state, *ns;
+  struct state_owner o;
+  struct stat st;
+  pid_t pid;
+
+  if (state_name_lookup (name, &run_dir, &o) < 0)
+    {
+      sb_error_set (err, 0, "--enter '%s': no running sandbox has this name", name);
+      return NULL;
+    }
+  /* ours alone: made by our launcher, in our private folder */
+  if (lstat (run_dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
+      || (st.st_mode & 0077) != 0)
+    {
+      sb_error_set (err, 0, "--enter '%s': its state folder is not a private folder of yours",
+                    name);
+      return NULL;
+    }
+  state = named_read_state (run_dir);
+  pid = state ? (pid_t) named_state_int (state, "pid") : 0;
+  if (state == NULL || !json_object_object_get_ex (state, "namespaces", &ns) || pid <= 1
+      || named_state_int (state, "launcher") != o.pid || parent_of (pid) != o.pid
+      || state_start_time (pid) != (unsigned long long) named_state_int (state, "pid_start")
+      || !state_owner_alive (&o))
+    {
+      json_object_put (state);
+      sb_error_set (err, 0, "--enter '%s': its state does not match the running sandbox", name);
+      return NULL;
+    }
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    fds[i] = -1;
+  if (find_namespaces (pid, ns, fds, err) < 0)
+    {
+      json_object_put (state);
+      free ((*err)->msg);
+      if (asprintf (&(*err)->msg,
+                    "--enter '%s': no process of the sandbox is in the namespaces its launcher "
+                    "made",
+                    name)
+          < 0)
+        oom ();
+      return NULL;
+    }
+  *ret_run_dir = steal_ptr (&run_dir);
+  return state;
+}
+
+/* The sandbox's command's credentials, from its state: what init_confine and
+   sb_seccomp_install read.  */
+static int
+fill_config (struct config *ec, struct json_object *state, const char *run_dir,
+             struct sb_error **err)
+{
+  struct json_object *v;
+
+  config_init (ec);
+  ec->uid = (unsigned) named_state_int (state, "uid");
+  ec->gid = (unsigned) named_state_int (state, "gid");
+  ec->caps = strtoull (named_state_str (state, "caps"), NULL, 10);
+  ec->map_root = json_object_object_get_ex (state, "map_root", &v) && json_object_get_boolean (v);
+  if (json_object_object_get_ex (state, "rlimits", &v) && json_object_is_type (v, json_type_array))
+    for (size_t i = 0; i < json_object_array_length (v); i++)
+      {
+        struct json_object *r = json_object_array_get_idx (v, i);
+
+        ec->rlimits = xreallocarray (ec->rlimits, ec->n_rlimits + 1, sizeof *ec->rlimits);
+        ec->rlimits[ec->n_rlimits++] = (struct rlimit_op){
+          (int) json_object_get_int64 (json_object_array_get_idx (r, 0)),
+          (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 1)),
+          (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 2)),
+        };
+      }
+  ec->envp = xcalloc (1, sizeof (char *));
+  if (json_object_object_get_ex (state, "env", &v) && json_object_is_type (v, json_type_array))
+    for (size_t i = 0; i < json_object_array_length (v); i++)
+      strv_push (&ec->envp, xstrdup (json_object_get_string (json_object_array_get_idx (v, i))));
+  /* the filter the launch compiled: confined sandboxes have one, and it must be there */
+  if (json_object_object_get_ex (state, "seccomp", &v) && json_object_get_boolean (v))
+    {
+      cleanup_close int dir = open (run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      size_t len = 0;
+      char *bpf
+          = dir < 0 ? NULL : read_regular_file_at (dir, ENTER_FILTER_FILE, 1u << 20, &len, NULL);
+
+      if (bpf == NULL || len == 0 || len % 8 != 0)
+        {
+          free (bpf);
+          return sb_error_set (err, 0, "--enter: the sandbox's seccomp filter is missing");
+        }
+      ec->seccomp_bpf.insns = bpf;
+      ec->seccomp_bpf.len = len;
+    }
+  return 0;
+}
+
+static int
+join_cgroup (struct json_object *state, struct sb_error **err)
+{
+  const char *cg = named_state_str (state, "cgroup");
+  cleanup_close int dir = -1;
+  char pid[32];
+
+  if (cg[0] != '/')
+    return 0;
+  dir = open (cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  snprintf (pid, sizeof pid, "%d", (int) getpid ());
+  if (dir < 0 || write_file_at (dir, "cgroup.procs", pid) < 0)
+    return sb_error_set (err, errno, "--enter: join the cgroup '%s'", cg);
+  return 0;
+}
+
+/* A namespace the sandbox shares with us (the cgroup one, without limits): nothing to join
+   (and setns refuses our own user namespace).  */
+static bool
+same_as_ours (int fd, const char *name)
+{
+  char path[64];
+  struct stat a, b;
+
+  snprintf (path, sizeof path, "/proc/self/ns/%s", name);
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
+/* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
+   us go to it.  */
+static int
+wait_child (pid_t child, int sfd, struct term_relay *relay, int *ret_wstatus, struct sb_error **err)
+{
+  for (;;)
+    {
+      struct pollfd fds[1 + TERM_RELAY_NFDS] = { { sfd, POLLIN, 0 } };
+      struct signalfd_siginfo si;
+
+      terminal_relay_poll (relay, fds + 1);
+      if (poll (fds, 1 + TERM_RELAY_NFDS, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return sb_error_set (err, errno, "poll");
+        }
+      terminal_relay_io (relay, fds + 1);
+      if (!fds[0].revents || TEMP_FAILURE_RETRY (read (sfd, &si, sizeof si)) != (ssize_t) sizeof si)
+        continue;
+      if (si.ssi_signo == SIGCHLD)
+        {
+          if (TEMP_FAILURE_RETRY (waitpid (child, ret_wstatus, WNOHANG)) == child)
+            return 0;
+        }
+      else if (si.ssi_signo == SIGWINCH)
+        terminal_relay_resize (relay);
+      else if (si.ssi_signo == SIGCONT)
+        terminal_relay_continued (relay);
+      else
+        (void) kill (child, (int) si.ssi_signo);
+    }
+}
+
+_Noreturn static void
+run_child (const struct config *ec, char *const *argv, const char *cwd,
+           const struct term_plan *term, int slave)
+{
+  struct sb_error *err = NULL;
+  sigset_t none;
+  int e;
+
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  /* a session of its own, on a pty of the sandbox's when the caller has a terminal: the
+     caller's terminal is never its controlling one (TIOCSTI), as for the first command */
+  if (terminal_attach (term, slave) < 0)
+    sb_error_set (&err, errno, "set up the terminal");
+  else if (chdir (cwd) < 0 && chdir ("/") < 0)
+    sb_error_set (&err, errno, "chdir '/'");
+  else if (init_confine (ec, &err) == 0)
+    {
+      environ = ec->envp;
+      if (sb_seccomp_install (ec, &err) == 0)
+        {
+          execvp (argv[0], argv);
+          e = errno;
+          if (e == ENOENT)
+            log_error ("'%s': command not found", argv[0]);
+          else
+            log_error ("'%s': %s", argv[0], strerror (e));
+          _exit (e == ENOENT ? 127 : 126);
+        }
+    }
+  {
+    cleanup_free char *text = sb_error_text (err);
+
+    log_error ("%s", text);
+  }
+  _exit (125);
+}
+
+int
+enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
+{
+  cleanup_free char *run_dir = NULL;
+  struct json_object *state;
+  struct config ec;
+  int fds[ENTER_NS_COUNT], status, r = -1, master = -1, slave = -1;
+  cleanup_close int sfd = -1;
+  struct term_plan term;
+  struct term_relay relay;
+  sigset_t set, old;
+  pid_t child;
+  char *shell_argv[2] = { NULL, NULL };
+  char *const *argv = cfg->argv != NULL ? cfg->argv : shell_argv;
+
+  terminal_plan (&term);
+  terminal_relay_init (&relay, &term);
+  sigemptyset (&set);
+  for (const int *sig = (const int[]){ SIGCHLD, SIGWINCH, SIGCONT, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                                       SIGUSR1, SIGUSR2, 0 };
+       *sig; sig++)
+    sigaddset (&set, *sig);
+  sigprocmask (SIG_SETMASK, NULL, &old);
+  state = load_checked (cfg->enter, &run_dir, fds, err);
+  if (state == NULL)
+    return -1;
+  if (fill_config (&ec, state, run_dir, err) < 0 || join_cgroup (state, err) < 0)
+    goto out;
+  shell_argv[0] = (char *) named_state_str (state, "shell");
+  /* from now on we hold the sandbox's capabilities: nothing inside may trace or read us */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    {
+      sb_error_set (err, errno, "prctl");
+      goto out;
+    }
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    if (!same_as_ours (fds[i], enter_ns_names[i]) && setns (fds[i], 0) < 0)
+      {
+        sb_error_set (err, errno, "--enter '%s': setns %s", cfg->enter, enter_ns_names[i]);
+        goto out;
+      }
+  /* in the sandbox's root: a pty of its devpts, as pid 1 makes the first command's */
+  if (terminal_open_pty (&term, ec.uid, ec.gid, &master, &slave, err) < 0)
+    goto out;
+  sigprocmask (SIG_BLOCK, &set, &old);
+  sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (sfd < 0)
+    {
+      sb_error_set (err, errno, "signalfd");
+      goto out;
+    }
+  fflush (NULL);
+  child = fork ();
+  if (child < 0)
+    {
+      sb_error_set (err, errno, "fork");
+      goto out;
+    }
+  if (child == 0)
+    run_child (&ec, argv, named_state_str (state, "cwd"), &term, slave);
+  closep (&slave);
+  if (master >= 0 && terminal_relay_start (&relay, steal_fd (&master), err) < 0)
+    {
+      (void) kill (child, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
+      goto out;
+    }
+  if (wait_child (child, sfd, &relay, &status, err) < 0)
+    {
+      (void) kill (child, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
+      goto out;
+    }
+  *ret_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  r = 0;
+out:
+  terminal_relay_end (&relay);
+  closep (&master);
+  closep (&slave);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  close_all (fds);
+  json_object_put (state);
+  config_free (&ec);
+  return r;
+}
