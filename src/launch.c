@@ -378,6 +378,13 @@ command_status (const struct config *cfg, uint64_t oom_kills, int cmd_status, in
 int
 launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
+  return launch_run_hooked (cfg, NULL, ret_status, err);
+}
+
+int
+launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, int *ret_status,
+                   struct sb_error **err)
+{
   struct cgroup cg;
   struct idmap map;
   struct waitstate w = { .cfg = cfg,
@@ -488,6 +495,11 @@ launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
      before the command */
   if (net_helper_start (cfg, &net, err) < 0 || net_helper_wait (cfg, &net, err) < 0
       || egress_wait (&egress, err) < 0)
+    {
+      sync_take_error (sock, err);
+      goto kill;
+    }
+  if (hooks != NULL && hooks->ready != NULL && hooks->ready (hooks->data, w.pid, sock, err) < 0)
     {
       sync_take_error (sock, err);
       goto kill;
