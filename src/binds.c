@@ -189,7 +189,8 @@ plan_cwd (struct config *cfg, const struct host_ids *ids, const struct protect_f
   struct stat st;
   enum home_rel rel;
 
-  if (cfg->overlay == OVERLAY_NONE || cfg->no_bind_cwd || cfg->cwd == NULL)
+  if (cfg->overlay == OVERLAY_NONE || cfg->overlay == OVERLAY_BIND || cfg->no_bind_cwd
+      || cfg->cwd == NULL)
     return 0;
   fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) < 0)

@@ -76,6 +76,7 @@ enum overlay_engine
   OVERLAY_KERNEL, /* the kernel's overlayfs, mounted in the user namespace */
   OVERLAY_FUSE,   /* the fuse-overlayfs helper */
   OVERLAY_NONE,   /* no copy-on-write: the lower tree bound read-only (--read-only) */
+  OVERLAY_BIND,   /* no copy-on-write: the lower tree bound read-write (an OCI bundle's root) */
 };
 
 enum mount_kind
