@@ -224,7 +224,8 @@ rootfs_setup (struct rootctx *rc, struct sb_error **err)
     }
   /* the desktop's sockets and devices go on the fresh /tmp, /run and /dev; the user's
      binds after them may still cover them */
-  if (mounts_setup_pseudo (root, err) < 0 || desktop_setup (cfg, root, err) < 0
+  if (mounts_setup_pseudo (root, cfg->overlay != OVERLAY_BIND, err) < 0
+      || desktop_setup (cfg, root, err) < 0
       || mounts_setup_user (cfg, root, c.trees, empty, err) < 0)
     goto out;
   if (net_setup_files (cfg, root, err) < 0)
