@@ -184,7 +184,8 @@ exec_command (void *data)
       {
         /* The network helper may still be starting; the rest of our setup overlapped it.
            The command must not run before its device is up.  */
-        if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
+        if (sync_send (sock, SYNC_CMD_READY, 0, &err) < 0
+            || sync_expect (sock, SYNC_NET_READY, &err) < 0)
           _exit (125);
         /* the fds the caller passed with --keep-fd, inherited from the launcher */
         for (size_t i = 0; i < cfg->n_keep_fds; i++)

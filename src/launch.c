@@ -197,10 +197,31 @@ struct waitstate
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
   struct term_relay term;
-  int timer_fd;   /* --timeout; -1: none */
-  bool timed_out; /* SIGTERM sent; the next expiry sends SIGKILL */
-  int upper_fd;   /* the ephemeral upper layer, for workdir_report; else -1 */
+  int timer_fd;                     /* --timeout; -1: none */
+  bool timed_out;                   /* SIGTERM sent; the next expiry sends SIGKILL */
+  int upper_fd;                     /* the ephemeral upper layer, for workdir_report; else -1 */
+  const struct launch_hooks *hooks; /* a front end's; SYNC_NET_READY waits for its ready */
+  bool network_up;                  /* the network helpers are ready */
 };
+
+/* The command waits, set up: a front end's ready hook runs now, then it is released.  */
+static int
+on_command_ready (int sock, struct waitstate *w, struct sb_error **err)
+{
+  if (w->hooks == NULL || w->hooks->ready == NULL)
+    return 0;
+  if (!w->network_up)
+    return sb_error_set (err, EPROTO, "the command was ready before its network");
+  if (w->hooks->ready (w->hooks->data, w->pid, sock, err) < 0)
+    {
+      (void) kill (w->pid, SIGKILL);
+      return -1;
+    }
+  /* a command that ended meanwhile has closed its end: its status is read next */
+  if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
+    sb_error_free (err);
+  return 0;
+}
 
 static int
 on_message (int sock, struct waitstate *w, struct sb_error **err)
@@ -236,6 +257,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       fault_point (FAULT_HELPER);
       return 0;
     }
+  if (m.step == SYNC_CMD_READY)
+    return on_command_ready (sock, w, err);
   if (m.step == SYNC_UPPER_FD && fd >= 0 && w->upper_fd < 0)
     {
       w->upper_fd = steal_fd (&fd);
@@ -499,13 +522,11 @@ launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, i
       sync_take_error (sock, err);
       goto kill;
     }
-  if (hooks != NULL && hooks->ready != NULL && hooks->ready (hooks->data, w.pid, sock, err) < 0)
-    {
-      sync_take_error (sock, err);
-      goto kill;
-    }
-  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
-  if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
+  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below; with a
+     ready hook, the command is released when it says it is ready (on_command_ready) */
+  w.network_up = true;
+  w.hooks = hooks;
+  if ((hooks == NULL || hooks->ready == NULL) && sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   fault_point (FAULT_RELEASED);
   r = wait_sandbox (sock, sfd, &w, err);

@@ -16,11 +16,12 @@ int launch_hold_fds (const struct config *cfg, struct sb_error **err);
 int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err);
 
 /* A front end's step in the launcher's sequence (the OCI runtime's create/start split):
-   READY runs once the sandbox is built and its network is up, right before the command is
-   released to exec, with pid 1's pid and its socket, which becomes readable when pid 1 has
-   something to say (the command ended or failed): a hook that waits polls it too, and
-   returns 0 to let the launcher read it.  A failure kills the sandbox and becomes
-   launch_run's error.  */
+   READY runs once the sandbox is built, its network up and its command set up and waiting
+   (SYNC_CMD_READY), right before the command is released to exec; PID1 is pid 1's pid
+   (pid 1 waits for the command's exec: its one child is the command) and SOCK the socket
+   that becomes readable when pid 1 has something to say (the command was killed): a hook
+   that waits polls it too, and returns 0 to let the launcher read it.  A failure kills the
+   sandbox and becomes launch_run's error.  */
 struct launch_hooks
 {
   int (*ready) (void *data, pid_t pid1, int sock, struct sb_error **err);
