@@ -102,6 +102,8 @@ struct mount_op
   enum mount_kind kind;
   const char *opt; /* the option's name, from the table */
   bool try;        /* --bind-try, --ro-bind-try: a missing source is skipped */
+  bool engine;     /* an OCI engine's mount (oci-config.c): no rule on the source's place
+                      (home, system or session folder); it is still resolved safely */
   char *arg;       /* the option's value as given, for error lines */
   char *src;       /* absolute host path; NULL for tmpfs and mask */
   char *dst;       /* absolute path inside */
