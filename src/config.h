@@ -130,6 +130,9 @@ struct config
   bool uid_set, gid_set;
   unsigned uid, gid;       /* ids inside; default: the caller's own */
   enum subids_mode subids; /* --subids, --no-subids: the later wins */
+  /* explicit id maps, "inside outside count" lines (the OCI front end's uidMappings, or
+     the identity of its own namespace); NULL: idmap.c plans them */
+  char *uid_map, *gid_map;
 
   char *hostname;
   char *chdir;
