@@ -245,6 +245,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         fault_point (FAULT_HELPER);
       return *err != NULL ? -1 : 0;
     }
+  if (m.step == SYNC_PTY && fd >= 0 && w->hooks != NULL && w->hooks->pty != NULL)
+    return w->hooks->pty (w->hooks->data, steal_fd (&fd), err);
   if (m.step == SYNC_PTY && fd >= 0)
     return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
@@ -416,7 +418,8 @@ launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, i
                          .fuse = HELPER_INIT,
                          .userns_fd = -1,
                          .timer_fd = -1,
-                         .upper_fd = -1 };
+                         .upper_fd = -1,
+                         .hooks = hooks };
   struct net_helper net = NET_HELPER_INIT;
   struct egress_helper egress = EGRESS_HELPER_INIT;
   struct term_plan term;
@@ -449,6 +452,8 @@ launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, i
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &old);
   terminal_plan (&term);
+  if (hooks != NULL && hooks->pty != NULL)
+    terminal_plan_console (&term);
   terminal_relay_init (&w.term, &term);
 
   log_debug ("clone");
@@ -525,7 +530,6 @@ launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, i
   /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below; with a
      ready hook, the command is released when it says it is ready (on_command_ready) */
   w.network_up = true;
-  w.hooks = hooks;
   if ((hooks == NULL || hooks->ready == NULL) && sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   fault_point (FAULT_RELEASED);

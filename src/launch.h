@@ -25,6 +25,9 @@ int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err
 struct launch_hooks
 {
   int (*ready) (void *data, pid_t pid1, int sock, struct sb_error **err);
+  /* Set: the command gets a pty (terminal_plan_console), whose master is handed to PTY
+     (which owns it) instead of relayed to our terminal.  */
+  int (*pty) (void *data, int master, struct sb_error **err);
   void *data;
 };
 /* launch_run with HOOKS (NULL: none).  */
