@@ -19,8 +19,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +141,7 @@ struct monitor
   const char *pid_file;
   int ready_fd; /* create: the pipe to the `create` call; -1 for run */
   int fifo_fd;  /* exec.fifo, opened read-write: start's open never blocks, nor fails */
+  const char *console_socket; /* process.terminal: where the pty's master goes */
 };
 
 /* pid 1's one child at the ready hook: the command's process, not yet released.  pid 1
@@ -185,11 +188,53 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   return 0;
 }
 
+/* --console-socket: the pty's master, sent with SCM_RIGHTS to the AF_UNIX stream socket
+   at PATH (conmon's, or `recvtty`), as crun and runc send it.  */
+static int
+send_console (const char *path, int master, struct sb_error **err)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  char byte = '0';
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct msghdr msg
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+  struct cmsghdr *c;
+
+  memset (cbuf, 0, sizeof cbuf);
+  c = CMSG_FIRSTHDR (&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &master, sizeof (int));
+  if (strlen (path) >= sizeof sa.sun_path)
+    return sb_error_set (err, ENAMETOOLONG, "--console-socket '%s'", path);
+  strcpy (sa.sun_path, path);
+  if (sock < 0 || connect (sock, (struct sockaddr *) &sa, sizeof sa) < 0
+      || TEMP_FAILURE_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0)
+    return sb_error_set (err, errno, "--console-socket '%s'", path);
+  return 0;
+}
+
+static int
+on_pty (void *data, int master, struct sb_error **err)
+{
+  struct monitor *m = data;
+  int r = send_console (m->console_socket, master, err);
+
+  (void) close (master);
+  return r;
+}
+
 /* Runs the sandbox to its end and records its status; the monitor's whole life.  */
 static int
 monitor_run (const struct config *cfg, struct monitor *m)
 {
   struct launch_hooks hooks = { .ready = on_ready, .data = m };
+
+  if (m->console_socket != NULL)
+    hooks.pty = on_pty;
   struct sb_error *err = NULL;
   char buf[16];
   int status = 0;
@@ -239,7 +284,7 @@ join_netns (const char *path, struct sb_error **err)
 /* Everything the CLI's main does before launch_run, from config.json.  */
 static int
 prepare (struct config *cfg, const char *bundle, const char *dir, const struct create_opts *o,
-         struct sb_error **err)
+         bool *ret_terminal, struct sb_error **err)
 {
   struct oci_extra x = { 0 };
 
@@ -249,6 +294,9 @@ prepare (struct config *cfg, const char *bundle, const char *dir, const struct c
       return -1;
     }
   free (x.netns_path);
+  *ret_terminal = x.terminal;
+  if (x.terminal && o->console_socket == NULL && !isatty (STDIN_FILENO))
+    return sb_error_set (err, 0, "process.terminal is true: --console-socket is needed");
   if (o->preserve_fds > 0)
     {
       cfg->keep_fds = xcalloc (o->preserve_fds, sizeof (int));
@@ -275,6 +323,7 @@ do_create (const char *id, const struct create_opts *o, bool run)
   cleanup_free char *dir = NULL;
   cleanup_free char *fifo = NULL;
   int status = 1, pfd[2];
+  bool terminal = false;
   pid_t pid;
 
   config_init (&cfg);
@@ -294,8 +343,10 @@ do_create (const char *id, const struct create_opts *o, bool run)
   m.st.created = now_rfc3339 ();
   if (asprintf (&fifo, "%s/exec.fifo", dir) < 0)
     oom ();
-  if (prepare (&cfg, bundle, dir, o, &err) < 0)
+  if (prepare (&cfg, bundle, dir, o, &terminal, &err) < 0)
     goto fail;
+  if (terminal)
+    m.console_socket = o->console_socket;
   if (mkfifo (fifo, 0600) < 0 || (m.fifo_fd = open (fifo, O_RDWR | O_CLOEXEC)) < 0)
     {
       sb_error_set (&err, errno, "make '%s'", fifo);

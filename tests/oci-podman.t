@@ -4,7 +4,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=12
+N=14
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -56,6 +56,16 @@ is "podman's default seccomp policy is in effect" "$out" "Seccomp:	2"
 out=$(pm run --rm --rootfs "$F" sh -c 'grep CapEff /proc/self/status' 2>&1)
 some_caps() { [ "$out" != "CapEff:	000001ffffffffff" ] && [ "$out" != "CapEff:	0000000000000000" ]; }
 check "root in the container has podman's default capabilities, not all" some_caps
+
+# -it: the pty's master goes to conmon over --console-socket; script(1) is the terminal
+if command -v script >/dev/null; then
+  out=$("$SB_TIMEOUT" -k 5 60 script -qec "$P run -it --rm --rootfs $F sh -c 'tty; test -t 0 && echo stdin-tty; exit 4'" /dev/null </dev/null 2>&1); st=$?
+  is "podman run -it exits with the process's status" "$st" 4
+  case "$out" in *"/dev/pts/"*stdin-tty*) ok "podman run -it: the process is on a pty" ;;
+    *) not_ok "podman run -it: the process is on a pty"; diag "$out" ;; esac
+else
+  skip "podman run -it" "no script(1)"; skip "podman run -it" "no script(1)"
+fi
 
 # detached: ps, stop, rm
 cid=$(pm run -d --rootfs "$F" sleep 600 2>"$T/err")
