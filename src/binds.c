@@ -113,7 +113,8 @@ plan_source (struct config *cfg, const struct host_ids *ids, struct mount_op *op
     }
   if (fstat (fd, &st) < 0)
     return sb_error_set (err, errno, "%s", op->what);
-  rel = hostpath_home_rel (ids, &st);
+  /* an OCI engine's mount is its own decision (podman binds its run folder's files) */
+  rel = op->engine ? HOME_REL_NONE : hostpath_home_rel (ids, &st);
   if (rel == HOME_REL_HOME && cfg->home != HOME_HOST)
     return sb_error_set (err, 0,
                          "%s: is your home folder; bind a folder inside it, or share all of "
@@ -121,7 +122,7 @@ plan_source (struct config *cfg, const struct host_ids *ids, struct mount_op *op
                          op->what);
   if (rel == HOME_REL_ABOVE)
     return sb_error_set (err, 0, "%s: holds your home folder; bind a folder inside it", op->what);
-  if (binds_is_rw (op) && hostpath_is_system (ids, fd))
+  if (binds_is_rw (op) && !op->engine && hostpath_is_system (ids, fd))
     return sb_error_set (err, 0,
                          "%s: a system or session folder is never bound read-write; "
                          "--ro-bind it (devices and sockets work through that too)",
@@ -189,7 +190,8 @@ plan_cwd (struct config *cfg, const struct host_ids *ids, const struct protect_f
   struct stat st;
   enum home_rel rel;
 
-  if (cfg->overlay == OVERLAY_NONE || cfg->no_bind_cwd || cfg->cwd == NULL)
+  if (cfg->overlay == OVERLAY_NONE || cfg->overlay == OVERLAY_BIND || cfg->no_bind_cwd
+      || cfg->cwd == NULL)
     return 0;
   fd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) < 0)

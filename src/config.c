@@ -193,6 +193,8 @@ config_free (struct config *cfg)
 {
   strv_free (cfg->argv);
   free (cfg->hostname);
+  free (cfg->uid_map);
+  free (cfg->gid_map);
   free (cfg->keep_fds);
   free (cfg->rlimits);
   free (cfg->chdir);

@@ -76,6 +76,7 @@ enum overlay_engine
   OVERLAY_KERNEL, /* the kernel's overlayfs, mounted in the user namespace */
   OVERLAY_FUSE,   /* the fuse-overlayfs helper */
   OVERLAY_NONE,   /* no copy-on-write: the lower tree bound read-only (--read-only) */
+  OVERLAY_BIND,   /* no copy-on-write: the lower tree bound read-write (an OCI bundle's root) */
 };
 
 enum mount_kind
@@ -101,6 +102,8 @@ struct mount_op
   enum mount_kind kind;
   const char *opt; /* the option's name, from the table */
   bool try;        /* --bind-try, --ro-bind-try: a missing source is skipped */
+  bool engine;     /* an OCI engine's mount (oci-config.c): no rule on the source's place
+                      (home, system or session folder); it is still resolved safely */
   char *arg;       /* the option's value as given, for error lines */
   char *src;       /* absolute host path; NULL for tmpfs and mask */
   char *dst;       /* absolute path inside */
@@ -127,6 +130,9 @@ struct config
   bool uid_set, gid_set;
   unsigned uid, gid;       /* ids inside; default: the caller's own */
   enum subids_mode subids; /* --subids, --no-subids: the later wins */
+  /* explicit id maps, "inside outside count" lines (the OCI front end's uidMappings, or
+     the identity of its own namespace); NULL: idmap.c plans them */
+  char *uid_map, *gid_map;
 
   char *hostname;
   char *chdir;

@@ -207,6 +207,24 @@ idmap_why_ranges (const struct config *cfg, char *buf, size_t len)
   return NULL;
 }
 
+/* Maps given whole (cfg->uid_map): written directly by root of our namespace, else through
+   newuidmap and newgidmap, which check them against /etc/subuid and /etc/subgid.  */
+static int
+plan_explicit (const struct config *cfg, struct idmap *m, struct sb_error **err)
+{
+  m->uid_map = xstrdup (cfg->uid_map);
+  m->gid_map = xstrdup (cfg->gid_map);
+  if (geteuid () == 0)
+    return 0;
+  m->newuidmap = path_find ("newuidmap");
+  m->newgidmap = path_find ("newgidmap");
+  m->helpers = m->newuidmap != NULL && m->newgidmap != NULL;
+  if (!m->helpers)
+    return sb_error_set (err, 0, "%s not found (install the uidmap package): the id maps need it",
+                         m->newuidmap == NULL ? "newuidmap" : "newgidmap");
+  return 0;
+}
+
 int
 idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
 {
@@ -221,9 +239,10 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   char buf[160];
   const char *why = idmap_why_ranges (cfg, buf, sizeof buf);
 
-  (void) err;
   memset (m, 0, sizeof *m);
   m->err_fd = -1;
+  if (cfg->uid_map != NULL && cfg->gid_map != NULL)
+    return plan_explicit (cfg, m, err);
   if (why == NULL)
     {
       /* as bwrap and Flatpak: no helper, no notice */

@@ -191,7 +191,8 @@ exec_command (void *data)
       {
         /* The network helper may still be starting; the rest of our setup overlapped it.
            The command must not run before its device is up.  */
-        if (sync_expect (sock, SYNC_NET_READY, &err) < 0)
+        if (sync_send (sock, SYNC_CMD_READY, 0, &err) < 0
+            || sync_expect (sock, SYNC_NET_READY, &err) < 0)
           _exit (125);
         /* the fds the caller passed with --keep-fd, inherited from the launcher */
         for (size_t i = 0; i < cfg->n_keep_fds; i++)
@@ -314,7 +315,7 @@ build_root (const struct config *cfg, int sock, struct rootctx *root)
     }
   closep (&fd);
   /* 2. fresh /proc, /sys, /dev, /tmp, /run and the kernel's sensitive files */
-  if (mounts_setup_pseudo (rootfs_root_fd (root), &err) < 0)
+  if (mounts_setup_pseudo (rootfs_root_fd (root), cfg->overlay != OVERLAY_BIND, &err) < 0)
     fail (sock, err, 125);
   /* 3. the desktop's sockets and devices, on the fresh /tmp, /run and /dev */
   if (desktop_setup (cfg, rootfs_root_fd (root), &err) < 0)

@@ -199,10 +199,31 @@ struct waitstate
   int cmd_status;     /* the command's, from SYNC_EXITED */
   uint64_t oom_kills; /* memory.events oom_kill, read while pid 1 still held the cgroup */
   struct term_relay term;
-  int timer_fd;   /* --timeout; -1: none */
-  bool timed_out; /* SIGTERM sent; the next expiry sends SIGKILL */
-  int upper_fd;   /* the ephemeral upper layer, for workdir_report; else -1 */
+  int timer_fd;                     /* --timeout; -1: none */
+  bool timed_out;                   /* SIGTERM sent; the next expiry sends SIGKILL */
+  int upper_fd;                     /* the ephemeral upper layer, for workdir_report; else -1 */
+  const struct launch_hooks *hooks; /* a front end's; SYNC_NET_READY waits for its ready */
+  bool network_up;                  /* the network helpers are ready */
 };
+
+/* The command waits, set up: a front end's ready hook runs now, then it is released.  */
+static int
+on_command_ready (int sock, struct waitstate *w, struct sb_error **err)
+{
+  if (w->hooks == NULL || w->hooks->ready == NULL)
+    return 0;
+  if (!w->network_up)
+    return sb_error_set (err, EPROTO, "the command was ready before its network");
+  if (w->hooks->ready (w->hooks->data, w->pid, sock, err) < 0)
+    {
+      (void) kill (w->pid, SIGKILL);
+      return -1;
+    }
+  /* a command that ended meanwhile has closed its end: its status is read next */
+  if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
+    sb_error_free (err);
+  return 0;
+}
 
 static int
 on_message (int sock, struct waitstate *w, struct sb_error **err)
@@ -226,6 +247,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
         fault_point (FAULT_HELPER);
       return *err != NULL ? -1 : 0;
     }
+  if (m.step == SYNC_PTY && fd >= 0 && w->hooks != NULL && w->hooks->pty != NULL)
+    return w->hooks->pty (w->hooks->data, steal_fd (&fd), err);
   if (m.step == SYNC_PTY && fd >= 0)
     return terminal_relay_start (&w->term, steal_fd (&fd), err);
   if (m.step == SYNC_FUSE_FD)
@@ -238,6 +261,8 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       fault_point (FAULT_HELPER);
       return 0;
     }
+  if (m.step == SYNC_CMD_READY)
+    return on_command_ready (sock, w, err);
   if (m.step == SYNC_UPPER_FD && fd >= 0 && w->upper_fd < 0)
     {
       w->upper_fd = steal_fd (&fd);
@@ -439,6 +464,8 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
     sigaddset (&set, *s);
   sigprocmask (SIG_BLOCK, &set, &l->old);
   terminal_plan (&l->term);
+  if (l->w.hooks != NULL && l->w.hooks->pty != NULL)
+    terminal_plan_console (&l->term);
   terminal_relay_init (&l->w.term, &l->term);
 
   log_debug ("clone");
@@ -513,8 +540,11 @@ launch_start (struct launcher *l, struct sb_error **err)
   if (net_helper_start (cfg, &l->net, err) < 0 || net_helper_wait (cfg, &l->net, err) < 0
       || egress_wait (&l->egress, err) < 0)
     return take_error (l, err);
-  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below */
-  if (sync_send (l->sock, SYNC_NET_READY, 0, err) < 0)
+  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below; with a
+     ready hook, the command is released when it says it is ready (on_command_ready) */
+  l->w.network_up = true;
+  if ((l->w.hooks == NULL || l->w.hooks->ready == NULL)
+      && sync_send (l->sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   fault_point (FAULT_RELEASED);
   return 0;
@@ -576,8 +606,16 @@ launch_teardown (struct launcher *l, bool ok)
 int
 launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
+  return launch_run_hooked (cfg, NULL, ret_status, err);
+}
+
+int
+launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, int *ret_status,
+                   struct sb_error **err)
+{
   struct launcher l = { .cfg = cfg,
                         .w = { .cfg = cfg,
+                               .hooks = hooks,
                                .views = HELPER_INIT,
                                .fuse = HELPER_INIT,
                                .userns_fd = -1,

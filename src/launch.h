@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct config;
 struct sb_error;
@@ -15,6 +16,25 @@ int launch_hold_fds (const struct config *cfg, struct sb_error **err);
    all.  *ret_status: the exit status the launcher should exit with.  On failure,
    err->status says which status (125, 126 or 127).  */
 int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err);
+
+/* A front end's step in the launcher's sequence (the OCI runtime's create/start split):
+   READY runs once the sandbox is built, its network up and its command set up and waiting
+   (SYNC_CMD_READY), right before the command is released to exec; PID1 is pid 1's pid
+   (pid 1 waits for the command's exec: its one child is the command) and SOCK the socket
+   that becomes readable when pid 1 has something to say (the command was killed): a hook
+   that waits polls it too, and returns 0 to let the launcher read it.  A failure kills the
+   sandbox and becomes launch_run's error.  */
+struct launch_hooks
+{
+  int (*ready) (void *data, pid_t pid1, int sock, struct sb_error **err);
+  /* Set: the command gets a pty (terminal_plan_console), whose master is handed to PTY
+     (which owns it) instead of relayed to our terminal.  */
+  int (*pty) (void *data, int master, struct sb_error **err);
+  void *data;
+};
+/* launch_run with HOOKS (NULL: none).  */
+int launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, int *ret_status,
+                       struct sb_error **err);
 
 /* What refused a user namespace, as read from /proc/sys (NULL: no such file).  */
 struct userns_state

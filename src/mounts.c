@@ -175,15 +175,16 @@ setup_sys (int root, int sys)
 }
 
 int
-mounts_setup_pseudo (int root, struct sb_error **err)
+mounts_setup_pseudo (int root, bool tmp_run, struct sb_error **err)
 {
   static const char *const names[] = { "proc", "sys", "dev", "tmp", "run" };
+  size_t n = tmp_run ? 5 : 3;
   int fds[5];
   int r = -1;
 
   for (size_t i = 0; i < 5; i++)
     fds[i] = -1;
-  for (size_t i = 0; i < 5; i++)
+  for (size_t i = 0; i < n; i++)
     if ((fds[i] = fresh_dir (root, names[i], err)) < 0)
       goto out;
   if (mount_at ("proc", fds[0], "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "/proc", err) < 0
@@ -191,8 +192,8 @@ mounts_setup_pseudo (int root, struct sb_error **err)
       || mount_at ("tmpfs", fds[2], "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k", "/dev",
                    err)
              < 0
-      || pool_bind ("tmp", 01777, fds[3], "/tmp", err) < 0
-      || pool_bind ("run", 0755, fds[4], "/run", err) < 0)
+      || (tmp_run && pool_bind ("tmp", 01777, fds[3], "/tmp", err) < 0)
+      || (tmp_run && pool_bind ("run", 0755, fds[4], "/run", err) < 0))
     goto out;
   {
     cleanup_close int dev = reopen_fresh (root, "dev", TMPFS_MAGIC, err);

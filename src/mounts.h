@@ -3,6 +3,7 @@
    files.  Every path inside goes through inroot.c.  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,8 +18,9 @@ struct sb_error;
 void mounts_pool_opts (const struct config *cfg, char *buf, size_t len);
 
 /* The fresh pseudo file systems on ROOT (an O_PATH fd on the new root): a top-level folder
-   that is a symlink (a --rootfs whose /dev links elsewhere) is refused.  */
-int mounts_setup_pseudo (int root, struct sb_error **err);
+   that is a symlink (a --rootfs whose /dev links elsewhere) is refused.  TMP_RUN: /tmp and
+   /run too (false: the tree's own, for a root used in place, OVERLAY_BIND).  */
+int mounts_setup_pseudo (int root, bool tmp_run, struct sb_error **err);
 
 /* The private home, cfg->mounts in order (TREES[i]: binds_open's clone for a bind, else
    -1), then the kernel's masks.  EMPTY: an O_PATH fd on an empty file of ours, what a

@@ -85,9 +85,9 @@ read_mounts (struct overlay_ctx *c, struct sb_error **err)
 }
 
 static int
-root_readonly (struct overlay_ctx *c, struct sb_error **err)
+root_bind (struct overlay_ctx *c, bool ro, struct sb_error **err)
 {
-  struct sb_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  struct sb_mount_attr attr = { .attr_set = ro ? MOUNT_ATTR_RDONLY : 0 };
   cleanup_close int tree = -1;
   cleanup_close int target = -1;
 
@@ -95,7 +95,7 @@ root_readonly (struct overlay_ctx *c, struct sb_error **err)
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
   if (tree < 0)
     return sb_error_set (err, errno, "clone the lower tree");
-  if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
+  if (ro && sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
     return sb_error_set (err, errno, "make the lower tree read-only");
   target = open (OVERLAY_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (target < 0
@@ -204,8 +204,8 @@ overlay_setup (struct overlay_ctx *c, struct sb_error **err)
 
   if (mkdir (OVERLAY_ROOT, 0755) < 0)
     return sb_error_set (err, errno, "mkdir '%s'", OVERLAY_ROOT);
-  if (cfg->overlay == OVERLAY_NONE)
-    return root_readonly (c, err);
+  if (cfg->overlay == OVERLAY_NONE || cfg->overlay == OVERLAY_BIND)
+    return root_bind (c, cfg->overlay == OVERLAY_NONE, err);
   if (open_upper_roots (c, err) < 0)
     return -1;
   if (c->engine == OVERLAY_AUTO && cfg->uid == 0 && cfg->rootfs == NULL)

@@ -17,7 +17,10 @@
                <------------------------------ [SYNC_UPPER_FD] fd: count cwd changes
                <------------------------------ [SYNC_PROCVIEWS] fd: start its server
                <------------------------------ [SYNC_PTY] fd: relay the pty
-     the network helpers ready
+               <------------------------------------------------- SYNC_CMD_READY: the
+                                                                          command is set
+                                                                          up, waits
+     the network helpers ready (and a front end's ready hook, launch.h)
      SYNC_NET_READY --------------------------------------------------> read by the
                                                                           command, which
                                                                           then execs
@@ -45,6 +48,7 @@ enum sync_step
   SYNC_UPPER_FD,      /* pid 1 -> launcher: the ephemeral upper layer, counted at the end */
   SYNC_PROCVIEWS,     /* pid 1 -> launcher: the /proc views' /dev/fuse fd; start its server */
   SYNC_PTY,           /* pid 1 -> launcher: the master of the sandbox's pty */
+  SYNC_CMD_READY,     /* the command -> launcher: set up but for seccomp; waits for the next */
   SYNC_NET_READY,     /* launcher -> the command: the network helpers are up; exec */
   SYNC_EXITED,        /* pid 1 -> launcher: the command ended with a wait status */
   SYNC_EXIT_ACK,      /* launcher -> pid 1: the OOM count is read, you may exit */

@@ -42,6 +42,17 @@ terminal_plan (struct term_plan *plan)
     plan->mode = TERM_OUTPUT;
 }
 
+void
+terminal_plan_console (struct term_plan *plan)
+{
+  memset (plan, 0, sizeof *plan);
+  plan->fd = -1;
+  plan->console = true;
+  plan->mode = TERM_INTERACTIVE;
+  for (int fd = 0; fd < 3; fd++)
+    plan->tty[fd] = true;
+}
+
 int
 terminal_release (const struct term_plan *plan, bool keep_stderr, struct sb_error **err)
 {
@@ -83,7 +94,7 @@ terminal_open_pty (const struct term_plan *plan, uid_t uid, gid_t gid, int *ret_
      GPG_TTY) may */
   if (fchown (slave, uid, gid) < 0)
     return sb_error_set (err, errno, "chown the pty");
-  if (tcsetattr (slave, TCSANOW, &plan->attr) < 0)
+  if (!plan->console && tcsetattr (slave, TCSANOW, &plan->attr) < 0)
     return sb_error_set (err, errno, "set the pty's modes");
   if (plan->size.ws_row > 0 && ioctl (slave, TIOCSWINSZ, &plan->size) < 0)
     return sb_error_set (err, errno, "set the pty's size");

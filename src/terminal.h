@@ -31,10 +31,16 @@ struct term_plan
   int fd;              /* the first of fds 0-2 on it; -1 */
   struct termios attr; /* its settings: the pty's to start with */
   struct winsize size;
+  bool console; /* a front end takes the master (terminal_plan_console) */
 };
 
 /* Launcher, before clone: which of fds 0-2 are on a terminal, and the mode.  */
 void terminal_plan (struct term_plan *plan);
+
+/* A front end's plan (the OCI runtime's --console-socket): fds 0-2 of the command all on
+   a pty with its default settings, its controlling terminal; the launcher relays nothing
+   and hands the master over (launch.h).  */
+void terminal_plan_console (struct term_plan *plan);
 
 /* pid 1, first thing: /dev/null in place of each of fds 0-2 that is on the caller's
    terminal; with KEEP_STDERR not fd 2 (--verbose's lines, until the command runs).  */

@@ -1,0 +1,498 @@
+/* oci-config.c: an OCI bundle's config.json (runtime-spec 1.0 to 1.2) translated into the
+   struct config the command line fills, so that the same stages run it.  Unknown fields
+   are ignored, as the spec says; what has no stage of ours is said in oci.h.  */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "caps.h"
+#include "config.h"
+#include "error.h"
+#include "log.h"
+#include "oci.h"
+#include "util.h"
+
+static struct json_object *
+get (struct json_object *o, const char *key, enum json_type type)
+{
+  struct json_object *v;
+
+  if (o == NULL || !json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, type))
+    return NULL;
+  return v;
+}
+
+static const char *
+get_str (struct json_object *o, const char *key)
+{
+  struct json_object *v = get (o, key, json_type_string);
+  return v != NULL ? json_object_get_string (v) : NULL;
+}
+
+/* An array of strings, or NULL when absent; a member that is no string is an error.  */
+static int
+get_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
+{
+  struct json_object *a = get (o, key, json_type_array);
+  char **v;
+
+  *ret = NULL;
+  if (a == NULL)
+    return 0;
+  v = xcalloc (json_object_array_length (a) + 1, sizeof (char *));
+  for (size_t i = 0; i < json_object_array_length (a); i++)
+    {
+      struct json_object *s = json_object_array_get_idx (a, i);
+
+      if (!json_object_is_type (s, json_type_string))
+        {
+          strv_free (v);
+          return sb_error_set (err, 0, "config.json: %s: expected strings", key);
+        }
+      v[i] = xstrdup (json_object_get_string (s));
+    }
+  *ret = v;
+  return 0;
+}
+
+static void
+add_env_op (struct config *cfg, char *name, char *value)
+{
+  cfg->env_ops = xreallocarray (cfg->env_ops, cfg->n_env_ops + 1, sizeof *cfg->env_ops);
+  cfg->env_ops[cfg->n_env_ops].name = name;
+  cfg->env_ops[cfg->n_env_ops].value = value;
+  cfg->n_env_ops++;
+}
+
+/* The command's environment is exactly process.env: cleared, then each NAME=VALUE.  */
+int
+oci_config_env (struct config *cfg, char **env, struct sb_error **err)
+{
+  add_env_op (cfg, NULL, NULL);
+  for (char **e = env; e != NULL && *e != NULL; e++)
+    {
+      const char *eq = strchr (*e, '=');
+
+      if (eq == NULL || eq == *e)
+        return sb_error_set (err, 0, "config.json: process.env: '%s' is not NAME=VALUE", *e);
+      {
+        char *name = strndup (*e, (size_t) (eq - *e));
+
+        if (name == NULL)
+          oom ();
+        add_env_op (cfg, name, xstrdup (eq + 1));
+      }
+    }
+  return 0;
+}
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_names[] = {
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static int
+load_rlimits (struct config *cfg, struct json_object *process, struct sb_error **err)
+{
+  struct json_object *a = get (process, "rlimits", json_type_array);
+
+  for (size_t i = 0; a != NULL && i < json_object_array_length (a); i++)
+    {
+      struct json_object *r = json_object_array_get_idx (a, i);
+      const char *type = get_str (r, "type");
+      struct rlimit_op op = { .resource = -1 };
+
+      for (size_t k = 0; type != NULL && k < sizeof rlimit_names / sizeof *rlimit_names; k++)
+        if (strcmp (type, rlimit_names[k].name) == 0)
+          op.resource = rlimit_names[k].resource;
+      if (op.resource < 0 || get (r, "soft", json_type_int) == NULL
+          || get (r, "hard", json_type_int) == NULL)
+        return sb_error_set (err, 0, "config.json: process.rlimits: bad entry %zu", i);
+      op.soft = (rlim_t) json_object_get_uint64 (get (r, "soft", json_type_int));
+      op.hard = (rlim_t) json_object_get_uint64 (get (r, "hard", json_type_int));
+      cfg->rlimits = xreallocarray (cfg->rlimits, cfg->n_rlimits + 1, sizeof *cfg->rlimits);
+      cfg->rlimits[cfg->n_rlimits++] = op;
+    }
+  return 0;
+}
+
+/* The command's capabilities: capabilities.effective (bounding when there is none); the
+   sandbox keeps one set for bounding, permitted and effective, so a capability only in
+   bounding (podman's for a user other than root) is dropped.  */
+static int
+load_caps (struct config *cfg, struct json_object *process, struct sb_error **err)
+{
+  struct json_object *c = get (process, "capabilities", json_type_object);
+  cleanup_strv char **bounding = NULL;
+
+  cfg->cap_drop_all = true;
+  if (c == NULL)
+    return 0;
+  if (get_strv (c, "effective", &bounding, err) < 0)
+    return -1;
+  if (bounding == NULL && get_strv (c, "bounding", &bounding, err) < 0)
+    return -1;
+  for (char **b = bounding; b != NULL && *b != NULL; b++)
+    {
+      int n = sb_caps_from_name (*b);
+
+      if (n == -1)
+        cfg->cap_add_all = true;
+      else if (n >= 0)
+        cfg->cap_add |= 1ull << n;
+      else
+        log_debug ("oci: unknown capability '%s', skipped", *b);
+    }
+  return 0;
+}
+
+static int
+load_process (struct config *cfg, struct json_object *process, struct oci_extra *x,
+              struct sb_error **err)
+{
+  struct json_object *user = get (process, "user", json_type_object);
+  cleanup_strv char **env = NULL;
+  const char *cwd = get_str (process, "cwd");
+
+  if (process == NULL)
+    return sb_error_set (err, 0, "config.json: process: missing");
+  if (get_strv (process, "args", &cfg->argv, err) < 0)
+    return -1;
+  if (cfg->argv == NULL || cfg->argv[0] == NULL)
+    return sb_error_set (err, 0, "config.json: process.args: missing or empty");
+  if (cwd == NULL || cwd[0] != '/')
+    return sb_error_set (err, 0, "config.json: process.cwd: missing or not absolute");
+  cfg->chdir = xstrdup (cwd);
+  if (get_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
+    return -1;
+  if (user != NULL)
+    {
+      cfg->uid = (unsigned) json_object_get_int64 (get (user, "uid", json_type_int));
+      cfg->gid = (unsigned) json_object_get_int64 (get (user, "gid", json_type_int));
+      cfg->uid_set = cfg->gid_set = true;
+    }
+  x->terminal = json_object_get_boolean (get (process, "terminal", json_type_boolean));
+  return load_rlimits (cfg, process, err) < 0 || load_caps (cfg, process, err) < 0 ? -1 : 0;
+}
+
+static void
+add_mount (struct config *cfg, enum mount_kind kind, const char *opt, const char *src,
+           const char *dst)
+{
+  struct mount_op *m;
+
+  cfg->mounts = xreallocarray (cfg->mounts, cfg->n_mounts + 1, sizeof *cfg->mounts);
+  m = &cfg->mounts[cfg->n_mounts++];
+  memset (m, 0, sizeof *m);
+  m->kind = kind;
+  m->engine = true;
+  m->opt = opt;
+  m->arg = xstrdup (dst);
+  m->src = src != NULL ? xstrdup (src) : NULL;
+  m->dst = xstrdup (dst);
+}
+
+/* The file systems the sandbox's pid 1 always mounts fresh (mounts.c): an entry for one of
+   them is that mount already.  */
+static bool
+is_pseudo (const char *type, const char *dst)
+{
+  static const char *const types[] = { "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2" };
+  static const char *const dsts[] = { "/dev", "/dev/shm", "/proc", "/sys", "/run" };
+
+  for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+    if (type != NULL && strcmp (type, types[i]) == 0)
+      return true;
+  for (size_t i = 0; i < sizeof dsts / sizeof *dsts; i++)
+    if (strcmp (dst, dsts[i]) == 0)
+      return true;
+  return false;
+}
+
+static int
+load_mount (struct config *cfg, const char *bundle, struct json_object *m, struct sb_error **err)
+{
+  const char *dst = get_str (m, "destination");
+  const char *type = get_str (m, "type");
+  const char *src = get_str (m, "source");
+  cleanup_strv char **opts = NULL;
+  cleanup_free char *abs_src = NULL;
+  bool bind = type != NULL && strcmp (type, "bind") == 0, ro = false;
+
+  if (dst == NULL || dst[0] != '/')
+    return sb_error_set (err, 0, "config.json: mounts: destination missing or not absolute");
+  if (get_strv (m, "options", &opts, err) < 0)
+    return -1;
+  for (char **o = opts; o != NULL && *o != NULL; o++)
+    {
+      bind |= strcmp (*o, "bind") == 0 || strcmp (*o, "rbind") == 0;
+      ro |= strcmp (*o, "ro") == 0;
+    }
+  if (bind)
+    {
+      if (src == NULL)
+        return sb_error_set (err, 0, "config.json: mounts: '%s': a bind without source", dst);
+      abs_src = src[0] == '/' ? xstrdup (src) : path_clean (bundle, src);
+      add_mount (cfg, ro ? MOUNT_RO_BIND : MOUNT_BIND, ro ? "ro-bind" : "bind", abs_src, dst);
+    }
+  else if (is_pseudo (type, dst))
+    log_debug ("oci: mount '%s' (%s): the sandbox's own", dst, type ? type : "?");
+  else if (type != NULL && strcmp (type, "tmpfs") == 0)
+    add_mount (cfg, MOUNT_TMPFS, "tmpfs", NULL, dst);
+  else
+    return sb_error_set (err, 0, "config.json: mounts: '%s': type '%s' is not supported", dst,
+                         type ? type : "(none)");
+  return 0;
+}
+
+static int
+load_root_and_mounts (struct config *cfg, const char *bundle, struct json_object *conf,
+                      struct sb_error **err)
+{
+  struct json_object *root = get (conf, "root", json_type_object);
+  struct json_object *mounts = get (conf, "mounts", json_type_array);
+  const char *path = get_str (root, "path");
+
+  if (path == NULL)
+    return sb_error_set (err, 0, "config.json: root.path: missing");
+  cfg->rootfs = path[0] == '/' ? xstrdup (path) : path_clean (bundle, path);
+  cfg->overlay = json_object_get_boolean (get (root, "readonly", json_type_boolean)) ? OVERLAY_NONE
+                                                                                     : OVERLAY_BIND;
+  for (size_t i = 0; mounts != NULL && i < json_object_array_length (mounts); i++)
+    if (load_mount (cfg, bundle, json_object_array_get_idx (mounts, i), err) < 0)
+      return -1;
+  return 0;
+}
+
+/* maskedPaths and readonlyPaths: paths of the root, masked or bound read-only on
+   themselves (the source is the same path under root.path, as the launcher sees it).  */
+static int
+load_paths (struct config *cfg, struct json_object *linux_, struct sb_error **err)
+{
+  cleanup_strv char **masked = NULL;
+  cleanup_strv char **ro = NULL;
+
+  if (get_strv (linux_, "maskedPaths", &masked, err) < 0
+      || get_strv (linux_, "readonlyPaths", &ro, err) < 0)
+    return -1;
+  for (char **p = ro; p != NULL && *p != NULL; p++)
+    {
+      cleanup_free char *src = NULL;
+
+      if (asprintf (&src, "%s%s", cfg->rootfs, *p) < 0)
+        oom ();
+      if (access (src, F_OK) == 0)
+        add_mount (cfg, MOUNT_RO_BIND, "ro-bind", src, *p);
+    }
+  for (char **p = masked; p != NULL && *p != NULL; p++)
+    add_mount (cfg, MOUNT_MASK, "mask", NULL, *p);
+  return 0;
+}
+
+/* linux.namespaces: the sandbox makes its user, mount, pid, ipc, uts and network
+   namespaces always; without a network entry the command shares the caller's network.  */
+static int
+load_namespaces (struct config *cfg, struct json_object *linux_, struct oci_extra *x,
+                 struct sb_error **err)
+{
+  struct json_object *a = get (linux_, "namespaces", json_type_array);
+  bool net = false;
+
+  for (size_t i = 0; a != NULL && i < json_object_array_length (a); i++)
+    {
+      struct json_object *ns = json_object_array_get_idx (a, i);
+      const char *type = get_str (ns, "type");
+
+      if (type == NULL)
+        return sb_error_set (err, 0, "config.json: linux.namespaces: an entry without type");
+      if (strcmp (type, "network") == 0 && get_str (ns, "path") != NULL)
+        {
+          free (x->netns_path);
+          x->netns_path = xstrdup (get_str (ns, "path"));
+          continue;
+        }
+      if (get_str (ns, "path") != NULL)
+        return sb_error_set (err, 0,
+                             "config.json: linux.namespaces: joining a %s namespace by path is "
+                             "not supported yet",
+                             type);
+      if (strcmp (type, "network") == 0)
+        net = true;
+    }
+  /* a network namespace joined by path is the launcher's own once joined */
+  cfg->net = net && x->netns_path == NULL ? NET_NONE : NET_HOST;
+  return 0;
+}
+
+/* linux.uidMappings/gidMappings as map lines; *RET NULL when absent.  */
+static int
+load_map (struct json_object *linux_, const char *key, char **ret, struct sb_error **err)
+{
+  struct json_object *a = get (linux_, key, json_type_array);
+  char *out = NULL;
+  size_t size = 0;
+  FILE *f;
+
+  *ret = NULL;
+  if (a == NULL || json_object_array_length (a) == 0)
+    return 0;
+  f = open_memstream (&out, &size);
+  if (f == NULL)
+    oom ();
+  for (size_t i = 0; i < json_object_array_length (a); i++)
+    {
+      struct json_object *r = json_object_array_get_idx (a, i);
+      struct json_object *c = get (r, "containerID", json_type_int);
+      struct json_object *h = get (r, "hostID", json_type_int);
+      struct json_object *n = get (r, "size", json_type_int);
+
+      if (c == NULL || h == NULL || n == NULL)
+        {
+          fclose (f);
+          free (out);
+          return sb_error_set (err, 0, "config.json: linux.%s: bad entry %zu", key, i);
+        }
+      fprintf (f, "%" PRId64 " %" PRId64 " %" PRId64 "\n", json_object_get_int64 (c),
+               json_object_get_int64 (h), json_object_get_int64 (n));
+    }
+  if (fclose (f) != 0)
+    oom ();
+  *ret = out;
+  return 0;
+}
+
+/* Root of our own user namespace (rootless podman's): the same ids inside, all of them.  */
+static char *
+identity_map (const char *file)
+{
+  cleanup_free char *text = read_file_at (AT_FDCWD, file, NULL);
+  char *out = NULL, *save = NULL;
+  size_t size = 0;
+  FILE *f;
+
+  if (text == NULL)
+    return NULL;
+  f = open_memstream (&out, &size);
+  if (f == NULL)
+    oom ();
+  for (char *l = strtok_r (text, "\n", &save); l != NULL; l = strtok_r (NULL, "\n", &save))
+    {
+      unsigned long long in, outside, n;
+
+      if (sscanf (l, "%llu %llu %llu", &in, &outside, &n) == 3)
+        fprintf (f, "%llu %llu %llu\n", in, in, n);
+    }
+  if (fclose (f) != 0)
+    oom ();
+  return out;
+}
+
+/* The user namespace's maps: config.json's, else, run as root of a namespace, the identity
+   of it, else the CLI's (the caller is root inside, its subordinate ids the others).  */
+static int
+load_maps (struct config *cfg, struct json_object *linux_, struct sb_error **err)
+{
+  cfg->map_root = true;
+  if (load_map (linux_, "uidMappings", &cfg->uid_map, err) < 0
+      || load_map (linux_, "gidMappings", &cfg->gid_map, err) < 0)
+    return -1;
+  if ((cfg->uid_map == NULL) != (cfg->gid_map == NULL))
+    return sb_error_set (err, 0, "config.json: linux: uidMappings and gidMappings go together");
+  if (cfg->uid_map == NULL && geteuid () == 0)
+    {
+      cfg->uid_map = identity_map ("/proc/self/uid_map");
+      cfg->gid_map = identity_map ("/proc/self/gid_map");
+    }
+  return 0;
+}
+
+/* linux.seccomp, in the OCI form our reader takes: written to a file of the container's
+   state folder, which cfg->seccomp names.  No entry: unconfined, as crun and runc.  */
+static int
+load_seccomp (struct config *cfg, struct json_object *linux_, const char *state_dir,
+              struct sb_error **err)
+{
+  struct json_object *s = get (linux_, "seccomp", json_type_object);
+  cleanup_free char *path = NULL;
+
+  if (s == NULL)
+    {
+      cfg->seccomp = xstrdup ("unconfined");
+      return 0;
+    }
+  if (asprintf (&path, "%s/seccomp.json", state_dir) < 0)
+    oom ();
+  if (json_object_to_file_ext (path, s, JSON_C_TO_STRING_PLAIN) < 0)
+    return sb_error_set (err, errno, "write '%s'", path);
+  cfg->seccomp = steal_ptr (&path);
+  return 0;
+}
+
+int
+oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, struct oci_extra *x,
+                 struct sb_error **err)
+{
+  cleanup_free char *path = NULL;
+  struct json_object *conf, *linux_;
+  const char *hostname;
+  int r = -1;
+
+  if (asprintf (&path, "%s/config.json", bundle) < 0)
+    oom ();
+  conf = json_object_from_file (path);
+  if (conf == NULL)
+    {
+      const char *why = json_util_get_last_err ();
+
+      return sb_error_set (err, 0, "%s: %.*s", path, why ? (int) strcspn (why, "\n") : 7,
+                           why ? why : "invalid");
+    }
+  linux_ = get (conf, "linux", json_type_object);
+  if (get_str (conf, "ociVersion") == NULL)
+    {
+      sb_error_set (err, 0, "config.json: ociVersion: missing");
+      goto out;
+    }
+  hostname = get_str (conf, "hostname");
+  if (hostname != NULL && *hostname != '\0')
+    cfg->hostname = xstrdup (hostname);
+  cfg->no_bind_cwd = true;
+  cfg->subids = SUBIDS_YES;
+  cfg->proc_views_off = true;
+  if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
+      || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
+      || load_namespaces (cfg, linux_, x, err) < 0 || load_maps (cfg, linux_, err) < 0
+      || load_seccomp (cfg, linux_, state_dir, err) < 0)
+    goto out;
+  r = 0;
+out:
+  json_object_put (conf);
+  return r;
+}

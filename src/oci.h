@@ -1,0 +1,78 @@
+/* oci.h: the OCI runtime front end (sandbox-oci): a bundle's config.json becomes the
+   struct config the command line fills, and the same stages run it (launch.c with a ready
+   hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
+   features), oci-state.c a container's folder under --root, oci-config.c the translation.
+
+   A network namespace given by path is joined by the launcher before its clone (the
+   sandbox then shares it, as --net host shares the caller's): that needs the rights over
+   it that rootless podman's namespace gives.  Not translated yet (refused or ignored, as
+   said): joining other namespaces by path (refused),
+   uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
+   around it), devices, sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
+   resources, hooks, terminal (ignored).  */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct config;
+struct sb_error;
+
+/* What config.json says that struct config has no field for.  */
+struct oci_extra
+{
+  bool terminal;    /* process.terminal */
+  char *netns_path; /* linux.namespaces: a network namespace to join (podman's) */
+};
+
+/* Reads BUNDLE/config.json (BUNDLE absolute) into CFG (config_init'ed); linux.seccomp is
+   written to STATE_DIR/seccomp.json for the policy reader.  */
+int oci_config_load (const char *bundle, const char *state_dir, struct config *cfg,
+                     struct oci_extra *x, struct sb_error **err);
+/* CFG's environment becomes exactly ENV (NAME=VALUE strings).  */
+int oci_config_env (struct config *cfg, char **env, struct sb_error **err);
+
+/* ------------------------------------------------------------- a container's folder */
+
+enum oci_status
+{
+  OCI_CREATING,
+  OCI_CREATED,
+  OCI_RUNNING,
+  OCI_STOPPED,
+};
+
+struct oci_state
+{
+  char *id;
+  char *bundle;
+  char *created; /* RFC 3339 */
+  pid_t pid;     /* the container's process (the command), as the host sees it */
+  pid_t init;    /* the sandbox's pid 1, its parent and reaper */
+  pid_t monitor; /* the launcher that runs it, and its start time (/proc/PID/stat) */
+  unsigned long long monitor_start;
+  enum oci_status status; /* derived by oci_state_read */
+  int exit_status;        /* OCI_STOPPED: the status `run` exits with; -1 unknown */
+};
+
+/* --root's folder: given, else /run/sandbox-oci for root, else $XDG_RUNTIME_DIR/sandbox-oci,
+   else /tmp/sandbox-oci-UID.  */
+char *oci_root_default (void);
+/* A container id: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 1024 bytes.  */
+bool oci_id_valid (const char *id);
+/* ROOT/ID, made (0700; ROOT with its parents); EEXIST when the container exists.  */
+int oci_state_make_dir (const char *root, const char *id, char **ret_dir, struct sb_error **err);
+/* Writes DIR/state.json from S (atomically).  */
+int oci_state_write (const char *dir, const struct oci_state *s, struct sb_error **err);
+/* Reads ROOT/ID and derives the status: stopped once the exit file is there or the monitor
+   is gone, running once `start` marked it, else created.  */
+int oci_state_read (const char *root, const char *id, struct oci_state *ret, char **ret_dir,
+                    struct sb_error **err);
+void oci_state_free (struct oci_state *s);
+const char *oci_status_name (enum oci_status st);
+/* The state JSON of the runtime-spec (runtime.md "State"), one line.  */
+char *oci_state_json (const struct oci_state *s);
+/* Removes DIR and the files in it.  */
+void oci_state_remove (const char *dir);
+/* The start time of PID (field 22 of /proc/PID/stat); 0 when it is gone.  */
+unsigned long long oci_proc_start (pid_t pid);

@@ -1,0 +1,78 @@
+#!/bin/sh
+# tests/oci-podman.t: Debian's rootless podman with --runtime pointing at sandbox-oci, as
+# the test user, with a private storage, run root and configuration under $T (removed at
+# the end through `podman unshare`: the storage has files of the subordinate ids).
+. "${srcdir:?}/tests/lib.sh"
+: "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
+N=14
+plan $N
+
+busybox=$(command -v busybox || true)
+case "$(file -b "$busybox" 2>/dev/null)" in *static*) ;; *) busybox= ;; esac
+why=
+command -v podman >/dev/null || why="no podman (tests/setup installs it)"
+[ -n "$busybox" ] || why="no static busybox (tests/setup installs busybox-static)"
+if [ -n "$why" ]; then
+  for i in $(seq 1 $N); do skip "podman $i" "$why"; done
+  exit 0
+fi
+
+export XDG_RUNTIME_DIR=$T/xdg XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+P="podman --root $T/storage --runroot $T/runroot --runtime $SANDBOX_OCI --cgroup-manager cgroupfs --events-backend file"
+pm() { "$SB_TIMEOUT" -k 5 60 $P "$@"; }
+at_exit 'pm rm -af -t 0 >/dev/null 2>&1; pm unshare rm -rf "$T/storage" "$T/runroot" >/dev/null 2>&1'
+
+F=$T/rootfs
+mkdir -p "$F/bin" "$F/proc" "$F/sys" "$F/dev" "$F/tmp" "$F/var/tmp" "$F/run" "$F/etc"
+cp "$busybox" "$F/bin/busybox"
+for c in sh true sleep cat echo id pwd grep touch ls hostname; do ln -s busybox "$F/bin/$c"; done
+
+pm run --rm --rootfs "$F" true 2>"$T/err"; st=$?
+is "podman run --rm --rootfs DIR true" "$st" 0
+[ "$st" -eq 0 ] || diag "$(cat "$T/err")"
+pm run --rm --rootfs "$F" sh -c 'exit 7' 2>/dev/null; st=$?
+is "with the process's exit status" "$st" 7
+
+(cd "$F" && tar -c .) | pm import - localhost/oci-test:1 >/dev/null 2>&1
+out=$(pm run --rm -e FOO=bar -w /tmp -u 1000:1000 localhost/oci-test:1 \
+  sh -c 'echo "$FOO"; pwd; id -u; id -g' 2>"$T/err")
+is "an imported image with -e, -w, -u" "$out" "bar
+/tmp
+1000
+1000"
+
+out=$(pm run --rm --network none --rootfs "$F" sh -c 'ls /sys/class/net' 2>&1)
+is "--network none: loopback only" "$out" lo
+out=$(pm run --rm --rootfs "$F" sh -c 'grep -c nameserver /etc/resolv.conf' 2>&1)
+check "the default network: podman's resolv.conf" [ "${out:-0}" -ge 1 ]
+
+out=$(pm run --rm --read-only --rootfs "$F" sh -c 'touch /x 2>/dev/null || echo refused; touch /tmp/y && echo tmp-ok' 2>&1)
+is "--read-only: the root refuses writes, /tmp takes them" "$out" "refused
+tmp-ok"
+
+out=$(pm run --rm --rootfs "$F" grep Seccomp: /proc/self/status 2>&1)
+is "podman's default seccomp policy is in effect" "$out" "Seccomp:	2"
+out=$(pm run --rm --rootfs "$F" sh -c 'grep CapEff /proc/self/status' 2>&1)
+some_caps() { [ "$out" != "CapEff:	000001ffffffffff" ] && [ "$out" != "CapEff:	0000000000000000" ]; }
+check "root in the container has podman's default capabilities, not all" some_caps
+
+# -it: the pty's master goes to conmon over --console-socket; script(1) is the terminal
+if command -v script >/dev/null; then
+  out=$("$SB_TIMEOUT" -k 5 60 script -qec "$P run -it --rm --rootfs $F sh -c 'tty; test -t 0 && echo stdin-tty; exit 4'" /dev/null </dev/null 2>&1); st=$?
+  is "podman run -it exits with the process's status" "$st" 4
+  case "$out" in *"/dev/pts/"*stdin-tty*) ok "podman run -it: the process is on a pty" ;;
+    *) not_ok "podman run -it: the process is on a pty"; diag "$out" ;; esac
+else
+  skip "podman run -it" "no script(1)"; skip "podman run -it" "no script(1)"
+fi
+
+# detached: ps, stop, rm
+cid=$(pm run -d --rootfs "$F" sleep 600 2>"$T/err")
+check "podman run -d" [ -n "$cid" ]
+running() { pm ps -q --no-trunc | grep -q "^$cid"; }
+check "podman ps lists it" running
+pm stop -t 2 "$cid" >/dev/null 2>&1; st=$?
+is "podman stop" "$st" 0
+pm rm "$cid" >/dev/null 2>&1; st=$?
+is "podman rm" "$st" 0

@@ -1,0 +1,121 @@
+#!/bin/sh
+# tests/oci.t: sandbox-oci against a bundle, as the runtime-spec says (runtime.md: the
+# lifecycle, the operations and the state; config.md: what config.json asks), no engine.
+. "${srcdir:?}/tests/lib.sh"
+: "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
+N=29
+plan $N
+
+busybox=$(command -v busybox || true)
+case "$(file -b "$busybox" 2>/dev/null)" in *static*) ;; *) busybox= ;; esac
+if [ -z "$busybox" ]; then
+  for i in $(seq 1 $N); do skip "oci $i" "no static busybox (tests/setup installs busybox-static)"; done
+  exit 0
+fi
+
+R=$T/root
+B=$T/bundle
+mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev" "$B/rootfs/tmp" \
+  "$B/rootfs/mnt" "$B/rootfs/etc" "$T/share"
+cp "$busybox" "$B/rootfs/bin/busybox"
+for c in sh true sleep cat echo id pwd grep touch mkdir ls; do ln -s busybox "$B/rootfs/bin/$c"; done
+echo shared >"$T/share/f"
+
+# config.json with ARGS (a JSON array) and EXTRA (more members of "linux", each followed
+# by a comma) and ROOT_EXTRA (more members of "root")
+bundle() {
+  cat >"$B/config.json" <<EOF
+{"ociVersion": "1.0.2",
+ "process": {"terminal": false, "user": {"uid": ${UID_IN:-0}, "gid": ${UID_IN:-0}},
+   "args": $1, "env": ["PATH=/bin", "FOO=bar baz"], "cwd": "/tmp",
+   "capabilities": {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"]},
+   "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}],
+   "unknownField": {"ignored": true}},
+ "root": {"path": "rootfs"${3:-}},
+ "hostname": "box",
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
+            {"destination": "/mnt", "type": "bind", "source": "$T/share", "options": ["rbind", "ro"]}],
+ "linux": {${2:-} "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
+   {"type": "uts"}, {"type": "mount"}]}}
+EOF
+}
+oci() { "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX_OCI" --root "$R" "$@"; }
+status_of() { oci state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
+is_status() { [ "$(status_of "$1")" = "$2" ]; }
+at_exit 'for c in $(oci list -q 2>/dev/null); do oci delete --force "$c"; done'
+
+# run: the process as config.json says, its exit status
+bundle '["sh", "-c", "echo \"$FOO\"; pwd; hostname; id -u; ulimit -n; grep CapEff /proc/self/status; cat /mnt/f; exit 3"]'
+oci run -b "$B" r1 >"$T/out" 2>"$T/err"; st=$?
+is "run exits with the process's status" "$st" 3
+is "process.env, cwd, hostname, user, rlimits, capabilities, a bind mount" "$(cat "$T/out")" "bar baz
+/tmp
+box
+0
+123
+CapEff:	0000000000000001
+shared"
+check "run leaves no container behind" [ -z "$(oci list -q)" ]
+
+# create: the process is set up and waits; start releases it (runtime.md "Lifecycle")
+bundle '["sh", "-c", "echo started >/tmp/marker; exec sleep 60"]'
+rm -f "$B/rootfs/tmp/marker"
+oci create -b "$B" --pid-file "$T/pid" c1 2>"$T/err"; st=$?
+is "create exits 0" "$st" 0
+is "the state after create is created" "$(status_of c1)" created
+pid=$(oci state c1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+check "state gives the container's pid" test -d "/proc/${pid:-none}"
+check "--pid-file names a live process" [ -d "/proc/$(cat "$T/pid")" ]
+has_bundle() { oci state c1 | grep -q "\"bundle\": *\"$B\""; }
+check "state's bundle is the bundle" has_bundle
+check "the process has not run before start" [ ! -e "$B/rootfs/tmp/marker" ]
+oci start c1; st=$?
+is "start exits 0" "$st" 0
+check "the process runs after start (and writes in the bundle's root)" \
+  wait_for 100 test -e "$B/rootfs/tmp/marker"
+is "the state after start is running" "$(status_of c1)" running
+oci start c1 2>"$T/err"; st=$?
+is "start of a running container exits 1" "$st" 1
+check "with one line saying why" grep -qx "sandbox-oci: container 'c1' is running, not created" "$T/err"
+listed() { oci list -q | grep -qx c1; }
+in_ps() { oci ps c1 | grep -qx "$pid"; }
+check "list names it" listed
+check "ps lists its process" in_ps
+oci delete c1 2>"$T/err"; st=$?
+is "delete of a running container exits 1" "$st" 1
+is "and leaves it running" "$(status_of c1)" running
+oci kill c1 SIGTERM
+check "kill SIGTERM stops it" wait_for 100 is_status c1 stopped
+answers() { oci state c1 | grep -q '"id": *"c1"'; }
+check "state stays answerable after the process ended" answers
+oci delete c1; st=$?
+is "delete of a stopped container exits 0" "$st" 0
+oci state c1 2>"$T/err"; st=$?
+is "state of a deleted container exits 1" "$st" 1
+
+# kill in the created state, by number; delete --force
+oci create -b "$B" c2
+oci kill c2 9
+check "kill 9 of a created container stops it" wait_for 100 is_status c2 stopped
+oci delete c2
+oci create -b "$B" c3
+oci delete --force c3
+check "delete --force removes a created container" test ! -e "$R/c3"
+
+# errors: one line, exit 1 (the engines' convention), also in --log as JSON
+echo '{"ociVersion": ' >"$B/config.json"
+"$SANDBOX_OCI" --root "$R" --log "$T/log" --log-format json create -b "$B" bad 2>"$T/err"; st=$?
+is "invalid JSON exits 1" "$st" 1
+check "with one line" [ "$(wc -l <"$T/err")" -eq 1 ]
+check "--log-format json writes the error as JSON" grep -q '"level":"error","msg":' "$T/log"
+
+# config.md: root.readonly, maskedPaths, linux.seccomp in the OCI form
+bundle '["sh", "-c", "touch /x 2>/dev/null && echo written; cat /mnt/f 2>/dev/null || echo masked; mkdir /tmp/d 2>/dev/null || echo refused; grep Seccomp: /proc/self/status"]' \
+  '"maskedPaths": ["/mnt/f"], "seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]},' \
+  ', "readonly": true'
+is "readonly root, a masked path, a seccomp rule" "$(oci run -b "$B" r2 2>"$T/err")" "masked
+refused
+Seccomp:	2"
+
+assert_clean
