@@ -5,7 +5,7 @@
 # The system bus (a second private daemon, found through DBUS_SYSTEM_BUS_ADDRESS as libdbus
 # does): kept out by default, filtered with --dbus-system-talk, by the same proxy.
 . "${srcdir:?}/tests/lib.sh"
-plan 42
+plan 43
 
 bg=
 at_exit 'for p in $bg; do kill "$p" 2>/dev/null; done'
