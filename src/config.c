@@ -188,6 +188,22 @@ config_env_plan (struct config *cfg, struct sb_error **err)
   return 0;
 }
 
+static void
+mounts_free (struct mount_op *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (m[i].arg);
+      free (m[i].src);
+      free (m[i].dst);
+      free (m[i].what);
+      for (size_t j = 0; j < m[i].n_prot; j++)
+        free (m[i].prot[j].rel);
+      free (m[i].prot);
+    }
+  free (m);
+}
+
 void
 config_free (struct config *cfg)
 {
@@ -229,17 +245,7 @@ config_free (struct config *cfg)
   free (cfg->rootfs);
   strv_free (cfg->layers);
   free (cfg->persist);
-  for (size_t i = 0; i < cfg->n_mounts; i++)
-    {
-      free (cfg->mounts[i].arg);
-      free (cfg->mounts[i].src);
-      free (cfg->mounts[i].dst);
-      free (cfg->mounts[i].what);
-      for (size_t j = 0; j < cfg->mounts[i].n_prot; j++)
-        free (cfg->mounts[i].prot[j].rel);
-      free (cfg->mounts[i].prot);
-    }
-  free (cfg->mounts);
+  mounts_free (cfg->mounts, cfg->n_mounts);
   free (cfg->home_dir);
   free (cfg->fuse_overlayfs);
   free (cfg->caller_name);

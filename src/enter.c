@@ -415,13 +415,8 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   if (child == 0)
     run_child (&ec, argv, named_state_str (state, "cwd"), &term, slave);
   closep (&slave);
-  if (master >= 0 && terminal_relay_start (&relay, steal_fd (&master), err) < 0)
-    {
-      (void) kill (child, SIGKILL);
-      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
-      goto out;
-    }
-  if (wait_child (child, sfd, &relay, &status, err) < 0)
+  if ((master >= 0 && terminal_relay_start (&relay, steal_fd (&master), err) < 0)
+      || wait_child (child, sfd, &relay, &status, err) < 0)
     {
       (void) kill (child, SIGKILL);
       (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));

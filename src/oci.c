@@ -312,6 +312,23 @@ prepare (struct config *cfg, const char *bundle, const char *dir, const struct c
   return plan_run (cfg, err);
 }
 
+/* The monitor's word on RFD (which this closes): "ok" once the container is created, else
+   why it could not be (the monitor PID is then reaped).  */
+static int
+await_monitor (int rfd, pid_t pid, struct sb_error **err)
+{
+  char msg[1024];
+  ssize_t n = TEMP_FAILURE_RETRY (read (rfd, msg, sizeof msg - 1));
+
+  (void) close (rfd);
+  if (n == 2 && memcmp (msg, "ok", 2) == 0)
+    return 0;
+  msg[n > 0 ? n : 0] = '\0';
+  (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+  return sb_error_set (err, 0, "%s",
+                       n > 0 ? msg : "the container's monitor ended before it was created");
+}
+
 static int
 do_create (const char *id, const struct create_opts *o, bool run)
 {
@@ -380,23 +397,13 @@ do_create (const char *id, const struct create_opts *o, bool run)
       _exit (monitor_run (&cfg, &m));
     }
   (void) close (pfd[1]);
-  {
-    char msg[1024];
-    ssize_t n = TEMP_FAILURE_RETRY (read (pfd[0], msg, sizeof msg - 1));
-
-    (void) close (pfd[0]);
-    if (n == 2 && memcmp (msg, "ok", 2) == 0)
-      {
-        if (run)
-          (void) TEMP_FAILURE_RETRY (write (m.fifo_fd, "s", 1));
-        status = 0;
-        goto out;
-      }
-    msg[n > 0 ? n : 0] = '\0';
-    (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
-    sb_error_set (&err, 0, "%s",
-                  n > 0 ? msg : "the container's monitor ended before it was created");
-  }
+  if (await_monitor (pfd[0], pid, &err) == 0)
+    {
+      if (run)
+        (void) TEMP_FAILURE_RETRY (write (m.fifo_fd, "s", 1));
+      status = 0;
+      goto out;
+    }
 fail:
   status = fail (err);
   oci_state_remove (dir);

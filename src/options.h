@@ -41,6 +41,9 @@ extern const struct sb_option sb_options[]; /* ends with a row whose name is NUL
 const struct sb_option *options_find (const char *name);
 /* The option name nearest to NAME (a typo's likely meaning), or NULL when none is close.  */
 const char *options_nearest (const char *name);
+/* The hint for a spelling of podman's, bwrap's or firejail's (NAME with or without its
+   dashes), or NULL.  */
+const char *options_peer_spelling (const char *name);
 /* Runs OPT's setter and records ORIGIN ("file:line", "command line") for --print-config.
    The one way an option reaches a config: the command line and profiles both use it.  */
 int options_apply (struct config *cfg, const struct sb_option *opt, char *const *args,
