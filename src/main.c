@@ -99,6 +99,8 @@ main (int argc, char **argv)
     {
       if (cfg.verbose)
         log_level = LOG_LEVEL_DEBUG;
+      /* what killed launchers left goes first: never listed, never kept */
+      state_sweep ();
       if ((cfg.list && named_list (&cfg, stdout, &err) < 0)
           || (cfg.logs != NULL && named_logs (cfg.logs, stdout, &err) < 0)
           || ((cfg.stop != NULL || cfg.stop_all) && named_stop (&cfg, &err) < 0))
