@@ -45,6 +45,8 @@ run_named_command (struct config *cfg, int *ret_status, struct sb_error **err)
     log_level = LOG_LEVEL_DEBUG;
   if (cfg->enter != NULL)
     return enter_run (cfg, ret_status, err) < 0 ? -1 : 1;
+  /* what killed launchers left goes first: never listed, never kept */
+  state_sweep ();
   if ((cfg->list && named_list (cfg, stdout, err) < 0)
       || (cfg->logs != NULL && named_logs (cfg->logs, stdout, err) < 0)
       || ((cfg->stop != NULL || cfg->stop_all) && named_stop (cfg, err) < 0))

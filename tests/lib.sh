@@ -152,6 +152,8 @@ assert_clean() {
   _left=
   wait_for 30 _no_leftovers || _left=$(_leftovers)
   _mnt=$(awk '$3 ~ /fuse|overlay/ && $2 ~ /sandbox/ {print $2}' /proc/mounts)
+  # a SIGKILLed launcher's folder and name stay until the next start or --list sweeps them
+  "$SANDBOX" --list >/dev/null 2>&1
   _state=$(_state_left)
   if [ -z "$_left$_mnt$_state" ]; then ok "nothing is left behind"; else
     not_ok "nothing is left behind"

@@ -29,7 +29,7 @@ wait_for 300 grep -q ready "$T/srv"
 is "a launcher has one folder, named after it, and its name" "$(ls "$S" | grep -c '^run-')" 1
 is "the folder is named after the launcher" "$(ls "$S" | grep '^run-')" \
   "run-$pidns-$L-$(start_of "$L")"
-is "slirp4netns's API socket is gone once the ports are added" "$(ls -A "$S"/run-*)" "state.json"
+is "slirp4netns's API socket is gone once the ports are added" "$(ls -A "$S"/run-* | grep -v '^seccomp.bpf$')" "state.json"
 run_sb -- true
 is "another start leaves a live launcher's folder alone" "$(ls "$S" | grep '^run-')" \
   "run-$pidns-$L-$(start_of "$L")"
