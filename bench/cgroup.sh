@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/cgroup.sh: what the limits add to the start-up of `sandbox true` (a systemd scope over
 # sd-bus; a cgroupfs folder; the /proc views' FUSE server), and what a read of /proc/meminfo
 # costs through the view against the real file.  Needs a user systemd with delegated

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/images.sh: container images (issue 17), on images made here with no registry.
 #   1. start-up: `sandbox --image NAME true` (a stored image: no unpack, no verification)
 #      against `sandbox --rootfs DIR` of the same tree unpacked, `--image oci:DIR` (which

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bench/interleave.py: times commands interleaved, one run of each in turn, so that a
 drift of the machine (another job, the page cache, the CPU's clock) lands on every command
 alike; hyperfine runs one command's whole series, then the next.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/net.sh: network throughput and start-up of --net slirp / pasta against the host's
 # loopback, in one run.  Needs iperf3 (and hyperfine for start-up); not part of make check.
 #   bench/net.sh [SECONDS]     run from the build folder (outside /tmp: the sandbox's /tmp

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/oci.sh: a benchmark, not a test.  The time of create+start+wait+delete of `true`
 # from a bundle, with sandbox-oci and with crun on the same bundle (where crun runs), and of
 # `podman run --rm --rootfs DIR true` with sandbox-oci.  Run as an unprivileged user with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/overlay.sh: file-system throughput through each copy-on-write engine against the
 # host's own folders, in one run.  Prints seconds per workload and the ratio to the host.
 #   bench/overlay.sh [ROUNDS]     (default 3 rounds; the median is shown)

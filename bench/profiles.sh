@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/profiles.sh: start-up and teardown of the shipped profiles against their peers, in
 # one run: `sandbox -p browser true` against `firejail --profile=firefox true`, and
 # `sandbox -p untrusted true` against bwrap with the same confinement as far as bwrap has

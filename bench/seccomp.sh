@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/seccomp.sh: what the seccomp filter costs, in one run.
 #   1. start-up of `sandbox true`: no filter, the default policy compiled on every start (an
 #      empty cache each run), the default policy from the cache, podman's policy cached;

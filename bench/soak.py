@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bench/soak.py: nothing accumulates.  In each mode, RUNS sandboxes (200) of `true` are
 started and stopped, PARALLEL (4) at a time.  After the first 20 and after the last, with
 nothing running: the processes and file descriptors the soak left (every process started

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/startup.sh: start-up and teardown of `sandbox true` against its peers on the same
 # work, in one run, interleaved (bench/interleave.py: one run of each command in turn, so a
 # drift of the machine lands on all alike).  Prints medians, quartiles and ratios to bwrap.

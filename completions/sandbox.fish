@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for sandbox(1)
 complete -c sandbox -s h -l help -d 'Show the help and exit'
 complete -c sandbox -s V -l version -d 'Show the version and exit'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Firefox and Chromium: display, audio, GPU and a filtered session bus
 include default
 hostname browser

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # what plain sandbox uses: the built-in defaults, and secrets hidden
 #
 # sandbox applies this profile when no -p is given, and every shipped profile includes it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # a media player: display, audio, GPU and media keys, no network
 include default
 hostname media

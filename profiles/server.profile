@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # a server: its own host name; publish ports with the command line
 include default
 hostname server

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # untrusted programs: an empty environment, no network, a throw-away home
 include default
 hostname untrusted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* binds.c: the host folders and files a sandbox gets (see binds.h).
 
    The rules, each a class of escape shown against this project:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* binds.h: the host folders and files a sandbox gets: --bind, --ro-bind, --whitelist, the
    working directory and --home host.  The launcher resolves and checks them; pid 1 mounts
    them, by fd, with their protected paths.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bounds.c: the bounds that need no cgroup (see bounds.h). */
 #include "build-config.h"
 

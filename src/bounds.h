@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bounds.h: the bounds that need no cgroup: rlimits (--rlimit, and a default bound on the
    number of processes), the wall-clock --timeout, and the size of the ephemeral writable
    layers (--ephemeral-size).  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* caps.c: capability sets with libcap.  The command keeps none when it runs as the caller's
    own uid, and Docker's default list (only inside the user namespace) as --uid 0.  */
 #include "build-config.h"

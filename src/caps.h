@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* caps.h: the capability sets the command keeps (libcap), decided by the launcher and
    applied by the command's process before it changes ids and right after.  */
 #pragma once

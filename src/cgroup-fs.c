@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup-fs.c: limits in a delegated cgroup v2 folder the user can write (given by an
    administrator, a container, or a systemd scope with Delegate=yes): a child folder
    sandbox-PID (PID: the launcher's) with the controllers enabled and the limits written;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup-internal.h: what cgroup.c shares with its two backends. */
 #pragma once
 

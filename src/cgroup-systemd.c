@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup-systemd.c: limits through the user's systemd: a transient scope (StartTransientUnit
    on the user bus) with Delegate=yes, the limits as unit properties and the sandbox's pid 1
    in PIDs; we wait for the job's JobRemoved signal.  The scope goes away by itself once its

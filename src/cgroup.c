@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup.c: chooses where the limits go (the user's systemd, or a delegated cgroup v2
    folder), the parsers of the limit options, and what both backends share.  */
 #include "build-config.h"

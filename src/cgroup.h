@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup.h: resource limits in a cgroup v2 of the sandbox's own, made by the user's systemd
    (a transient scope) or in a delegated folder; the parsers of the limit options.  */
 #pragma once

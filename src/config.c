@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c: defaults, and the plan's first steps: the caller (ids, home, working directory)
    and the command's environment.  plan.c runs them with the others'.  */
 #include "build-config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.h: struct config, the one description of a sandbox.  It is settled before the
    first namespace is made, and every stage takes it const.  */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dbus.c: --dbus-user: the session bus kept out, shared whole, or filtered through
    xdg-dbus-proxy; --dbus-system: the system bus kept out or filtered.  One proxy serves both
    buses (it takes an ADDRESS PATH --filter ... group per bus).  It runs outside the sandbox

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dbus.h: the session bus: kept out, shared, or filtered through xdg-dbus-proxy; the
    system bus: kept out or filtered. */
 #pragma once

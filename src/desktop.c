@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* desktop.c: --x11, --wayland, --pulseaudio, --pipewire and --gpu: the host session's
    sockets and GPU devices, opened by the launcher (O_PATH, before the first namespace) and
    bound into the new root by the child; for X11 a private Xauthority file holding the one

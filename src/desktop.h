@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* desktop.h: the host session's display, audio and GPU, shared on request. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* egress-dns.c: the sandbox's resolver, on 127.0.0.53:53 inside (UDP and TCP).  It answers
    names that --allow-host allows and nothing else (NXDOMAIN, logged): the others never
    reach a server, so no query carries data out for a name that is not allowed.  An allowed

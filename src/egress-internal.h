@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* egress-internal.h: what the parts of the helper sandbox-egress share: the policy it was
    given, the nftables rules (egress-rules.c), the resolver (egress-dns.c) and the log
    (sandbox-egress.c).  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* egress-rules.c: the sandbox's nftables table, built with libnftnl and sent over the
    netfilter netlink socket pid 1 opened in the sandbox's network namespace (fd 3).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* egress.c: the outbound allowlist's plan (parsing, checks), pid 1's part (the sockets it
    opens inside and passes out) and the launcher's (starting and ending sandbox-egress).
    The rules and the resolver are the helper's: src/sandbox-egress.c, egress-rules.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* egress.h: the outbound allowlist (--allow-host, --allow-net, --deny-net, --net-log).
 
    The sandbox's own network namespace holds an nftables table whose output chain lets a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* enter.c: --enter NAME [COMMAND].  Nothing on disk is trusted alone (firejail's
    CVE-2022-31214 joined a namespace a sandbox had planted): the name leads to a launcher
    folder in our private state folder; its launcher must be alive with the start time in

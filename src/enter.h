@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* enter.h: --enter NAME [COMMAND]: a new process in a running sandbox's namespaces, under
    its ids, capabilities, rlimits, no_new_privs and compiled seccomp filter (the launch's own
    functions: init_confine, sb_seccomp_install), in its cgroup.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.c: the error carrier of STYLE.md section 3. */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.h: struct sb_error, set once where a thing fails and printed once by main. */
 #pragma once
 

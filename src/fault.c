@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault.c: fault injection, compiled into src/sandbox-fault only (see fault.h). */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault.h: fault injection for the tests.  The launcher's setup stages, in the order they
    run; in src/sandbox-fault (built by make check only, never installed) fault_point (N)
    kills the launcher with SIGKILL when $SANDBOX_FAULT_STAGE names stage N.  In every other

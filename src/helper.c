@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* helper.c: the helpers' one lifecycle (see helper.h).  The child reports a failure before
    its exec as one record on a close-on-exec socket: the launcher reads either that record
    or the end of the socket, which means the exec happened.  */

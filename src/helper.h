@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* helper.h: the one way the launcher starts and stops a helper program (fuse-overlayfs,
    slirp4netns, pasta, xdg-dbus-proxy, sandbox-procviews, sandbox-egress, sandbox-seccomp,
    sandbox-image).  Every helper gets, before its exec:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostpath.c: host paths for the launcher (see hostpath.h).  Comparisons use (device,
    inode): "cd /home", "HOME=/home/ann/" and a home reached through a symlink are all the
    same folders to these checks.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostpath.h: host paths as the launcher meets them (bind sources, the working directory,
    the home): resolved so that a symlink a sandbox could have planted does not redirect them,
    and compared by identity (device and inode), never by spelling.  */

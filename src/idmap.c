@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* idmap.c: the id maps.  A one-id map (the caller's own uid and gid, written directly, as
    bwrap and Flatpak make it) unless something inside can use other ids; then the
    subuid/subgid ranges too, through newuidmap/newgidmap (two setuid execs: most of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* idmap.h: the id maps of the user namespace: the caller's own id inside at --uid/--gid,
    alone (a one-id map, written directly) unless something inside can use other ids; then
    the other ids from /etc/subuid and /etc/subgid through newuidmap/newgidmap.  */

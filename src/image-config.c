@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-config.c: an image's config blob, parsed with json-c, and the user lookup in the
    image's own /etc/passwd and /etc/group (read with glibc's fgetpwent and fgetgrent).  */
 #include "build-config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-config.h: an OCI image's configuration (its config blob's "config" object) and how
    it becomes the fields of struct config.  Reusable by any front end that runs images: parse
    the JSON, look the user up in the image's own files, apply.  json-c does the parsing.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-source.c: an image's index, manifest, config and layer blobs, from a layout folder
    or an archive (see image-source.h).  */
 #include "build-config.h"

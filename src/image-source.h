@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-source.h: where an import reads an image from: an OCI layout folder (oci:DIR[:TAG]),
    an OCI layout in a tar (oci-archive:FILE[:TAG]) or `docker save`'s format
    (docker-archive:FILE[:NAME]).  The index, the manifest and the config are read whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-store.c: the store's folders, its lock and its index (see image-store.h). */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-store.h: the per-user image store, $XDG_DATA_HOME/sandbox/images
    (~/.local/share/sandbox/images), mode 0700:
      lock           flock: shared while a start reads the index and locks its layers,

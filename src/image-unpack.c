@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-unpack.c: a layer blob into a folder (see image-unpack.h).  Think of the blob as
    written by an attacker: every path is cleaned (no "..", no absolute path), every parent is
    walked one folder at a time with O_NOFOLLOW (a symlink of the layer never redirects a

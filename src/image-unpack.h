@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image-unpack.h: one layer blob, streamed once: its digest and diff_id are computed while
    libarchive decompresses (gzip, zstd) and reads its tar, and its entries are written into
    an empty folder with *at calls that never follow a symlink.  Whiteouts become what both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image.c: --image and the store's actions in the launcher (see image.h).  The launcher
    reads the store (json-c) but never an archive: imports and removals run in sandbox-image,
    as uid 0 of a user namespace with the caller's subordinate ranges, so that an image's

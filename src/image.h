@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image.h: the launcher's side of container images: --image REF resolved to layers of the
    store and the image's defaults (a plan step, before any namespace), and the actions
    --images, --image-rm and --image-import.  Importing and removing run sandbox-image in a

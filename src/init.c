@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* init.c: pid 1 of the sandbox: setup, then the command's reaper and signal relay. */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* init.h: the setup process, which becomes pid 1 of the sandbox. */
 #pragma once
 

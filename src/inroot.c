@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inroot.c: paths inside a tree we do not trust (see inroot.h).  The kernel resolves them
    (openat2: RESOLVE_IN_ROOT for the new root, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS for a
    persist folder); we only ever create a single name in a folder it gave us as an fd, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inroot.h: paths inside a tree we do not trust: the new root while pid 1 builds it (a
    --rootfs or --layer may hold any symlink), and a --persist folder (whatever a sandbox wrote
    there).  Nothing here follows a symlink out of the tree, and what is created is created by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* launch.c: the launcher's side: namespaces, id maps, signal relay, the wait. */
 #include "build-config.h"
 

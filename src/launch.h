@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* launch.h: clone, the sync protocol, waiting, teardown. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c: one line per message on stderr, "sandbox: [warning: |notice: ]text".  Messages
    carry user values (a --hostname, a path, a profile's text): control characters in them
    are written as escapes here, so that a message stays one line and cannot drive the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h: the only writer to stderr besides main's error line. */
 #pragma once
 

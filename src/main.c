@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c: the command line's front end: the options, the commands that make no sandbox, the
    plan (plan.c), launch_run (launch.c), and the exit status. */
 #include "build-config.h"

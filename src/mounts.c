@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mounts.c: pid 1's mounts on the new root after its lower tree (see mounts.h).  Targets
    are opened inside the root (inroot.c) and mounted on by fd: a symlink in a --rootfs or a
    --layer, or one swapped in meanwhile, cannot aim a mount at the host.  */

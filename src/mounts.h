@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mounts.h: what pid 1 mounts on the new root once its lower tree is there: fresh /proc,
    /sys, /dev, /tmp and /run; the user's binds, tmpfs and masks; the kernel's sensitive
    files.  Every path inside goes through inroot.c.  */

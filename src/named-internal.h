@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named-internal.h: what named.c, named-list.c and named-stop.c share.  */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named-list.c: --list [--json].  The running sandboxes are the names whose launcher is
    alive (state.c removes the others on the way); their use of memory and CPU comes from the
    cgroup when they have one, else from one pass over /proc, summed over pid 1 and what

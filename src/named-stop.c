@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named-stop.c: --stop NAME|--all [--timeout SECONDS].  SIGTERM to the launcher, which
    passes it to the command as it passes every signal; after the timeout SIGKILL to the
    sandbox's pid 1, which takes every process inside; the launcher then stops its helpers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named.c: named sandboxes.  A launcher claims its name (state.c: a link NAME to its own
    folder), keeps state.json there (what --list shows and --stop needs), and stays the
    supervisor: --detach only moves it to the background.  Nothing here is trusted because it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named.h: named sandboxes: --name (or a generated one), --info-fd, --detach, --list,
    --logs, --stop.  What they keep on disk is the launcher's folder (state.c): a link NAME
    to it, and in it state.json (written atomically) and, detached, the command's log.  */

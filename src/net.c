@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* net.c: the sandbox's network.  --net none: a new network namespace with lo only.  --net
    host: the host's namespace.  --net slirp / pasta: a new namespace given a device by a
    user-mode helper (slirp4netns, or passt's pasta) that runs outside the sandbox, in the

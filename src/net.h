@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* net.h: the sandbox's network: none, the host's, or user-mode networking through a helper
    (slirp4netns or passt's pasta) that runs outside the sandbox; port publishing; the
    resolv.conf and hosts files inside.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oci-config.c: an OCI bundle's config.json (runtime-spec 1.0 to 1.2) translated into the
    struct config the command line fills, so that the same stages run it.  Unknown fields
    are ignored, as the spec says; what has no stage of ours is said in oci.h.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oci-state.c: a container's folder under --root.  It holds state.json (written by the
    monitor when the sandbox is built), exec.fifo (the monitor waits on it until `start`),
    `started` (made by `start`), `exit` (the command's status, written by the monitor at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oci.c: sandbox-oci, the OCI runtime command line (runtime-spec runtime.md, and the
    options podman, conmon, containerd and CRI-O pass as they pass them to crun and runc).
    A container is a sandbox: config.json becomes a struct config (oci-config.c), and the

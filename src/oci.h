@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oci.h: the OCI runtime front end (sandbox-oci): a bundle's config.json becomes the
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,

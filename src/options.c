@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c: the option table and the command-line parser built from it. */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.h: the option table.  Each option is one row; the command-line parser, --help,
    and (through tests) the man pages and completions all come from it.  */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* overlay-fuse.c: the copy-on-write root through fuse-overlayfs.  pid 1 mounts the FUSE
    file system itself (so no wait for "mounted" is needed: requests block until the server
    answers) and hands the /dev/fuse fd to the launcher, whose child serves it from outside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* overlay-internal.h: what overlay.c (the choice of engine) shares with its engines,
    overlay-kernel.c and overlay-fuse.c.  */
 #pragma once

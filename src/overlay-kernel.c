@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* overlay-kernel.c: the copy-on-write root through the kernel's overlayfs, mounted by pid 1
    inside the user namespace.
 

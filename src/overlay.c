@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* overlay.c: the lower tree of the new root, copy-on-write or read-only: opens what it is
    made of, chooses the engine (--overlay, the --persist folder's record, auto's rules) and
    hands over to it: overlay-kernel.c (the kernel's overlayfs) or overlay-fuse.c

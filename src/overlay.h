@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* overlay.h: the lower tree of the new root and its copy-on-write engines: the kernel's
    overlayfs mounted inside the user namespace (overlay-kernel.c), and the fuse-overlayfs
    helper, which runs outside the sandbox's pid namespace (overlay-fuse.c).  overlay.c

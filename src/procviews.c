@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procviews.c: the sandbox's side of the /proc views (mounting and binding, in pid 1) and
    the launcher's (starting and ending the server, CPU affinity).  The server itself is
    src/sandbox-procviews.c, its own program: libfuse3 is loaded only by it.  */

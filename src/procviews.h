@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procviews.h: /proc/meminfo, cpuinfo, stat, uptime, loadavg, swaps and
    /sys/devices/system/cpu/online as the sandbox's cgroup sees them, served by the FUSE
    helper sandbox-procviews (src/sandbox-procviews.c) and bound over the real files.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* profile.c: profile files: the search path, include and ignore, variables, and file:line
    errors.  A line is `OPTION [VALUE...]`, a long option of the table in options.c without
    its dashes, applied through options_apply () as the command line's options are.  */

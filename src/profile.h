@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* profile.h: profile files, the command line's options written one a line. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* protect.c: protected paths inside read-write binds (see protect.h).  The launcher plans
    them (it reads git's configuration to find where hooks may hide); pid 1 binds them.  */
 #include "build-config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* protect.h: what stays read-only inside a read-write bind, and stays so.
 
    - The sandbox's own configuration and data: $XDG_CONFIG_HOME/sandbox (profiles,

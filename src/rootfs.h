@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rootfs.h: the new root of the sandbox. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox-egress-dns.c: the second stage of the helper (see sandbox-egress.c): with the
    rules in place, it serves the resolver (egress-dns.c), opens the addresses it gives out,
    and logs the refused packets (NFLOG) until the launcher ends it.  Its own program, so

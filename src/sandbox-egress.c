@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox-egress.c: the helper behind --allow-host and --allow-net (egress.h), first
    stage.  The launcher starts it in its own pid and network namespaces, out of the
    sandbox's sight, with pid 1's sockets on fds 3-6 (egress-internal.h), a pipe on 7 to say

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox-image: imports an image into the store, or removes one, for the launcher
    (image.c), which starts it as uid 0 of a user namespace that maps the caller's subuid and
    subgid ranges, so that the files of a layer keep their owners:

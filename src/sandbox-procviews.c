@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox-procviews: the FUSE server of the /proc views (libfuse3, low-level API).
    Usage (by the launcher only): sandbox-procviews CGROUP_DIR NCPUS, with the /dev/fuse fd of
    a mount pid 1 made as fd 3.  It serves meminfo, cpuinfo, stat, uptime, loadavg, swaps and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sandbox-seccomp: compiles one seccomp policy for the launcher (seccomp.c), which then
    caches the program.  Its own program so that only it loads libseccomp and json-c.
      sandbox-seccomp POLICY CAPS KMAJOR KMINOR [-v] <POLICY

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp-cache.c: compiled seccomp programs, kept where no sandbox can write.
 
    A cached program is trusted as it is: a sandbox that could replace one (issue 12 class 5:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp-cache.h: compiled seccomp programs, kept where no sandbox can write (the reasons
    are at the top of seccomp-cache.c).  Used by seccomp.c only, and by the tests.  */
 #pragma once

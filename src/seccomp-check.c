@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp-check.c: what a compiled policy does to the calls the command's process makes
    after loading it (init.c: execve, the send of a failed start, exit_group or exit), tried
    in a throw-away child.  Run by sandbox-seccomp on each compile; the launcher does not

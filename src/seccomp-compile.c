@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp-compile.c: OCI/Docker seccomp policies (JSON, read with json-c) compiled with
    libseccomp into one BPF program that covers every syscall ABI of the machine.  It runs in
    its own program, sandbox-seccomp (and the unit tests): the launcher loads neither library.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp.c: finds a seccomp policy, has sandbox-seccomp compile it (libseccomp and json-c
    stay out of the launcher: loading them cost every start 0.3 ms), caches the program by the
    policy file's identity, and installs it as the command's last step before exec.  */

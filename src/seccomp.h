@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp.h: OCI/Docker seccomp policies (JSON) compiled with libseccomp into one BPF
    program for every syscall ABI of the machine, cached, and installed right before exec.  */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.c: the per-user runtime folder and each launcher's own folder in it.  Sockets of
    the helpers have to be on disk while the sandbox starts (xdg-dbus-proxy and slirp4netns
    take a path), and a SIGKILL of the launcher leaves them there.  So every such item sits in

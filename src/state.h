@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.h: the per-user runtime folder ($XDG_RUNTIME_DIR/sandbox, else
    ${TMPDIR:-/tmp}/sandbox-UID) and each launcher's own folder in it, for what must exist on
    disk while a sandbox starts (the D-Bus proxy's sockets, slirp4netns's API socket).  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sync.c: the launcher <-> setup process protocol (sync.h; STYLE.md section 6). */
 #include "build-config.h"
 

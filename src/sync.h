@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sync.h: the messages between the launcher and the setup process (pid 1 of the sandbox),
    over one SOCK_SEQPACKET socketpair: each message is one packet, so a short read is an
    error.  Only launch.c, init.c and sync.c speak it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syscalls.h: kernel calls glibc lacks on our oldest distribution; -1 and errno, like libc. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* terminal.c: the sandbox's own pseudo-terminal (see terminal.h).  Why a pty of our own
    rather than only a new session: in a new session the command still holds the caller's
    terminal on its fds, so a background sandbox could read the keys typed into the user's

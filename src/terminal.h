@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* terminal.h: the sandbox's own pseudo-terminal.  No process of the sandbox ever holds the
    caller's terminal or has it as its controlling one: pid 1 makes a pty in the sandbox's
    devpts, the command gets its slave, and the launcher relays between the master and the

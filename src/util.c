@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c: helpers shared by two modules or more. */
 #include "build-config.h"
 

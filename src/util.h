@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h: cleanup attributes, ownership transfer, and the few helpers two modules need. */
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The AppArmor profile make install puts where AppArmor restricts user namespaces (Ubuntu
 # 23.10+): it allows them to the installed binary and confines nothing else; the install hook
 # honours DESTDIR, and uninstall removes the file.

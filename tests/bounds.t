@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bounds that need no cgroup (issue 13): --rlimit and the default bound on processes,
 # --timeout, and --ephemeral-size over the throw-away writable layers.
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Real browsers under -p browser: Firefox and Chromium take a headless screenshot of a page
 # the test serves on the host's loopback; the PNG must show the page's red background.  A
 # cookie a page sets on one start is sent on the next: the browsers' data is kept.

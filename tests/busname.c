@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* busname.c: owns the bus names given on the session bus ($DBUS_SESSION_BUS_ADDRESS) and
    answers on them (sd-bus replies to org.freedesktop.DBus.Peer.Ping) until it is killed;
    prints "ready" once it owns them all.  For tests/dbus.t, on the host's side.  */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Capability sets in each id mode, --cap-add/--cap-drop, no_new_privs with a setuid binary.
 . "${srcdir:?}/tests/lib.sh"
 plan 12

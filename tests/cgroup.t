@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Resource limits on this machine: the bad values, and the clear error when the limits have
 # nowhere to go.  The limits themselves are tested in a guest (make check-vm: tests/vm/).
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Nothing outlives the sandbox: not when the command ends, not after SIGKILL of the launcher.
 . "${srcdir:?}/tests/lib.sh"
 plan 5

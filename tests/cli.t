@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The command line: --help, --version, and one exact line for each bad input.
 . "${srcdir:?}/tests/lib.sh"
 plan 24

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The session bus for real, on a private dbus-daemon: kept out by default, shared whole with
 # --dbus-user open, filtered through xdg-dbus-proxy with --dbus-talk and --dbus-own; the
 # proxy ends with the sandbox, even when the launcher is killed, and leaves nothing behind.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Desktop sharing for real: an X11 client under Xvfb with --x11 (in the sandbox's own network
 # namespace), its private Xauthority, and the Wayland, PulseAudio and PipeWire sockets of the
 # session reached from inside; without the options, nothing of them is there.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/dns-server.py: a tiny authoritative DNS server for tests/egress.t (UDP and TCP).
 
     dns-server.py ADDR ZONEFILE QUERYLOG

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every option of the table (as --help prints it) is in the man page and the completions.
 . "${srcdir:?}/tests/lib.sh"
 opts=$("$SANDBOX" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/egress-client.py: what tests/egress.t runs inside the sandbox.
 
     egress-client.py tcp HOST PORT        connects (3 s at most): "ok" or the errno name

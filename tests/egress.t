@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/egress.t: --allow-host, --allow-net, --deny-net, --net-log, and the attacks on them.
 # Everything runs in a user and network namespace of the test's own (unshare -Urnm), where
 # the test gives itself addresses (192.0.2.0/24, 2001:db8::/64 on lo; a veth pair with a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/enter.t: --enter NAME [COMMAND] (src/enter.c): the same files, host name and
 # processes as the sandbox's command, the same CapEff, NoNewPrivs and Seccomp lines, its
 # working directory and ids; the command's exit status; a name nobody has.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Exit statuses and the environment of the command.
 . "${srcdir:?}/tests/lib.sh"
 plan 10

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/fault.t: nothing is left behind, whenever the launcher dies.  src/sandbox-fault (the
 # launcher with its fault points live, built for make check only) SIGKILLs itself at the
 # setup stage $SANDBOX_FAULT_STAGE names (src/fault.h).  For every stage a mode reaches, in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fuzz targets of tests/fuzz/ (the option parser, the profile parser with include, the
 # seccomp JSON reader), a few seconds each: no crash, leak or sanitizer report.  `make fuzz`
 # runs them longer.  Skipped, by name, where clang or libFuzzer's runtime is missing.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # image.t: --image with images this test makes itself (no registry): an OCI layout packed by
 # tests/mkimage.py (busybox-static, then a layer with a whiteout and an opaque folder), and
 # the archives podman import + podman save write, in oci-archive and docker-archive form;

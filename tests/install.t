@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install and make uninstall, into a folder of the test's own (DESTDIR): what install
 # puts there, uninstall takes away, the folders it made included (profiles, seccomp
 # policies, helpers, completions).  A build run from its tree uses its tree's profiles

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* leftover.c: what a sandbox left behind, in one pass and without a fork per check
    (tests/fault.t checks after each of hundreds of killed launchers, on a loaded machine).
      leftover [-p PID] [-w SECONDS] [-m MARK] [-c COMM]... [-d DIR]... [-t]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lib.sh: TAP helpers for the shell tests (sourced; POSIX sh).
 #   plan N                      the number of test points
 #   ok DESC / not_ok DESC       one point

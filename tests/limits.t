@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The size limits of STYLE.md (issue 15's "done when"): no source file over 1000 lines, no
 # function over 80 lines.  A function is counted in GNU style, as clang-format leaves it:
 # its name at the start of a line, its body from a "{" to a "}" at the start of a line.

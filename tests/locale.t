@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The user's locale and time zone inside, in the default setup and under the browser
 # profile's private home: LANG, LC_* and TZ pass through, and what they name (the zone files,
 # /etc/localtime, the compiled locales and the locale archive) is there, so `date` and

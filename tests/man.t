@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The man pages: no markup errors (mandoc -T lint, or groff -ww where mandoc is missing),
 # every item of a list a tag of its own (an item without its .TP runs into the one before:
 # --seccomp once read as part of --home), and every option of the table a tag in the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/mkimage.py: OCI image layouts made by the tests themselves, with no registry.
 
   mkimage.py base DIR [--second] [--gzip|--zstd|--tar]

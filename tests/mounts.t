@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mounts.t: --rootfs, --layer order, --bind/--ro-bind/--tmpfs/--mask, --home private, the
 # kernel's masked files, --read-only, destinations resolved inside the new root (a symlink to
 # / in a layer does not lead out), and the exact lines of bad inputs.

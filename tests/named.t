@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/named.t: named sandboxes (src/named.c): --name and a name in use, --info-fd,
 # --detach and --logs, --list with its columns and --json, --stop (SIGTERM, SIGKILL after
 # --timeout, helpers gone), and a SIGKILLed detached launcher: never listed, nothing left.

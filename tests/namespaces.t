@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The other namespaces: uts with a host name, net with only lo up, ipc, cgroup, mount.
 . "${srcdir:?}/tests/lib.sh"
 plan 10

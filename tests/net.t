@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/net.t: --net none|host|slirp|pasta|auto, --net-host-loopback, --publish, DNS files,
 # and the helpers' end.  All traffic stays on this machine: an HTTP server the test starts on
 # the host's 127.0.0.1, servers the probe starts inside.

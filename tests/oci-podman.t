@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/oci-podman.t: Debian's rootless podman with --runtime pointing at sandbox-oci, as
 # the test user, with a private storage, run root and configuration under $T (removed at
 # the end through `podman unshare`: the storage has files of the subordinate ids).

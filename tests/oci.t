@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/oci.t: sandbox-oci against a bundle, as the runtime-spec says (runtime.md: the
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # overlay.t: the copy-on-write root with each engine (kernel, fuse, auto): writes, deletes
 # and renames inside leave the host untouched; the working directory keeps build output;
 # --persist; --uid 0 ownership; the fuse-overlayfs helper is invisible inside and gone after

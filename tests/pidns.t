@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Our own pid 1: the command is pid 2, sees no host process, and orphans are reaped.
 . "${srcdir:?}/tests/lib.sh"
 plan 5

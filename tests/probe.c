@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* probe.c: looks from inside the sandbox, for the shell tests.
      probe pid            prints getpid () and getppid ()
      probe sig            waits for a signal and prints its name

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Profiles for real: -p NAME|PATH, the search path, later-wins, the command line winning,
 # --profiles, --print-config, the default profile, and one exact line for each bad profile.
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Interactive use on a terminal: a shell with job control, ^C, ^Z and fg, window resizes.
 . "${srcdir:?}/tests/lib.sh"
 plan 7

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The read-only root (--read-only): the host's tree read-only, private /tmp and /run, a
 # minimal /dev.  The copy-on-write root is in overlay.t and mounts.t.
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rootinside.t: issue 14.  Every mode works under the default map (one id unless something
 # inside can use others); a --rootfs owned by root runs from a folder under the home (its
 # /home is root's); --overlay fuse with a --rootfs or --layer under /tmp.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Seccomp policies: the default one on every ABI, terminal injection, clone3, user
 # namespaces, podman's policy, the search path, bad policies, the cache.
 . "${srcdir:?}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Signals sent to the launcher reach the command; the launcher exits with its status.
 . "${srcdir:?}/tests/lib.sh"
 sigs="TERM INT HUP QUIT USR1 USR2 WINCH"

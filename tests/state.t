@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/state.t: what must be on disk while a sandbox starts (the D-Bus proxy's sockets,
 # slirp4netns's API socket) sits in the launcher's own folder, $XDG_RUNTIME_DIR/sandbox/
 # run-PIDNS-PID-START.  A start removes the folders of launchers that are gone (pid and start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tap.h: the few TAP helpers the C unit tests need. */
 #pragma once
 

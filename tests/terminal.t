@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The sandbox's own terminal, driven from a user's shell in tmux: `tty` names it, the
 # caller's terminal comes back as it was, ^C reaches the command's whole process group,
 # output is complete and the exit status kept.  (pty.t drives an interactive shell inside.)

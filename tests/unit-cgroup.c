@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-cgroup.c: the parsers of the limit options, and the size in the OOM line. */
 #include "build-config.h"
 

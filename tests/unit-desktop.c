@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-desktop.c: the Xauthority reader: which entry is the display's, and what the
    sandbox's one-entry file looks like.  */
 #include "build-config.h"

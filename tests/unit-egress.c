@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-egress.c: the parsers of --allow-net/--deny-net and --allow-host, and the matching
    of names and addresses. */
 #include "build-config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-idmap.c: subuid parsing and the map layout. */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-launch.c: the advice when the kernel refuses a user namespace: which setting is
    the reason, and the exact fix for it.  */
 #include "build-config.h"

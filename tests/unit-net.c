@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-net.c: the parsers of --net and --publish. */
 #include "build-config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-options.c: the option table and the command-line parser. */
 #include "build-config.h"
 

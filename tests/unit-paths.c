@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-paths.c: path_clean, the identity chains of hostpath.c, and inroot.c's walks on a
    tree of our own (RESOLVE_IN_ROOT and RESOLVE_BENEATH need no privilege).  */
 #include "build-config.h"

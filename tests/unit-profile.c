@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-profile.c: the profile language: lines, variables, include, ignore, and every error
    with its file:line.  Each row writes its files into a temp folder @ and applies one.  */
 #include "build-config.h"

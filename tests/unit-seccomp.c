@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-seccomp.c: the seccomp policy parser: bad inputs and their one line, good inputs,
    the shipped policies and podman's. */
 #include "build-config.h"

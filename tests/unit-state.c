@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unit-state.c: a launcher's state folder is named after it; only the canonical name is
    ours, and a folder counts as alive while its pid runs with the same start time.  */
 #include "build-config.h"

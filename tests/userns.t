@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The user namespace: own ids by default, mapped alone (a one-id map, no helper, no
 # notice); root on request; subordinate ranges through newuidmap/newgidmap when something
 # inside can use them, and a one-id map with one notice line without a range.

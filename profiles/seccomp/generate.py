@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes default.json and browser.json, sandbox's own seccomp policies, from the lists below.
 
 Not run by the build: edit the lists, run `python3 generate.py` here, commit the JSON too.

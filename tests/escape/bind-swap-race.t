@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # runc CVE-2021-30465: a bind's path swapped for a symlink while the runtime sets up (a
 # renameat2 RENAME_EXCHANGE loop) put a host folder where the container's bind should be.
 # Here: the source swapped between the launcher's check and pid 1's open (pid 1 binds the

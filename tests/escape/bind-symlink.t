@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 7: a bind source redirected by a symlink that a sandbox planted in a folder it could
 # write.  `--bind ./cache` followed a link the previous run had left in the read-write project
 # folder, and the whole home became read-write.  Such a link is resolved beneath its own

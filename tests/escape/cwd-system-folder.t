@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 2: the working directory is bound read-write only when it is an ordinary folder.
 # From /tmp a sandbox drove the user's tmux server (its socket in /tmp/tmux-UID), from
 # $XDG_RUNTIME_DIR it reached the session bus, from /dev/pts another terminal, from /proc the

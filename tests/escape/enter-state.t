@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/escape/enter-state.t: firejail's CVE-2022-31214 class: --join trusted a state that a
 # sandbox (or anyone) could fake, and joined namespaces the attacker chose.  --enter
 # (src/enter.c) trusts the state only as far as it matches the live processes: a faked

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape class: a descriptor of the caller's leaks in (runc CVE-2024-21626, "Leaky Vessels").
 # An fd the caller left open on a folder of the host, inherited by the command, is a way out
 # of any new root: openat() beneath it, or a working directory of /proc/self/fd/N.  Only 0-2

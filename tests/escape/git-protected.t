@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Protected paths inside read-write binds: a core.fsmonitor planted in the project's
 # .git/config by `sandbox -- make` ran on the host at the next `git status`; .git/hooks works
 # the same way.  In every read-write bind (the working directory included) they stay

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 3: the home and its ancestors are compared by identity (device, inode), never by
 # spelling.  `cd /home`, HOME with a trailing slash and a home reached through a symlink
 # each bound the whole home read-write.

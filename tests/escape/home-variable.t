@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 1: a path from a profile variable, a profile or the command line that resolves to the
 # home or above it.  With XDG_DOWNLOAD_DIR="$HOME/" in user-dirs.dirs (what xdg-user-dirs
 # writes once ~/Downloads is deleted), -p browser bound the whole home read-write through

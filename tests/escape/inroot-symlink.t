@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Paths inside the new root: every path pid 1 opens or makes there is resolved inside it.
 # A --rootfs or --layer whose /etc/hosts was a dangling absolute symlink made pid 1 create
 # folders on the host before pivot_root (net.c made the link's parents with a plain

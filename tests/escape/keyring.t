@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape class: the caller's session keyring (issue 13).  The session keyring links the
 # user's secrets (ssh, gpg, kerberos tickets); a sandbox that inherits it reads them with
 # keyctl whenever its seccomp policy allows keyctl (--seccomp unconfined, podman's policy).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # flatpak CVE-2024-32462: a command string that looked like options was parsed as bwrap's
 # own (`--command=--bind=/ ...`).  A COMMAND, its arguments, or a profile value that looks
 # like an option never becomes one: not ours, and not a helper's (fuse-overlayfs, pasta,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 4: everything in a --persist folder is data a sandbox wrote.  A symlink planted in
 # DIR/upper (by a --rootfs run, whose one overlay writes upper/ as the sandbox's /) made a
 # later run's upper layer a host folder: writes landed there and it was chmod-ed.  Nothing in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape class: pid 1 traced by the command (issue 12, class 6).  pid 1 holds every
 # capability of the sandbox's user namespace and no seccomp filter: a command that seized
 # it (with --cap-add SYS_PTRACE) could act as it.  pid 1 must be out of reach from the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # runc CVE-2019-5736: the container overwrote the host's runtime binary through
 # /proc/self/exe (of a runtime process that entered it).  Our pid 1 is the launcher's own
 # binary: neither it, through /proc/1/exe or /proc/1/fd, nor the installed file may be

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # runc CVE-2025-31133 / CVE-2025-52565 / CVE-2026-41579: an image whose /dev, /dev/null,
 # /dev/console or a masked path is a symlink aims the runtime's mounts (and, before the
 # pivot, its writes) at the host.  Our /dev, /proc, /sys, /tmp and /run are fresh file

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape class 5 (issue 12): seccomp cache poisoning.  A sandbox that may write ~/.cache
 # (--bind ~/.cache, common for build caches) replaced the compiled filters cached there with
 # allow-all programs, keys intact, and every later start trusted them, -p untrusted

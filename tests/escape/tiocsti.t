@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape class: TIOCSTI and TIOCLINUX (bubblewrap CVE-2017-5226; issues 12 and 13).  A
 # command that holds the caller's terminal, or has it as its controlling one, pushes a line
 # into the input of the user's shell, which runs it on the host once the sandbox ends.

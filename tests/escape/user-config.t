@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Class 8: the user's sandbox configuration and data.  A sandbox run from ~/.config wrote
 # ~/.config/sandbox/profiles/default.profile, which every later start read (`seccomp
 # unconfined`, `net host`, `home host`, even under -p untrusted).  ~/.config/sandbox,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-home.c: the private home of a fuzz target (fuzz.h). */
 #include "build-config.h"
 

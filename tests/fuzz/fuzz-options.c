@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-options.c: libFuzzer target for the command line: the input is argv, its words
    separated by NUL bytes; options_parse_argv () parses it (profiles included, from a
    private folder and the source tree's shipped ones), and --print-config prints it.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-profile.c: libFuzzer target for the profile parser.  The input is up to four files,
    separated by lines "%%": a.profile (the one applied), b.profile and c.profile (for
    include, by name or by path), and user-dirs.dirs (for ${XDG_DOWNLOAD_DIR}), all in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-seccomp.c: libFuzzer target for the seccomp JSON reader and compiler: the input is
    a policy, compiled for a command without capabilities and, when its size is odd, for
    one with every capability (the rules' includes and excludes differ).  */

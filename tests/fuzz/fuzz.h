@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz.h: what the fuzz targets share: a private home whose profiles they write. */
 #pragma once
 

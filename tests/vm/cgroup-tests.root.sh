@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/vm/cgroup-tests.root.sh: run by tests/vm/run as root before cgroup-tests.sh; the
 # parts as tester2, whose systemd has bookworm's default delegation (cpu memory pids: no io).
 # Results go to $OUT for cgroup-tests.sh to check.

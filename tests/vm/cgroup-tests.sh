@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/vm/cgroup-tests.sh: the cgroup limits for real, in the guest tests/vm/run boots
 # (systemd, user 'tester' lingering, cpu cpuset io memory pids delegated to user@1000).
 # Runs as that user with $SANDBOX, $PROBE and $srcdir from the read-only 9p shares.
