@@ -64,12 +64,7 @@ mount_fuse (const struct config *cfg, const char *target, struct sb_error **err)
   /* allow_other: the command may run as another id than the mounter; default_permissions:
      the kernel checks modes, fuse-overlayfs (root inside) would allow everything.  The
      owner is our own id here: 0 is unmapped in a one-id map.  */
-  if (asprintf (&opts,
-                "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other,"
-                "default_permissions",
-                fd, (unsigned) geteuid (), (unsigned) getegid ())
-      < 0)
-    oom ();
+  opts = fuse_mount_opts (fd, ",default_permissions");
   if (mount ("fuse-overlayfs", target, "fuse.fuse-overlayfs", MS_NOSUID | MS_NODEV, opts) < 0)
     return sb_error_set (err, errno, "mount fuse on '%s'", target);
   return steal_fd (&fd);

@@ -62,14 +62,13 @@ procviews_open (const struct config *cfg, int *ret_fd, struct sb_error **err)
 int
 procviews_mount (const struct config *cfg, int fuse_fd, struct sb_error **err)
 {
-  char opts[128];
+  cleanup_free char *opts = NULL;
 
   if (!procviews_wanted (cfg) || fuse_fd < 0)
     return 0;
   if (mkdir (STAGE, 0700) < 0)
     return sb_error_set (err, errno, "/proc views: mkdir '%s'", STAGE);
-  /* allow_other: the command's uid is not the mount's owner (root of the namespace) */
-  snprintf (opts, sizeof opts, "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse_fd);
+  opts = fuse_mount_opts (fuse_fd, "");
   if (mount ("sandbox-procviews", STAGE, "fuse", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, opts)
       < 0)
     return sb_error_set (err, errno, "/proc views: mount fuse (--proc-views no turns them off)");

@@ -494,6 +494,18 @@ sb_caps_keep_across_exec (void)
 }
 
 char *
+fuse_mount_opts (int fd, const char *extra)
+{
+  char *opts;
+
+  if (asprintf (&opts, "fd=%d,rootmode=40000,user_id=%u,group_id=%u,allow_other%s", fd,
+                (unsigned) geteuid (), (unsigned) getegid (), extra)
+      < 0)
+    oom ();
+  return opts;
+}
+
+char *
 path_clean (const char *cwd, const char *path)
 {
   cleanup_free char *in = NULL;

@@ -102,6 +102,10 @@ void sb_signals_default (void);
    calls only (safe in a spawn_shared child).  */
 void sb_caps_keep_across_exec (void);
 
+/* The options of a FUSE mount served on FD, for any id to use (allow_other): owned by our
+   own ids, since 0 is unmapped in a one-id map.  EXTRA (may be "") is appended.  */
+char *fuse_mount_opts (int fd, const char *extra);
+
 /* Runs FN (ARG) in a child that shares our memory until it execs or exits, while we wait:
    clone (CLONE_VM | CLONE_VFORK), as posix_spawn does.  No page of ours is copied; a fork
    copies every page either side writes, and page faults are most of what a start costs
