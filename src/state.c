@@ -313,15 +313,14 @@ state_name_lookup (const char *name, char **ret_run_dir, struct state_owner *ret
   return 0;
 }
 
-void
-state_name_foreach (void (*fn) (const char *name, const char *run_dir,
-                                const struct state_owner *owner, void *data),
-                    void *data)
+/* The state folder, to read its entries (*RET_BASE: its path), or NULL when there is none
+   that is ours.  */
+static DIR *
+open_state_listing (char **ret_base)
 {
-  cleanup_free char *base = state_dir_path ();
+  char *base = state_dir_path ();
   struct sb_error *err = NULL;
   int fd = open_state_dir (false, base, &err);
-  struct dirent *de;
   DIR *d;
 
   sb_error_free (&err);
@@ -330,8 +329,24 @@ state_name_foreach (void (*fn) (const char *name, const char *run_dir,
     {
       if (fd >= 0)
         (void) close (fd);
-      return;
+      free (base);
+      return NULL;
     }
+  *ret_base = base;
+  return d;
+}
+
+void
+state_name_foreach (void (*fn) (const char *name, const char *run_dir,
+                                const struct state_owner *owner, void *data),
+                    void *data)
+{
+  cleanup_free char *base = NULL;
+  struct dirent *de;
+  DIR *d = open_state_listing (&base);
+
+  if (d == NULL)
+    return;
   while ((de = readdir (d)) != NULL)
     {
       struct state_owner o;
@@ -349,20 +364,12 @@ state_name_foreach (void (*fn) (const char *name, const char *run_dir,
 static void
 sweep_launchers (void)
 {
-  cleanup_free char *path = state_dir_path ();
-  struct sb_error *err = NULL;
-  int fd = open_state_dir (false, path, &err);
+  cleanup_free char *path = NULL;
   struct dirent *de;
-  DIR *d;
+  DIR *d = open_state_listing (&path);
 
-  sb_error_free (&err);
-  d = fd >= 0 ? fdopendir (fd) : NULL;
   if (d == NULL)
-    {
-      if (fd >= 0)
-        (void) close (fd);
-      return;
-    }
+    return;
   while ((de = readdir (d)) != NULL)
     {
       struct state_owner o;
