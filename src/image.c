@@ -421,8 +421,10 @@ apply_config (struct config *cfg, struct image_run *r, struct sb_error **err)
   return 0;
 }
 
+/* The stored image r->name into R.  With STAMP: 1 (nothing loaded, no error) when the store
+   has no such entry or its source's stamp differs, so that the source is imported first.  */
 static int
-load_image (struct config *cfg, struct image_run *r, struct sb_error **err)
+load_image (struct config *cfg, struct image_run *r, const char *stamp, struct sb_error **err)
 {
   cleanup_close int store = -1;
   cleanup_close int lock = -1;
@@ -439,12 +441,19 @@ load_image (struct config *cfg, struct image_run *r, struct sb_error **err)
       if ((*err)->errnum != ENOENT)
         return -1;
       sb_error_free (err);
+      if (stamp != NULL)
+        return 1; /* no store yet: the source is imported first */
       return sb_error_set (err, 0, "--image '%s': no such image (see --images)", cfg->image);
     }
   lock = image_store_lock (store, LOCK_SH, err);
   if (lock < 0 || image_index_read (store, &idx, err) < 0)
     return -1;
   e = image_index_find (&idx, r->name);
+  if (stamp != NULL && (e == NULL || e->stamp == NULL || strcmp (e->stamp, stamp) != 0))
+    {
+      rc = 1; /* a source not imported yet, or changed since */
+      goto out;
+    }
   if (e == NULL)
     {
       sb_error_set (err, 0, "--image '%s': no such image (see --images)", cfg->image);
@@ -463,38 +472,11 @@ out:
   return rc;
 }
 
-/* Whether the source REF (canonical) was imported under its own name and has not changed
-   since: its second start then needs no helper, as a stored name's does.  */
-static bool
-source_unchanged (const char *ref)
-{
-  cleanup_close int store = -1;
-  cleanup_close int lock = -1;
-  cleanup_free char *now = image_source_stamp (ref);
-  struct sb_error *e = NULL;
-  struct image_index idx = { 0 };
-  const struct image_entry *found;
-  bool same = false;
-
-  if (now == NULL)
-    return false;
-  store = image_store_open (false, &e);
-  if (store >= 0)
-    lock = image_store_lock (store, LOCK_SH, &e);
-  if (lock >= 0 && image_index_read (store, &idx, &e) == 0)
-    {
-      found = image_index_find (&idx, ref);
-      same = found != NULL && found->stamp != NULL && strcmp (found->stamp, now) == 0;
-    }
-  sb_error_free (&e);
-  image_index_free (&idx);
-  return same;
-}
-
 int
 image_config_finish (struct config *cfg, struct sb_error **err)
 {
   struct image_run *r;
+  int got = 1; /* 1: not loaded yet */
 
   if (cfg->image == NULL || cfg->image_run != NULL)
     return 0;
@@ -506,12 +488,16 @@ image_config_finish (struct config *cfg, struct sb_error **err)
     return -1;
   if (image_ref_is_source (cfg->image, NULL))
     {
-      if (source_unchanged (r->name))
+      /* a source unchanged since its import runs from the store, as a stored name does */
+      cleanup_free char *stamp = image_source_stamp (r->name);
+
+      got = load_image (cfg, r, stamp != NULL ? stamp : "", err);
+      if (got == 0)
         log_debug ("image '%s': unchanged since its import, run from the store", r->name);
-      else if (run_helper (cfg, "import", r->name, r->name, err) < 0)
+      else if (got > 0 && run_helper (cfg, "import", r->name, r->name, err) < 0)
         return -1;
     }
-  if (load_image (cfg, r, err) < 0)
+  if (got < 0 || (got > 0 && load_image (cfg, r, NULL, err) < 0))
     return -1;
   return apply_config (cfg, r, err);
 }
