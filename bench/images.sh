@@ -53,10 +53,18 @@ elif ! skopeo copy -q "oci:$work/img:latest" "oci-archive:$work/img.tar" >/dev/n
   || ! pod load -q -i "$work/img.tar" >"$work/load" 2>&1 \
   || ! pod tag "$(awk '{print $NF}' "$work/load" | tail -1)" localhost/sbbench >/dev/null 2>&1; then
   echo "skipped: podman (cannot load the archive: $(tail -1 "$work/load"))"
-elif ! pod run --rm localhost/sbbench /bin/true >"$work/prun" 2>&1; then
-  echo "skipped: podman (cannot run here: $(tail -1 "$work/prun"))"
-else
+elif pod run --rm localhost/sbbench /bin/true >"$work/prun" 2>&1; then
   add "podman run --rm IMAGE" "env -u XDG_DATA_HOME podman run --rm localhost/sbbench /bin/true"
+# podman's default runtime (crun) refuses a machine with hybrid cgroups: podman's own cost
+# then shows with sandbox-oci as its runtime
+elif oci="$(dirname "$SANDBOX")/sandbox-oci" && [ -x "$oci" ] \
+  && pod run --rm --runtime "$oci" --cgroup-manager cgroupfs localhost/sbbench /bin/true \
+    >"$work/prun2" 2>&1; then
+  echo "note: podman's runtime cannot run here ($(tail -1 "$work/prun")): podman runs with sandbox-oci"
+  add "podman --runtime sandbox-oci run --rm IMAGE" \
+    "env -u XDG_DATA_HOME podman run --rm --runtime $oci --cgroup-manager cgroupfs localhost/sbbench /bin/true"
+else
+  echo "skipped: podman (cannot run here: $(tail -1 "$work/prun"))"
 fi
 echo "== start-up, $runs runs each"
 python3 "$top/bench/interleave.py" "$runs" "sandbox --rootfs DIR" "sandbox --image NAME" <"$specs"
