@@ -83,6 +83,10 @@ static const struct
   { "mount", SYS_mount, 21 },
   { "clone3", SYS_clone3, 435 },
   { "unshare_user", SYS_unshare, 310 },
+  /* the same numbers on every ABI since 5.1 */
+  { "io_uring_setup", 425, 425 },
+  { "io_uring_enter", 426, 426 },
+  { "io_uring_register", 427, 427 },
 };
 
 static long
