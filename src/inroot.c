@@ -127,3 +127,29 @@ inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
     }
   return cur >= 0 ? steal_fd (&cur) : fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
 }
+
+int
+inroot_mkdir_beneath (int dirfd, const char *rel, mode_t mode)
+{
+  cleanup_free char *p = xstrdup (rel);
+  cleanup_close int parent = -1;
+  char *slash = strrchr (p, '/');
+  const char *name = p;
+
+  if (slash != NULL)
+    {
+      *slash = '\0';
+      name = slash + 1;
+      parent = inroot_dir_beneath (dirfd, p, 0);
+      if (parent < 0)
+        return -1;
+    }
+  if (*name == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  if (mkdirat (parent >= 0 ? parent : dirfd, name, mode) < 0 && errno != EEXIST)
+    return -1;
+  return inroot_dir_beneath (parent >= 0 ? parent : dirfd, name, 0);
+}

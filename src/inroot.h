@@ -25,3 +25,7 @@ int inroot_make (int root, const char *path, bool dir, mode_t mode);
    missing components are made, one mkdirat at a time.  A read-only fd on the folder; -1 and
    errno (ELOOP: a symlink on the way; ENOTDIR: a file).  */
 int inroot_dir_beneath (int dirfd, const char *rel, mode_t mode);
+/* The folder REL (relative) below DIRFD, made (mode MODE) in its parent when missing.  The
+   parent is reached as inroot_dir_beneath reaches it and is not made: only the last
+   component ever is.  A read-only fd on the folder; -1 and errno (ENOENT: no parent).  */
+int inroot_mkdir_beneath (int dirfd, const char *rel, mode_t mode);

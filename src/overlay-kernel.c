@@ -228,16 +228,14 @@ unmapped_owner (const struct stat *st)
   return st->st_uid == 65534 || st->st_gid == 65534;
 }
 
-/* REL below UP (the upper folder of the overlay), made like the lower folder ST.  */
+/* REL below UP (the upper folder of the overlay), made like the lower folder ST.  With
+   --persist UP holds what sandboxes wrote: its folders on the way are reached by fd and
+   never made, and a symlink among them is not followed (inroot.c).  */
 static void
 upper_dir_like (int up, const char *rel, const struct stat *st)
 {
-  cleanup_close int fd = -1;
+  cleanup_close int fd = inroot_mkdir_beneath (up, rel, 0700);
 
-  if (mkdirat (up, rel, 0700) < 0 && errno != EEXIST)
-    return;
-  fd = sys_openat2 (up, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
   if (fd >= 0)
     own_like_fd (fd, st);
 }
