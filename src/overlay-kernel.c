@@ -10,9 +10,10 @@
    not copied: they are made fresh.
 
    The lower tree and the layers are opened by fd, each REL beneath its own root with no
-   symlink on the way (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose folder is a
-   symlink to a host path does not bring that host folder in.  As in an overlay, a layer
-   whose REL (or a folder on the way) is not a folder hides the ones below it.  */
+   symlink on the way (inroot.c: RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose
+   folder is a symlink to a host path does not bring that host folder in.  As in an
+   overlay, a layer whose REL (or a folder on the way) is not a folder hides the ones below
+   it.  */
 #include "build-config.h"
 
 #include <dirent.h>
@@ -157,8 +158,7 @@ lower_root (const struct overlay_ctx *c, size_t i)
 static int
 lower_open (const struct overlay_ctx *c, size_t i, const char *rel, int flags)
 {
-  return sys_openat2 (lower_root (c, i), *rel ? rel : ".", (uint64_t) (flags | O_CLOEXEC),
-                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  return inroot_open_beneath (lower_root (c, i), rel, flags);
 }
 
 /* Gives the folder FD (made by us, so owned by the caller's id inside) the owner and mode of
