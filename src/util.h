@@ -56,6 +56,13 @@ char *read_fd (int fd, size_t *ret_len);
    "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
 char *path_clean (const char *cwd, const char *path);
 
+/* The caller's home: $HOME when it is absolute, else the password database's, clean
+   (path_clean); NULL when neither names one.  */
+char *user_home_dir (void);
+/* $VAR (an XDG base folder: XDG_CONFIG_HOME, XDG_DATA_HOME) when it is absolute, else
+   BELOW_HOME (".config") in user_home_dir (); NULL when neither is known.  */
+char *user_xdg_dir (const char *var, const char *below_home);
+
 /* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
    marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */
 int fds_close_except (const int *keep, size_t n, bool cloexec);
