@@ -104,10 +104,7 @@ is_pseudo (const char *type)
           "debugfs",   "tracefs",     "securityfs", "pstore",   "bpf",    "configfs",  "fusectl",
           "hugetlbfs", "binfmt_misc", "autofs",     "efivarfs", "nsfs",   "rpc_pipefs" };
 
-  for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
-    if (strcmp (type, pseudo[i]) == 0)
-      return true;
-  return false;
+  return strs_has_in (pseudo, type);
 }
 
 /* The type of the top mount on PATH, or NULL.  */

@@ -421,15 +421,6 @@ split_lines (char *text, size_t *ret_n)
   return lines;
 }
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v != NULL && *v != NULL; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
 static int unknown_option (const char *key, struct sb_error **err);
 static int apply_file (struct loader *ld, const char *path, const char *label, char *const *ignored,
                        struct sb_error **err);

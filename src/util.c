@@ -109,6 +109,24 @@ strv_len (char *const *v)
   return n;
 }
 
+bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v != NULL && *v != NULL; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+bool
+strs_has (const char *const *v, size_t n, const char *s)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (v[i], s) == 0)
+      return true;
+  return false;
+}
+
 void
 strv_push (char ***v, char *s)
 {

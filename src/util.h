@@ -42,6 +42,12 @@ void *xreallocarray (void *p, size_t n, size_t size);
 /* A growing NULL-terminated vector of strings.  */
 size_t strv_len (char *const *v);
 void strv_push (char ***v, char *s); /* takes s */
+/* Whether V (NULL: empty) holds a string equal to S.  */
+bool strv_has (char *const *v, const char *s);
+/* Whether the N strings of V (a fixed table) hold one equal to S; strs_has_in (TABLE, S)
+   for a static array.  */
+bool strs_has (const char *const *v, size_t n, const char *s);
+#define strs_has_in(table, s) strs_has ((table), sizeof (table) / sizeof *(table), (s))
 
 /* Writes all of BUF to FD; -1 and errno on failure.  */
 int write_all (int fd, const void *buf, size_t len);
