@@ -68,7 +68,7 @@ fail_errno (int sock, const char *fmt, ...)
 static int
 enter_workdir (const struct config *cfg, struct sb_error **err)
 {
-  /* the launcher's directory when the sandbox has it, else / */
+  /* the launcher's working directory when the sandbox has it, else / */
   if (cfg->cwd == NULL || chdir (cfg->cwd) < 0)
     if (chdir ("/") < 0)
       return sb_error_set (err, errno, "chdir '/'");
