@@ -69,15 +69,6 @@ config_env_set (char ***envp, const char *name, const char *value)
   env_apply (envp, &op);
 }
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; *v != NULL; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
 /* Root's PATH, as Debian's login gives it: each .../bin folder of PATH preceded by its
    .../sbin, unless PATH has it already or the user set PATH (--setenv).  */
 static void

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,19 +75,15 @@ places_free (struct places *p)
 static int
 places_get (struct places *p, struct sb_error **err)
 {
-  const char *home = getenv ("HOME"), *data = getenv ("XDG_DATA_HOME");
-  struct passwd *pw;
+  cleanup_free char *data = NULL;
 
   memset (p, 0, sizeof *p);
-  if ((home == NULL || home[0] != '/') && (pw = getpwuid (getuid ())) != NULL)
-    home = pw->pw_dir;
-  if (home == NULL || home[0] != '/')
+  p->home = user_home_dir ();
+  if (p->home == NULL)
     return sb_error_set (err, 0, "desktop: neither HOME nor the password file names a home");
-  p->home = xstrdup (home);
-  if ((data != NULL && data[0] == '/' ? asprintf (&p->apps, "%s/applications", data)
-                                      : asprintf (&p->apps, "%s/.local/share/applications", home))
-          < 0
-      || asprintf (&p->bin, "%s/.local/bin", home) < 0)
+  data = user_xdg_dir ("XDG_DATA_HOME", ".local/share");
+  if (asprintf (&p->apps, "%s/applications", data) < 0
+      || asprintf (&p->bin, "%s/.local/bin", p->home) < 0)
     oom ();
   return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* desktop.c: --x11, --wayland, --pulseaudio, --pipewire and --gpu: the host session's
-   sockets and GPU devices, opened by the launcher (O_PATH, before the first namespace) and
-   bound into the new root by the child; for X11 a private Xauthority file holding the one
-   cookie of the display, not the user's whole file.  */
+   sockets and GPU devices, found by the launcher (before the first namespace), opened by
+   the child (O_PATH, first thing in its mount namespace) and bound into the new root by
+   it; for X11 a private Xauthority file holding the one cookie of the display, not the
+   user's whole file.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -382,7 +383,7 @@ bind_one (const struct desktop_bind *b, int root, struct sb_error **err)
 
   if (target < 0)
     return sb_error_set (err, errno, "create '%s'", b->dst);
-  /* the launcher's O_PATH fd: the host path itself may be hidden from us by now */
+  /* desktop_open's O_PATH fd: the host path itself may be hidden from us by now */
   snprintf (src, sizeof src, "/proc/self/fd/%d", b->fd);
   snprintf (dst, sizeof dst, "/proc/self/fd/%d", target);
   if (mount (src, dst, NULL, MS_BIND | (b->dir ? MS_REC : 0), NULL) < 0)

@@ -78,22 +78,13 @@ image_source_stamp (const char *ref)
 char *
 image_store_path (void)
 {
-  const char *xdg = getenv ("XDG_DATA_HOME");
-  const char *home = getenv ("HOME");
+  cleanup_free char *data = user_xdg_dir ("XDG_DATA_HOME", ".local/share");
   char *p;
 
-  if (xdg != NULL && xdg[0] == '/')
-    {
-      if (asprintf (&p, "%s/sandbox/images", xdg) < 0)
-        oom ();
-    }
-  else if (home != NULL && home[0] == '/')
-    {
-      if (asprintf (&p, "%s/.local/share/sandbox/images", home) < 0)
-        oom ();
-    }
-  else
+  if (data == NULL)
     return NULL;
+  if (asprintf (&p, "%s/sandbox/images", data) < 0)
+    oom ();
   return p;
 }
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* init.c: pid 1 of the sandbox: setup, then the command's reaper and signal relay. */
+/* init.c: pid 1 of the sandbox: setup, then the command's reaper and signal relay.  Its
+   stages, in order, are init_main's lines (namespaces, the maps awaited, make_root with
+   build_root's numbered list, the pty, the command) and reap_loop; the launcher's side of
+   them is in launch.c, the protocol between them at the top of sync.h.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -68,7 +71,7 @@ fail_errno (int sock, const char *fmt, ...)
 static int
 enter_workdir (const struct config *cfg, struct sb_error **err)
 {
-  /* the launcher's directory when the sandbox has it, else / */
+  /* the launcher's working directory when the sandbox has it, else / */
   if (cfg->cwd == NULL || chdir (cfg->cwd) < 0)
     if (chdir ("/") < 0)
       return sb_error_set (err, errno, "chdir '/'");

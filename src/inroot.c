@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inroot.c: paths inside a tree we do not trust (see inroot.h).  The kernel resolves them
    (openat2: RESOLVE_IN_ROOT for the new root, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS for a
-   persist folder); we only ever create a single name in a folder it gave us as an fd, so a
-   symlink met on the way cannot make us create anything outside.  */
+   layer, a persist folder or a top-level folder of the root); we only ever create a single
+   name in a folder it gave us as an fd, so a symlink met on the way cannot make us create
+   anything outside.  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -96,6 +97,13 @@ inroot_make (int root, const char *path, bool dir, mode_t mode)
 }
 
 int
+inroot_open_beneath (int dirfd, const char *rel, int flags)
+{
+  return sys_openat2 (dirfd, *rel ? rel : ".", (uint64_t) (flags | O_CLOEXEC),
+                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+}
+
+int
 inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
 {
   cleanup_free char *p = xstrdup (rel);
@@ -103,8 +111,7 @@ inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
   char *save = NULL;
 
   if (mode == 0)
-    return sys_openat2 (dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+    return inroot_open_beneath (dirfd, rel, O_RDONLY | O_DIRECTORY);
   for (char *c = strtok_r (p, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
     {
       int at = cur >= 0 ? cur : dirfd, next;
@@ -118,12 +125,37 @@ inroot_dir_beneath (int dirfd, const char *rel, mode_t mode)
         }
       if (mkdirat (at, c, mode) < 0 && errno != EEXIST)
         return -1;
-      next = sys_openat2 (at, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-                          RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+      next = inroot_open_beneath (at, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
       if (next < 0)
         return -1;
       closep (&cur);
       cur = next;
     }
   return cur >= 0 ? steal_fd (&cur) : fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
+}
+
+int
+inroot_mkdir_beneath (int dirfd, const char *rel, mode_t mode)
+{
+  cleanup_free char *p = xstrdup (rel);
+  cleanup_close int parent = -1;
+  char *slash = strrchr (p, '/');
+  const char *name = p;
+
+  if (slash != NULL)
+    {
+      *slash = '\0';
+      name = slash + 1;
+      parent = inroot_dir_beneath (dirfd, p, 0);
+      if (parent < 0)
+        return -1;
+    }
+  if (*name == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  if (mkdirat (parent >= 0 ? parent : dirfd, name, mode) < 0 && errno != EEXIST)
+    return -1;
+  return inroot_dir_beneath (parent >= 0 ? parent : dirfd, name, 0);
 }

@@ -72,15 +72,14 @@ pool_bind (const char *name, mode_t mode, int target, const char *what, struct s
 static int
 fresh_dir (int root, const char *name, struct sb_error **err)
 {
-  int fd = sys_openat2 (root, name, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+  int fd = inroot_open_beneath (root, name, O_PATH | O_DIRECTORY);
 
   if (fd < 0 && errno == ENOENT)
     {
+      /* NAME is one component, made in the root's own fd */
       if (mkdirat (root, name, 0755) < 0)
         return sb_error_set (err, errno, "mkdir '/%s'", name);
-      fd = sys_openat2 (root, name, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                        RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+      fd = inroot_open_beneath (root, name, O_PATH | O_DIRECTORY);
     }
   if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
     return sb_error_set (err, 0,
@@ -96,8 +95,7 @@ fresh_dir (int root, const char *name, struct sb_error **err)
 static int
 reopen_fresh (int root, const char *name, unsigned long magic, struct sb_error **err)
 {
-  cleanup_close int fd = sys_openat2 (root, name, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                                      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+  cleanup_close int fd = inroot_open_beneath (root, name, O_PATH | O_DIRECTORY);
   struct statfs sf;
 
   if (fd < 0 || fstatfs (fd, &sf) < 0)

@@ -10,9 +10,10 @@
    not copied: they are made fresh.
 
    The lower tree and the layers are opened by fd, each REL beneath its own root with no
-   symlink on the way (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose folder is a
-   symlink to a host path does not bring that host folder in.  As in an overlay, a layer
-   whose REL (or a folder on the way) is not a folder hides the ones below it.  */
+   symlink on the way (inroot.c: RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a layer whose
+   folder is a symlink to a host path does not bring that host folder in.  As in an
+   overlay, a layer whose REL (or a folder on the way) is not a folder hides the ones below
+   it.  */
 #include "build-config.h"
 
 #include <dirent.h>
@@ -103,10 +104,7 @@ is_pseudo (const char *type)
           "debugfs",   "tracefs",     "securityfs", "pstore",   "bpf",    "configfs",  "fusectl",
           "hugetlbfs", "binfmt_misc", "autofs",     "efivarfs", "nsfs",   "rpc_pipefs" };
 
-  for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
-    if (strcmp (type, pseudo[i]) == 0)
-      return true;
-  return false;
+  return strs_has_in (pseudo, type);
 }
 
 /* The type of the top mount on PATH, or NULL.  */
@@ -157,8 +155,7 @@ lower_root (const struct overlay_ctx *c, size_t i)
 static int
 lower_open (const struct overlay_ctx *c, size_t i, const char *rel, int flags)
 {
-  return sys_openat2 (lower_root (c, i), *rel ? rel : ".", (uint64_t) (flags | O_CLOEXEC),
-                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  return inroot_open_beneath (lower_root (c, i), rel, flags);
 }
 
 /* Gives the folder FD (made by us, so owned by the caller's id inside) the owner and mode of
@@ -228,16 +225,14 @@ unmapped_owner (const struct stat *st)
   return st->st_uid == 65534 || st->st_gid == 65534;
 }
 
-/* REL below UP (the upper folder of the overlay), made like the lower folder ST.  */
+/* REL below UP (the upper folder of the overlay), made like the lower folder ST.  With
+   --persist UP holds what sandboxes wrote: its folders on the way are reached by fd and
+   never made, and a symlink among them is not followed (inroot.c).  */
 static void
 upper_dir_like (int up, const char *rel, const struct stat *st)
 {
-  cleanup_close int fd = -1;
+  cleanup_close int fd = inroot_mkdir_beneath (up, rel, 0700);
 
-  if (mkdirat (up, rel, 0700) < 0 && errno != EEXIST)
-    return;
-  fd = sys_openat2 (up, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
   if (fd >= 0)
     own_like_fd (fd, st);
 }

@@ -113,8 +113,7 @@ static int
 persist_engine (struct overlay_ctx *c, struct sb_error **err)
 {
   const struct config *cfg = c->cfg;
-  cleanup_close int fd = sys_openat2 (c->persist_fd, "engine", O_RDONLY | O_NONBLOCK | O_CLOEXEC,
-                                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  cleanup_close int fd = inroot_open_beneath (c->persist_fd, "engine", O_RDONLY | O_NONBLOCK);
   cleanup_free char *rec = NULL;
   enum overlay_engine want;
   struct stat st;

@@ -89,33 +89,6 @@ xasprintf_path (const char *a, const char *b)
   return s;
 }
 
-/* $HOME when it is absolute, else the password database's */
-static char *
-home_dir (void)
-{
-  const char *h = getenv ("HOME");
-  struct passwd *pw;
-
-  /* clean: "$HOME/" or "$HOME/." still makes ${HOME}/.ssh a valid path inside */
-  if (h != NULL && h[0] == '/')
-    return path_clean (NULL, h);
-  pw = getpwuid (getuid ());
-  return pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' ? path_clean (NULL, pw->pw_dir)
-                                                                  : NULL;
-}
-
-static char *
-xdg_dir (const char *env, const char *below_home)
-{
-  const char *v = getenv (env);
-  cleanup_free char *home = NULL;
-
-  if (v != NULL && v[0] == '/')
-    return xstrdup (v);
-  home = home_dir ();
-  return home != NULL ? xasprintf_path (home, below_home) : NULL;
-}
-
 /* DIR is HOME or one of its ancestors, compared by identity: "$HOME/", "$HOME/." and a
    path through a symlink all are.  */
 static bool
@@ -138,8 +111,8 @@ is_home_or_above (const char *home, const char *dir)
 static char *
 download_dir (void)
 {
-  cleanup_free char *conf = xdg_dir ("XDG_CONFIG_HOME", ".config");
-  cleanup_free char *path = NULL, *text = NULL, *home = home_dir ();
+  cleanup_free char *conf = user_xdg_dir ("XDG_CONFIG_HOME", ".config");
+  cleanup_free char *path = NULL, *text = NULL, *home = user_home_dir ();
   char *save = NULL, *dir = NULL;
 
   if (home == NULL)
@@ -193,7 +166,7 @@ var_value (struct loader *ld, const char *name, size_t len, const char **ret, st
   switch (v)
     {
     case VAR_HOME:
-      s = home_dir ();
+      s = user_home_dir ();
       break;
     case VAR_UID:
       if (asprintf (&s, "%u", (unsigned) getuid ()) < 0)
@@ -211,10 +184,10 @@ var_value (struct loader *ld, const char *name, size_t len, const char **ret, st
               : NULL;
       break;
     case VAR_XDG_CONFIG_HOME:
-      s = xdg_dir ("XDG_CONFIG_HOME", ".config");
+      s = user_xdg_dir ("XDG_CONFIG_HOME", ".config");
       break;
     case VAR_XDG_DATA_HOME:
-      s = xdg_dir ("XDG_DATA_HOME", ".local/share");
+      s = user_xdg_dir ("XDG_DATA_HOME", ".local/share");
       break;
     case VAR_XDG_DOWNLOAD_DIR:
       s = download_dir ();
@@ -290,7 +263,7 @@ valid_name (const char *s)
 static void
 search_dirs (char *ret[3])
 {
-  cleanup_free char *conf = xdg_dir ("XDG_CONFIG_HOME", ".config");
+  cleanup_free char *conf = user_xdg_dir ("XDG_CONFIG_HOME", ".config");
 
   ret[0] = conf != NULL ? xasprintf_path (conf, "sandbox/profiles") : NULL;
   ret[1] = xstrdup (ETC_PROFILES);
@@ -446,15 +419,6 @@ split_lines (char *text, size_t *ret_n)
     }
   *ret_n = n;
   return lines;
-}
-
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v != NULL && *v != NULL; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
 }
 
 static int unknown_option (const char *key, struct sb_error **err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* rootfs.c: the new root's own steps, which init.c's init_build_root runs in order between
+/* rootfs.c: the new root's own steps, which init.c's build_root runs in order between
    others' (the pseudo file systems, the desktop, the network's files): the pool's tmpfs and
    on it the lower tree (the host's, or --rootfs) with --layer folders over it, copy-on-write
    through overlay.c's engines or bound read-only (--read-only), the upper layer ephemeral or

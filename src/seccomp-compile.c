@@ -419,10 +419,7 @@ socketcall_multiplexed (const char *name)
           "socketpair", "send",    "recv",    "sendto",  "recvfrom", "shutdown",    "setsockopt",
           "getsockopt", "sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg" };
 
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (strcmp (names[i], name) == 0)
-      return true;
-  return false;
+  return strs_has_in (names, name);
 }
 
 /* The rule for the i386 ABI.  There, libseccomp adds to each rule on a call of the socket

@@ -41,35 +41,11 @@ valid_policy_name (const char *s)
   return true;
 }
 
-static const char *
-home_dir (void)
-{
-  const char *h = getenv ("HOME");
-
-  return h != NULL && h[0] == '/' ? h : NULL;
-}
-
-/* $XDG_<WHAT>_HOME or ~/<fallback>; NULL when neither is known.  */
-static char *
-xdg_dir (const char *var, const char *fallback)
-{
-  const char *x = getenv (var), *h = home_dir ();
-  char *r;
-
-  if (x != NULL && x[0] == '/')
-    return xstrdup (x);
-  if (h == NULL)
-    return NULL;
-  if (asprintf (&r, "%s/%s", h, fallback) < 0)
-    oom ();
-  return r;
-}
-
 /* NAME.json in the user's folder, /etc, then the shipped policies (sb_profiledir).  */
 static int
 policy_find (const char *name, char **ret_path, struct sb_error **err)
 {
-  cleanup_free char *user = xdg_dir ("XDG_CONFIG_HOME", ".config");
+  cleanup_free char *user = user_xdg_dir ("XDG_CONFIG_HOME", ".config");
   const char *data = sb_profiledir ();
   char *paths[3] = { NULL, NULL, NULL };
   int found = -1;

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -106,6 +107,24 @@ strv_len (char *const *v)
   while (v != NULL && v[n] != NULL)
     n++;
   return n;
+}
+
+bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v != NULL && *v != NULL; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+bool
+strs_has (const char *const *v, size_t n, const char *s)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (v[i], s) == 0)
+      return true;
+  return false;
 }
 
 void
@@ -535,4 +554,35 @@ path_clean (const char *cwd, const char *path)
   if (len == 0)
     strcpy (out, "/");
   return out;
+}
+
+char *
+user_home_dir (void)
+{
+  const char *h = getenv ("HOME");
+  struct passwd *pw;
+
+  /* clean: "$HOME/" or "$HOME/." still makes ${HOME}/.ssh a valid path inside */
+  if (h != NULL && h[0] == '/')
+    return path_clean (NULL, h);
+  pw = getpwuid (getuid ());
+  return pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' ? path_clean (NULL, pw->pw_dir)
+                                                                  : NULL;
+}
+
+char *
+user_xdg_dir (const char *var, const char *below_home)
+{
+  const char *v = getenv (var);
+  cleanup_free char *home = NULL;
+  char *r;
+
+  if (v != NULL && v[0] == '/')
+    return xstrdup (v);
+  home = user_home_dir ();
+  if (home == NULL)
+    return NULL;
+  if (asprintf (&r, "%s/%s", home, below_home) < 0)
+    oom ();
+  return r;
 }

@@ -42,6 +42,12 @@ void *xreallocarray (void *p, size_t n, size_t size);
 /* A growing NULL-terminated vector of strings.  */
 size_t strv_len (char *const *v);
 void strv_push (char ***v, char *s); /* takes s */
+/* Whether V (NULL: empty) holds a string equal to S.  */
+bool strv_has (char *const *v, const char *s);
+/* Whether the N strings of V (a fixed table) hold one equal to S; strs_has_in (TABLE, S)
+   for a static array.  */
+bool strs_has (const char *const *v, size_t n, const char *s);
+#define strs_has_in(table, s) strs_has ((table), sizeof (table) / sizeof *(table), (s))
 
 /* Writes all of BUF to FD; -1 and errno on failure.  */
 int write_all (int fd, const void *buf, size_t len);
@@ -55,6 +61,13 @@ char *read_fd (int fd, size_t *ret_len);
 /* PATH made absolute (a relative one from CWD) and clean, by its spelling only: no empty,
    "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
 char *path_clean (const char *cwd, const char *path);
+
+/* The caller's home: $HOME when it is absolute, else the password database's, clean
+   (path_clean); NULL when neither names one.  */
+char *user_home_dir (void);
+/* $VAR (an XDG base folder: XDG_CONFIG_HOME, XDG_DATA_HOME) when it is absolute, else
+   BELOW_HOME (".config") in user_home_dir (); NULL when neither is known.  */
+char *user_xdg_dir (const char *var, const char *below_home);
 
 /* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
    marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */

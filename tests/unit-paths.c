@@ -69,7 +69,7 @@ main (void)
   char p[512], outside[512];
   int root, fd;
 
-  tap_plan ((int) nclean + 10);
+  tap_plan ((int) nclean + 13);
   for (size_t i = 0; i < nclean; i++)
     {
       char *out = path_clean (clean_rows[i].cwd, clean_rows[i].in);
@@ -119,6 +119,18 @@ main (void)
   closep (&fd);
   fd = inroot_dir_beneath (root, "data/sub/a/b", 0700);
   tap_ok (fd >= 0 && exists ("root/data/sub/a/b"), "... and real folders are made");
+  closep (&fd);
+  fd = inroot_mkdir_beneath (root, "data/abs/y", 0700);
+  tap_ok (fd < 0 && !exists ("outside/y"),
+          "inroot_mkdir_beneath: a symlink on the way is not followed, nothing made (errno %d)",
+          errno);
+  closep (&fd);
+  fd = inroot_mkdir_beneath (root, "data/none/z", 0700);
+  tap_ok (fd < 0 && errno == ENOENT && !exists ("root/data/none"),
+          "... a missing folder on the way is not made");
+  closep (&fd);
+  fd = inroot_mkdir_beneath (root, "data/sub/c", 0700);
+  tap_ok (fd >= 0 && exists ("root/data/sub/c"), "... the last component is");
   closep (&fd);
 
   {

@@ -12,7 +12,7 @@ mkdir -p "$W/victim" "$W/proj"
 chmod 700 "$W/victim"
 cd "$W/proj" || exit 1
 
-plan 11
+plan 12
 
 victim_intact() { [ -z "$(ls -A "$W/victim")" ] && [ "$(stat -c %a "$W/victim")" = 700 ]; }
 
@@ -41,6 +41,16 @@ for e in kernel fuse; do
   run_sb --overlay "$e" --persist "$P" -- sh -c 'echo pwned >"$HOME/pwned"'
   check "$e: work planted as a symlink: the host folder is untouched" victim_intact
 done
+# a folder on the way to the working directory is a symlink in upper: the kernel engine
+# makes the folders on the way whose owner is not mapped in upper before it mounts, and
+# made them through the link (mkdirat of "share/doc")
+D=$(find /usr/share/doc -mindepth 1 -maxdepth 1 -type d | head -n 1)
+P=$W/p-kernel-cwd
+mkdir -p "$P/upper/usr" "$P/work"
+ln -s "$W/victim" "$P/upper/usr/share"
+(cd "$D" && "$SANDBOX" --overlay kernel --persist "$P" -- true >/dev/null 2>&1 </dev/null)
+check "kernel: upper/usr/share planted as a symlink, run from $D: the host folder is untouched" \
+  victim_intact
 run_sb --overlay kernel --persist "$W/p-kernel-1" -- true
 is "the kernel engine says why in one line" "$(cat "$T/err")" \
   "sandbox: --persist '$W/p-kernel-1': 'upper/opt' is not a folder (a run with another root made it); use a new folder"
