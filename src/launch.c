@@ -204,17 +204,26 @@ struct waitstate
   bool timed_out;                   /* SIGTERM sent; the next expiry sends SIGKILL */
   int upper_fd;                     /* the ephemeral upper layer, for workdir_report; else -1 */
   const struct launch_hooks *hooks; /* a front end's; SYNC_NET_READY waits for its ready */
-  bool network_up;                  /* the network helpers are ready */
+  struct net_helper *net;           /* the network helper, its ready fd polled until it is up */
+  struct egress_helper *egress;     /* the allowlist's helper, the same */
+  int sock;                         /* our end of the sync socket */
+  bool net_ready, egress_ready;     /* each helper has said it is ready (or is not wanted) */
+  bool network_up;                  /* both: the command may run */
+  bool cmd_ready;                   /* SYNC_CMD_READY came before the network was up */
 };
 
-/* The command waits, set up: a front end's ready hook runs now, then it is released.  */
+/* The command waits, set up: a front end's ready hook runs now (or once the network is up,
+   release_command), then it is released.  */
 static int
 on_command_ready (int sock, struct waitstate *w, struct sb_error **err)
 {
   if (w->hooks == NULL || w->hooks->ready == NULL)
     return 0;
   if (!w->network_up)
-    return sb_error_set (err, EPROTO, "the command was ready before its network");
+    {
+      w->cmd_ready = true;
+      return 0;
+    }
   if (w->hooks->ready (w->hooks->data, w->pid, sock, err) < 0)
     {
       (void) kill (w->pid, SIGKILL);
@@ -224,6 +233,35 @@ on_command_ready (int sock, struct waitstate *w, struct sb_error **err)
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
   return 0;
+}
+
+/* Both network helpers are ready: the command may run.  Without a ready hook it is released
+   now (it reads SYNC_NET_READY once set up); with one, once it says it is ready.  */
+static int
+release_command (struct waitstate *w, struct sb_error **err)
+{
+  w->network_up = true;
+  /* a command that failed meanwhile has closed its end: its SYNC_ERROR is read next */
+  if ((w->hooks == NULL || w->hooks->ready == NULL)
+      && sync_send (w->sock, SYNC_NET_READY, 0, err) < 0)
+    sb_error_free (err);
+  fault_point (FAULT_RELEASED);
+  /* a named sandbox is running (its state, -d's caller told) once its network is up */
+  named_running (w->cfg, w->pid, w->cg->path);
+  return w->cmd_ready ? on_command_ready (w->sock, w, err) : 0;
+}
+
+/* A network helper's ready fd is readable: it is up, or it failed.  */
+static int
+on_network (struct waitstate *w, bool egress, struct sb_error **err)
+{
+  if (egress ? egress_wait (w->egress, err) < 0 : net_helper_wait (w->cfg, w->net, err) < 0)
+    return -1;
+  if (egress)
+    w->egress_ready = true;
+  else
+    w->net_ready = true;
+  return w->net_ready && w->egress_ready ? release_command (w, err) : 0;
 }
 
 static int
@@ -353,30 +391,51 @@ on_timer (struct waitstate *w)
   (void) arm_timer (w->timer_fd, w->cfg->timeout_grace_ms);
 }
 
-/* Relays signals and collects messages until pid 1 is gone and the socket closed: then no
-   process of the sandbox is left.  */
+/* A step of ours failed (a network helper): pid 1's own reason, when it sent one, is the
+   one told; the sandbox is killed, and the loop only waits for pid 1 to be reaped.  */
+static void
+fail_sandbox (int sock, struct waitstate *w, struct sb_error **err)
+{
+  sync_take_error (sock, err);
+  (void) kill (w->pid, SIGKILL);
+  w->eof = true;
+}
+
+/* The one event loop of the launcher, from clone on: signals, pid 1's messages (the fuse
+   and /proc views helpers it asks for, the pty), the network helpers' ready fds (the
+   command is released once both are up) and the --timeout clock, until pid 1 is gone and
+   the socket closed: then no process of the sandbox is left.  fuse-overlayfs thus starts
+   while slirp4netns or pasta is still starting.  */
 static int
 wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
 {
   while (!w->reaped || !w->eof)
     {
-      struct pollfd fds[3 + TERM_RELAY_NFDS]
-          = { { sfd, POLLIN, 0 }, { w->eof ? -1 : sock, POLLIN, 0 }, { w->timer_fd, POLLIN, 0 } };
+      int net_fd = w->net_ready || w->eof ? -1 : w->net->ready_fd;
+      int egress_fd = w->egress_ready || w->eof ? -1 : w->egress->ready_fd;
+      struct pollfd fds[5 + TERM_RELAY_NFDS] = { { sfd, POLLIN, 0 },
+                                                 { w->eof ? -1 : sock, POLLIN, 0 },
+                                                 { w->timer_fd, POLLIN, 0 },
+                                                 { net_fd, POLLIN, 0 },
+                                                 { egress_fd, POLLIN, 0 } };
 
-      terminal_relay_poll (&w->term, fds + 3);
-      if (poll (fds, 3 + TERM_RELAY_NFDS, -1) < 0)
+      terminal_relay_poll (&w->term, fds + 5);
+      if (poll (fds, 5 + TERM_RELAY_NFDS, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return sb_error_set (err, errno, "poll");
         }
-      terminal_relay_io (&w->term, fds + 3);
+      terminal_relay_io (&w->term, fds + 5);
       if (fds[0].revents)
         on_signal (sfd, w);
       if (fds[2].revents)
         on_timer (w);
+      if ((fds[3].revents && on_network (w, false, err) < 0)
+          || (fds[4].revents && on_network (w, true, err) < 0))
+        fail_sandbox (sock, w, err);
       /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
-      if (fds[1].revents && on_message (sock, w, err) < 0 && *err == NULL)
+      if (fds[1].revents && !w->eof && on_message (sock, w, err) < 0 && *err == NULL)
         return -1;
     }
   return *err != NULL ? -1 : 0;
@@ -536,18 +595,14 @@ launch_start (struct launcher *l, struct sb_error **err)
     return take_error (l, err);
   log_debug ("id maps written");
   fault_point (FAULT_MAPS_DONE);
-  /* the helper starts while the child builds its root; the child waits for it only right
-     before the command */
-  if (net_helper_start (cfg, &l->net, err) < 0 || net_helper_wait (cfg, &l->net, err) < 0
-      || egress_wait (&l->egress, err) < 0)
+  /* the helper starts while the child builds its root; the event loop (wait_sandbox)
+     waits for it, and releases the command once it and the allowlist's helper are up */
+  if (net_helper_start (cfg, &l->net, err) < 0)
     return take_error (l, err);
-  /* a child that failed meanwhile has closed its end: its SYNC_ERROR is read below; with a
-     ready hook, the command is released when it says it is ready (on_command_ready) */
-  l->w.network_up = true;
-  if ((l->w.hooks == NULL || l->w.hooks->ready == NULL)
-      && sync_send (l->sock, SYNC_NET_READY, 0, err) < 0)
-    sb_error_free (err);
-  fault_point (FAULT_RELEASED);
+  l->w.net_ready = l->net.proc.pid == 0;
+  l->w.egress_ready = l->egress.proc.pid == 0;
+  if (l->w.net_ready && l->w.egress_ready)
+    return release_command (&l->w, err);
   return 0;
 }
 
@@ -630,11 +685,13 @@ launch_run_hooked (const struct config *cfg, const struct launch_hooks *hooks, i
   int sv1 = -1, r = -1;
 
   l.w.cg = &l.cg;
+  l.w.net = &l.net;
+  l.w.egress = &l.egress;
   if (launch_prepare (&l, &sv1, err) < 0)
     return -1;
+  l.w.sock = l.sock;
   if (launch_clone (&l, sv1, err) == 0 && launch_start (&l, err) == 0)
     {
-      named_running (cfg, l.w.pid, l.cg.path);
       r = wait_sandbox (l.sock, l.sfd, &l.w, err);
       log_debug ("sandbox ended");
       fault_point (FAULT_REAPED);

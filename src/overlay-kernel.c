@@ -168,7 +168,7 @@ own_like_fd (int fd, const struct stat *st)
   uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
   gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
 
-  if (fchown (fd, uid, gid) < 0)
+  if (fchown (fd, uid, gid) < 0 && (uid != 0 || gid != 0))
     (void) fchown (fd, 0, 0);
   (void) fchmod (fd, st->st_mode & 07777);
 }
@@ -180,7 +180,8 @@ own_like (const char *path, const struct stat *st)
   uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
   gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
 
-  if (lchown (path, uid, gid) < 0)
+  /* the same call again would fail the same way (a one-id map has no root) */
+  if (lchown (path, uid, gid) < 0 && (uid != 0 || gid != 0))
     (void) lchown (path, 0, 0);
   if (!S_ISLNK (st->st_mode))
     (void) chmod (path, st->st_mode & 07777);
@@ -521,13 +522,16 @@ caller_rights_only (const struct overlay_ctx *c)
          && c->n_layers == 0 && cfg->uid == (unsigned) cfg->caller_uid && cfg->caps == 0;
 }
 
-/* Whether the caller owns NAME in DIR or may write it (by its mode, group or ACL).  */
+/* Whether the caller (EUID) owns NAME in DIR or may write it (by its mode, group or ACL).
+   Most of a system folder's entries say no by their mode alone, and the system call is
+   saved: without a write bit for the group (with an ACL, the group bits are its mask, which
+   bounds every named user and group) nor for others, only the owner may write.  */
 static bool
-caller_may_write (int dir, const char *name, const struct stat *st)
+caller_may_write (int dir, const char *name, const struct stat *st, uid_t euid)
 {
-  if (st->st_uid == geteuid ())
+  if (st->st_uid == euid)
     return true;
-  if (S_ISLNK (st->st_mode))
+  if (S_ISLNK (st->st_mode) || (st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
     return false;
   return faccessat (dir, name, W_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
 }
@@ -535,6 +539,7 @@ caller_may_write (int dir, const char *name, const struct stat *st)
 struct system_scan
 {
   int dir;
+  uid_t euid;
   bool mine; /* an entry is the caller's, or writable by the caller */
 };
 
@@ -546,7 +551,7 @@ scan_entry (const char *name, void *arg)
 
   /* what cannot be looked at is taken as the caller's: the folder keeps its overlay */
   s->mine = fstatat (s->dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0
-            || caller_may_write (s->dir, name, &st);
+            || caller_may_write (s->dir, name, &st, s->euid);
   return !s->mine;
 }
 
@@ -590,7 +595,7 @@ static bool
 folder_read_only (const struct overlay_ctx *c, const char *rel, const struct stat *st)
 {
   const struct config *cfg = c->cfg;
-  struct system_scan s = { .dir = -1 };
+  struct system_scan s = { .dir = -1, .euid = geteuid () };
   int names;
 
   if (!caller_rights_only (c) || path_in (cfg->home_dir, rel) || path_in (cfg->cwd, rel)
@@ -598,8 +603,8 @@ folder_read_only (const struct overlay_ctx *c, const char *rel, const struct sta
     return false;
   s.dir = lower_open (c, c->n_layers, rel, O_RDONLY | O_DIRECTORY);
   if (s.dir < 0)
-    return errno == EACCES && st->st_uid != geteuid (); /* its entries are closed to us too */
-  if (st->st_uid == geteuid () || faccessat (s.dir, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == 0)
+    return errno == EACCES && st->st_uid != s.euid; /* its entries are closed to us too */
+  if (st->st_uid == s.euid || faccessat (s.dir, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == 0)
     {
       (void) close (s.dir);
       return false;
