@@ -283,6 +283,17 @@ same_as_ours (int fd, const char *name)
          && a.st_ino == b.st_ino;
 }
 
+/* Whether the namespace FD belongs to another user namespace than USERNS.  */
+static bool
+owned_outside (int fd, int userns)
+{
+  cleanup_close int owner = ioctl (fd, NS_GET_USERNS);
+  struct stat a, b;
+
+  return owner >= 0 && fstat (owner, &a) == 0 && fstat (userns, &b) == 0
+         && (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+}
+
 /* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
    us go to it.  */
 static int
@@ -383,9 +394,17 @@ enter_join (const char *name, struct enter_target *t, struct sb_error **err)
   /* from now on we hold the sandbox's capabilities: nothing inside may trace or read us */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return sb_error_set (err, errno, "prctl");
+  /* one the sandbox joined rather than made (podman's network namespace) belongs to an
+     outer user namespace: joined while we still have our capabilities over it */
+  bool first[ENTER_NS_COUNT];
+
   for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    if (!same_as_ours (t->fds[i], enter_ns_names[i]) && setns (t->fds[i], 0) < 0)
-      return sb_error_set (err, errno, "--enter '%s': setns %s", name, enter_ns_names[i]);
+    first[i] = i > 0 && owned_outside (t->fds[i], t->fds[0]);
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+      if (first[i] == (pass == 0) && !same_as_ours (t->fds[i], enter_ns_names[i])
+          && setns (t->fds[i], 0) < 0)
+        return sb_error_set (err, errno, "--enter '%s': setns %s", name, enter_ns_names[i]);
   return 0;
 }
 
