@@ -499,8 +499,7 @@ out:
 }
 
 int
-oci_config_process (const char *file, struct config *cfg, bool *ret_terminal,
-                    struct sb_error **err)
+oci_config_process (const char *file, struct config *cfg, bool *ret_terminal, struct sb_error **err)
 {
   struct json_object *p = json_object_from_file (file);
   struct oci_extra x = { 0 };
