@@ -762,37 +762,71 @@ static const char usage[]
       "                   COMMAND [OPTIONS] ID\n"
       "commands: create, start, state, kill, delete, run, exec, list, ps, features\n";
 
+static const struct option command_longopts[] = {
+  { "bundle", required_argument, NULL, 'b' },
+  { "pid-file", required_argument, NULL, 'p' },
+  { "console-socket", required_argument, NULL, 'S' },
+  { "preserve-fds", required_argument, NULL, 'P' },
+  { "detach", no_argument, NULL, 'd' },
+  { "force", no_argument, NULL, 'f' },
+  { "all", no_argument, NULL, 'a' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "format", required_argument, NULL, 'F' },
+  { "no-pivot", no_argument, NULL, 'N' },
+  { "no-new-keyring", no_argument, NULL, 'K' },
+  /* exec's */
+  { "process", required_argument, NULL, 'x' },
+  { "tty", no_argument, NULL, 't' },
+  { "cwd", required_argument, NULL, 'w' },
+  { "env", required_argument, NULL, 'e' },
+  { "user", required_argument, NULL, 'u' },
+  { "cap", required_argument, NULL, 'C' },
+  { "no-new-privs", no_argument, NULL, 'K' },
+  { "ignore-paused", no_argument, NULL, 'K' },
+  { "additional-gids", required_argument, NULL, 'I' },
+  { "apparmor", required_argument, NULL, 'I' },
+  { "process-label", required_argument, NULL, 'I' },
+  { NULL, 0, NULL, 0 },
+};
+
+/* exec's own options; false when C is not one.  */
+static bool
+exec_option (int c, struct oci_exec_opts *x, char ***env, char ***caps)
+{
+  switch (c)
+    {
+    case 'x':
+      x->process = optarg;
+      return true;
+    case 't':
+      x->tty = true;
+      return true;
+    case 'w':
+      x->cwd = optarg;
+      return true;
+    case 'e':
+      strv_push (env, xstrdup (optarg));
+      return true;
+    case 'u':
+      x->user = optarg;
+      return true;
+    case 'C':
+    case 'c':
+      strv_push (caps, xstrdup (optarg));
+      return true;
+    case 'I':
+    case 'g':
+      return true;
+    default:
+      return false;
+    }
+}
+
 /* One command's options: the union of what the engines pass; a command ignores the ones
    that are not its own, as crun's and runc's accept theirs.  */
 static int
 command_main (int argc, char **argv)
 {
-  static const struct option longopts[] = {
-    { "bundle", required_argument, NULL, 'b' },
-    { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 'S' },
-    { "preserve-fds", required_argument, NULL, 'P' },
-    { "detach", no_argument, NULL, 'd' },
-    { "force", no_argument, NULL, 'f' },
-    { "all", no_argument, NULL, 'a' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "format", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'N' },
-    { "no-new-keyring", no_argument, NULL, 'K' },
-    /* exec's */
-    { "process", required_argument, NULL, 'x' },
-    { "tty", no_argument, NULL, 't' },
-    { "cwd", required_argument, NULL, 'w' },
-    { "env", required_argument, NULL, 'e' },
-    { "user", required_argument, NULL, 'u' },
-    { "cap", required_argument, NULL, 'C' },
-    { "no-new-privs", no_argument, NULL, 'K' },
-    { "ignore-paused", no_argument, NULL, 'K' },
-    { "additional-gids", required_argument, NULL, 'I' },
-    { "apparmor", required_argument, NULL, 'I' },
-    { "process-label", required_argument, NULL, 'I' },
-    { NULL, 0, NULL, 0 },
-  };
   const char *cmd = argv[0];
   struct create_opts o = { 0 };
   struct oci_exec_opts x = { 0 };
@@ -802,64 +836,43 @@ command_main (int argc, char **argv)
   int c;
 
   optind = 1;
-  while ((c = getopt_long (argc, argv, "+b:dfaqF:te:u:c:g:", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case 'x':
-        x.process = optarg;
-        break;
-      case 't':
-        x.tty = true;
-        break;
-      case 'w':
-        x.cwd = optarg;
-        break;
-      case 'e':
-        strv_push (&env, xstrdup (optarg));
-        break;
-      case 'u':
-        x.user = optarg;
-        break;
-      case 'C':
-      case 'c':
-        strv_push (&caps, xstrdup (optarg));
-        break;
-      case 'I':
-      case 'g':
-        break;
-      case 'b':
-        o.bundle = optarg;
-        break;
-      case 'p':
-        o.pid_file = optarg;
-        break;
-      case 'S':
-        o.console_socket = optarg;
-        break;
-      case 'P':
-        o.preserve_fds = (unsigned) strtoul (optarg, NULL, 10);
-        break;
-      case 'd':
-        o.detach = true;
-        break;
-      case 'f':
-        force = true;
-        break;
-      case 'a':
-        all = true;
-        break;
-      case 'q':
-        quiet = true;
-        break;
-      case 'F':
-        json = strcmp (optarg, "json") == 0;
-        break;
-      case 'N':
-      case 'K':
-        break;
-      default:
-        return usage_error ("bad option; see sandbox-oci(1)");
-      }
+  while ((c = getopt_long (argc, argv, "+b:dfaqF:te:u:c:g:", command_longopts, NULL)) != -1)
+    if (!exec_option (c, &x, &env, &caps))
+      switch (c)
+        {
+        case 'b':
+          o.bundle = optarg;
+          break;
+        case 'p':
+          o.pid_file = optarg;
+          break;
+        case 'S':
+          o.console_socket = optarg;
+          break;
+        case 'P':
+          o.preserve_fds = (unsigned) strtoul (optarg, NULL, 10);
+          break;
+        case 'd':
+          o.detach = true;
+          break;
+        case 'f':
+          force = true;
+          break;
+        case 'a':
+          all = true;
+          break;
+        case 'q':
+          quiet = true;
+          break;
+        case 'F':
+          json = strcmp (optarg, "json") == 0;
+          break;
+        case 'N':
+        case 'K':
+          break;
+        default:
+          return usage_error ("bad option; see sandbox-oci(1)");
+        }
   argc -= optind;
   argv += optind;
   if (strcmp (cmd, "features") == 0)
