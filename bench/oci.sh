@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/oci.sh: a benchmark, not a test.  The time of create+start+wait+delete of `true`
-# from a bundle, with sandbox-oci and with crun on the same bundle (where crun runs), and of
-# `podman run --rm --rootfs DIR true` with sandbox-oci.  Run as an unprivileged user with
-# subuid ranges, from a built tree: sh bench/oci.sh [N]
+# from a bundle, with sandbox-oci, crun and runc on the same bundle (where they run), and
+# of `podman run --rm --rootfs DIR true` with each, in interleaved rounds.  Run as an
+# unprivileged user with subuid ranges, from a built tree: sh bench/oci.sh [N]
 set -eu
 N=${1:-20}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,16 +29,41 @@ cycle() { # RUNTIME: create, start, wait for stopped, delete
     while "$1" --root "$T/r" state b | grep -q '"status": *"\(running\|created\)"'; do :; done &&
     "$1" --root "$T/r" delete b
 }
-for rt in "$OCI" crun; do
+# the runtimes that run here, then every round runs each once (interleaved: a shared
+# machine's load falls on all alike)
+rts=
+for rt in "$OCI" crun runc; do
   command -v "$rt" >/dev/null || continue
   if ! cycle "$rt" 2>"$T/err"; then echo "$rt: cannot run here: $(head -1 "$T/err")"; "$rt" --root "$T/r" delete -f b 2>/dev/null || true; continue; fi
-  t0=$(ms); for i in $(seq "$N"); do cycle "$rt"; done; t1=$(ms)
-  echo "$(basename "$rt"): create+start+wait+delete of true: $(( (t1 - t0) / N / 1000000 )) ms (mean of $N)"
+  rts="$rts $rt"
 done
+pms=
 if command -v podman >/dev/null; then
   export XDG_RUNTIME_DIR=$T/xdg; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
-  P="podman --root $T/storage --runroot $T/runroot --runtime $OCI --cgroup-manager cgroupfs --events-backend file"
-  $P run --rm --rootfs "$B/rootfs" /bin/true
-  t0=$(ms); for i in $(seq "$N"); do $P run --rm --rootfs "$B/rootfs" /bin/true; done; t1=$(ms)
-  echo "podman run --rm --rootfs DIR true with sandbox-oci: $(( (t1 - t0) / N / 1000000 )) ms (mean of $N)"
+  for rt in "$OCI" crun runc; do
+    command -v "$rt" >/dev/null || continue
+    P="podman --root $T/storage --runroot $T/runroot --runtime $(command -v "$rt") --cgroup-manager cgroupfs --events-backend file"
+    if $P run --rm --rootfs "$B/rootfs" /bin/true 2>"$T/err"; then pms="$pms $rt"
+    else echo "podman with $rt: cannot run here: $(tail -1 "$T/err")"; fi
+  done
 fi
+for rt in $rts $pms; do eval "t_$(basename "$rt" | tr -c 'a-z0-9\n' _)=0"; eval "p_$(basename "$rt" | tr -c 'a-z0-9\n' _)=0"; done
+for i in $(seq "$N"); do
+  for rt in $rts; do
+    v=t_$(basename "$rt" | tr -c 'a-z0-9\n' _)
+    t0=$(ms); cycle "$rt"; t1=$(ms); eval "$v=\$(( $v + t1 - t0 ))"
+  done
+  for rt in $pms; do
+    v=p_$(basename "$rt" | tr -c 'a-z0-9\n' _)
+    P="podman --root $T/storage --runroot $T/runroot --runtime $(command -v "$rt") --cgroup-manager cgroupfs --events-backend file"
+    t0=$(ms); $P run --rm --rootfs "$B/rootfs" /bin/true; t1=$(ms); eval "$v=\$(( $v + t1 - t0 ))"
+  done
+done
+for rt in $rts; do
+  eval "t=\$t_$(basename "$rt" | tr -c 'a-z0-9\n' _)"
+  echo "$(basename "$rt"): create+start+wait+delete of true: $(( t / N / 1000000 )).$(( t / N / 100000 % 10 )) ms (mean of $N, interleaved)"
+done
+for rt in $pms; do
+  eval "t=\$p_$(basename "$rt" | tr -c 'a-z0-9\n' _)"
+  echo "podman run --rm --rootfs DIR true with $(basename "$rt"): $(( t / N / 1000000 )).$(( t / N / 100000 % 10 )) ms (mean of $N, interleaved)"
+done

@@ -283,6 +283,17 @@ same_as_ours (int fd, const char *name)
          && a.st_ino == b.st_ino;
 }
 
+/* Whether the namespace FD belongs to another user namespace than USERNS.  */
+static bool
+owned_outside (int fd, int userns)
+{
+  cleanup_close int owner = ioctl (fd, NS_GET_USERNS);
+  struct stat a, b;
+
+  return owner >= 0 && fstat (owner, &a) == 0 && fstat (userns, &b) == 0
+         && (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+}
+
 /* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
    us go to it.  */
 static int
@@ -317,9 +328,9 @@ wait_child (pid_t child, int sfd, struct term_relay *relay, int *ret_wstatus, st
     }
 }
 
-_Noreturn static void
-run_child (const struct config *ec, char *const *argv, const char *cwd,
-           const struct term_plan *term, int slave)
+_Noreturn void
+enter_exec (const struct config *ec, char *const *argv, const char *cwd,
+            const struct term_plan *term, int slave)
 {
   struct sb_error *err = NULL;
   sigset_t none;
@@ -327,6 +338,10 @@ run_child (const struct config *ec, char *const *argv, const char *cwd,
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  /* no fd of ours enters, only the ones the caller passes on (ec->keep_fds) */
+  (void) fds_close_except (ec->keep_fds, ec->n_keep_fds, true);
+  for (size_t i = 0; i < ec->n_keep_fds; i++)
+    (void) fcntl (ec->keep_fds[i], F_SETFD, 0);
   /* a session of its own, on a pty of the sandbox's when the caller has a terminal: the
      caller's terminal is never its controlling one (TIOCSTI), as for the first command */
   if (terminal_attach (term, slave) < 0)
@@ -356,82 +371,132 @@ run_child (const struct config *ec, char *const *argv, const char *cwd,
 }
 
 int
+enter_open (const char *name, struct enter_target *t, struct sb_error **err)
+{
+  t->state = NULL;
+  t->run_dir = NULL;
+  config_init (&t->ec);
+  t->state = load_checked (name, &t->run_dir, t->fds, err);
+  if (t->state == NULL)
+    return -1;
+  t->launcher = (pid_t) named_state_int (t->state, "launcher");
+  t->cwd = named_state_str (t->state, "cwd");
+  t->shell = named_state_str (t->state, "shell");
+  config_free (&t->ec);
+  return fill_config (&t->ec, t->state, t->run_dir, err);
+}
+
+int
+enter_join (const char *name, struct enter_target *t, struct sb_error **err)
+{
+  if (join_cgroup (t->state, err) < 0)
+    return -1;
+  /* from now on we hold the sandbox's capabilities: nothing inside may trace or read us */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return sb_error_set (err, errno, "prctl");
+  /* one the sandbox joined rather than made (podman's network namespace) belongs to an
+     outer user namespace: joined while we still have our capabilities over it */
+  bool first[ENTER_NS_COUNT];
+
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    first[i] = i > 0 && owned_outside (t->fds[i], t->fds[0]);
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+      if (first[i] == (pass == 0) && !same_as_ours (t->fds[i], enter_ns_names[i])
+          && setns (t->fds[i], 0) < 0)
+        return sb_error_set (err, errno, "--enter '%s': setns %s", name, enter_ns_names[i]);
+  return 0;
+}
+
+void
+enter_close (struct enter_target *t)
+{
+  if (t->state != NULL)
+    close_all (t->fds);
+  json_object_put (t->state);
+  t->state = NULL;
+  free (steal_ptr (&t->run_dir));
+  config_free (&t->ec);
+}
+
+static const int relayed_signals[]
+    = { SIGCHLD, SIGWINCH, SIGCONT, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, 0 };
+
+pid_t
+enter_spawn (const struct enter_target *t, char *const *argv, const char *cwd,
+             const struct term_plan *term, int slave, int *ret_sfd, struct sb_error **err)
+{
+  sigset_t set;
+  pid_t child;
+
+  sigemptyset (&set);
+  for (const int *sig = relayed_signals; *sig; sig++)
+    sigaddset (&set, *sig);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  *ret_sfd = signalfd (-1, &set, SFD_CLOEXEC);
+  if (*ret_sfd < 0)
+    return sb_error_set (err, errno, "signalfd");
+  fflush (NULL);
+  child = fork ();
+  if (child < 0)
+    {
+      closep (ret_sfd);
+      return sb_error_set (err, errno, "fork");
+    }
+  if (child == 0)
+    enter_exec (&t->ec, argv, cwd, term, slave);
+  return child;
+}
+
+int
+enter_wait (pid_t child, int sfd, struct term_relay *relay, int master, int *ret_status,
+            struct sb_error **err)
+{
+  int status;
+
+  if ((master >= 0 && terminal_relay_start (relay, master, err) < 0)
+      || wait_child (child, sfd, relay, &status, err) < 0)
+    {
+      (void) kill (child, SIGKILL);
+      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
+      return -1;
+    }
+  *ret_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+  return 0;
+}
+
+int
 enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
-  cleanup_free char *run_dir = NULL;
-  struct json_object *state;
-  struct config ec;
-  int fds[ENTER_NS_COUNT], status, r = -1, master = -1, slave = -1;
+  struct enter_target t;
+  int r = -1, master = -1, slave = -1;
   cleanup_close int sfd = -1;
   struct term_plan term;
   struct term_relay relay;
-  sigset_t set, old;
+  sigset_t old;
   pid_t child;
   char *shell_argv[2] = { NULL, NULL };
   char *const *argv = cfg->argv != NULL ? cfg->argv : shell_argv;
 
   terminal_plan (&term);
   terminal_relay_init (&relay, &term);
-  sigemptyset (&set);
-  for (const int *sig = (const int[]){ SIGCHLD, SIGWINCH, SIGCONT, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-                                       SIGUSR1, SIGUSR2, 0 };
-       *sig; sig++)
-    sigaddset (&set, *sig);
   sigprocmask (SIG_SETMASK, NULL, &old);
-  state = load_checked (cfg->enter, &run_dir, fds, err);
-  if (state == NULL)
-    return -1;
-  if (fill_config (&ec, state, run_dir, err) < 0 || join_cgroup (state, err) < 0)
+  if (enter_open (cfg->enter, &t, err) < 0 || enter_join (cfg->enter, &t, err) < 0)
     goto out;
-  shell_argv[0] = (char *) named_state_str (state, "shell");
-  /* from now on we hold the sandbox's capabilities: nothing inside may trace or read us */
-  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-    {
-      sb_error_set (err, errno, "prctl");
-      goto out;
-    }
-  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    if (!same_as_ours (fds[i], enter_ns_names[i]) && setns (fds[i], 0) < 0)
-      {
-        sb_error_set (err, errno, "--enter '%s': setns %s", cfg->enter, enter_ns_names[i]);
-        goto out;
-      }
+  shell_argv[0] = (char *) t.shell;
   /* in the sandbox's root: a pty of its devpts, as pid 1 makes the first command's */
-  if (terminal_open_pty (&term, ec.uid, ec.gid, &master, &slave, err) < 0)
+  if (terminal_open_pty (&term, t.ec.uid, t.ec.gid, &master, &slave, err) < 0)
     goto out;
-  sigprocmask (SIG_BLOCK, &set, &old);
-  sfd = signalfd (-1, &set, SFD_CLOEXEC);
-  if (sfd < 0)
-    {
-      sb_error_set (err, errno, "signalfd");
-      goto out;
-    }
-  fflush (NULL);
-  child = fork ();
+  child = enter_spawn (&t, argv, t.cwd, &term, slave, &sfd, err);
   if (child < 0)
-    {
-      sb_error_set (err, errno, "fork");
-      goto out;
-    }
-  if (child == 0)
-    run_child (&ec, argv, named_state_str (state, "cwd"), &term, slave);
+    goto out;
   closep (&slave);
-  if ((master >= 0 && terminal_relay_start (&relay, steal_fd (&master), err) < 0)
-      || wait_child (child, sfd, &relay, &status, err) < 0)
-    {
-      (void) kill (child, SIGKILL);
-      (void) TEMP_FAILURE_RETRY (waitpid (child, NULL, 0));
-      goto out;
-    }
-  *ret_status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-  r = 0;
+  r = enter_wait (child, sfd, &relay, steal_fd (&master), ret_status, err);
 out:
   terminal_relay_end (&relay);
   closep (&master);
   closep (&slave);
   sigprocmask (SIG_SETMASK, &old, NULL);
-  close_all (fds);
-  json_object_put (state);
-  config_free (&ec);
+  enter_close (&t);
   return r;
 }

@@ -497,3 +497,32 @@ out:
   json_object_put (conf);
   return r;
 }
+
+int
+oci_config_process (const char *file, struct config *cfg, bool *ret_terminal, struct sb_error **err)
+{
+  struct json_object *p = json_object_from_file (file);
+  struct oci_extra x = { 0 };
+  cleanup_strv char **env = NULL;
+  int r = -1;
+
+  if (p == NULL)
+    {
+      const char *why = json_util_get_last_err ();
+
+      return sb_error_set (err, 0, "--process '%s': %.*s", file,
+                           why ? (int) strcspn (why, "\n") : 7, why ? why : "invalid");
+    }
+  if (load_process (cfg, p, &x, err) < 0 || get_strv (p, "env", &env, err) < 0)
+    goto out;
+  /* the environment is exactly process.env */
+  strv_free (cfg->envp);
+  cfg->envp = xcalloc (1, sizeof (char *));
+  for (char **e = env; e != NULL && *e != NULL; e++)
+    strv_push (&cfg->envp, xstrdup (*e));
+  *ret_terminal = x.terminal;
+  r = 0;
+out:
+  json_object_put (p);
+  return r;
+}

@@ -143,6 +143,8 @@ oci_state_write (const char *dir, const struct oci_state *s, struct sb_error **e
   json_object_object_add (o, "init", json_object_new_int ((int) s->init));
   json_object_object_add (o, "monitor", json_object_new_int ((int) s->monitor));
   json_object_object_add (o, "monitorStart", json_object_new_uint64 (s->monitor_start));
+  if (s->sandbox != NULL)
+    json_object_object_add (o, "sandbox", json_object_new_string (s->sandbox));
   if (asprintf (&tmp, "%s/state.json.tmp", dir) < 0 || asprintf (&path, "%s/state.json", dir) < 0)
     oom ();
   r = json_object_to_file_ext (tmp, o, JSON_C_TO_STRING_PLAIN);
@@ -231,6 +233,8 @@ oci_state_read (const char *root, const char *id, struct oci_state *ret, char **
   ret->monitor = json_object_object_get_ex (o, "monitor", &v) ? json_object_get_int (v) : 0;
   ret->monitor_start
       = json_object_object_get_ex (o, "monitorStart", &v) ? json_object_get_uint64 (v) : 0;
+  if (json_object_object_get_ex (o, "sandbox", &v) && json_object_is_type (v, json_type_string))
+    ret->sandbox = xstrdup (json_object_get_string (v));
   json_object_put (o);
   if (file_there (dir, "exit") || ret->monitor <= 0
       || oci_proc_start (ret->monitor) != ret->monitor_start)
@@ -251,6 +255,7 @@ oci_state_free (struct oci_state *s)
   free (s->id);
   free (s->bundle);
   free (s->created);
+  free (s->sandbox);
   memset (s, 0, sizeof *s);
 }
 

@@ -34,6 +34,7 @@
 #include "error.h"
 #include "launch.h"
 #include "log.h"
+#include "named.h"
 #include "oci.h"
 #include "plan.h"
 #include "seccomp.h"
@@ -104,8 +105,8 @@ now_rfc3339 (void)
   return xstrdup (buf);
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, struct sb_error **err)
+int
+oci_write_pid_file_at (int dir, const char *path, pid_t pid, struct sb_error **err)
 {
   cleanup_free char *tmp = NULL;
   char buf[32];
@@ -114,8 +115,8 @@ write_pid_file (const char *path, pid_t pid, struct sb_error **err)
   if (asprintf (&tmp, "%s.tmp", path) < 0)
     oom ();
   snprintf (buf, sizeof buf, "%d", (int) pid);
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 || write_all (fd, buf, strlen (buf)) < 0 || rename (tmp, path) < 0)
+  fd = openat (dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || write_all (fd, buf, strlen (buf)) < 0 || renameat (dir, tmp, dir, path) < 0)
     return sb_error_set (err, errno, "--pid-file '%s'", path);
   return 0;
 }
@@ -174,7 +175,7 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   m->st.monitor = getpid ();
   m->st.monitor_start = oci_proc_start (getpid ());
   if (oci_state_write (m->dir, &m->st, err) < 0
-      || (m->pid_file != NULL && write_pid_file (m->pid_file, getpid (), err) < 0))
+      || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0))
     return -1;
   if (m->ready_fd < 0)
     return touch (m->dir, "started", "", err);
@@ -192,11 +193,23 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
 
 /* --console-socket: the pty's master, sent with SCM_RIGHTS to the AF_UNIX stream socket
    at PATH (conmon's, or `recvtty`), as crun and runc send it.  */
-static int
-send_console (const char *path, int master, struct sb_error **err)
+int
+oci_console_connect (const char *path, struct sb_error **err)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (strlen (path) >= sizeof sa.sun_path)
+    return sb_error_set (err, ENAMETOOLONG, "--console-socket '%s'", path);
+  strcpy (sa.sun_path, path);
+  if (sock < 0 || connect (sock, (struct sockaddr *) &sa, sizeof sa) < 0)
+    return sb_error_set (err, errno, "--console-socket '%s'", path);
+  return steal_fd (&sock);
+}
+
+int
+oci_console_send (int sock, int master, struct sb_error **err)
+{
   char cbuf[CMSG_SPACE (sizeof (int))];
   char byte = '0';
   struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
@@ -210,12 +223,8 @@ send_console (const char *path, int master, struct sb_error **err)
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN (sizeof (int));
   memcpy (CMSG_DATA (c), &master, sizeof (int));
-  if (strlen (path) >= sizeof sa.sun_path)
-    return sb_error_set (err, ENAMETOOLONG, "--console-socket '%s'", path);
-  strcpy (sa.sun_path, path);
-  if (sock < 0 || connect (sock, (struct sockaddr *) &sa, sizeof sa) < 0
-      || TEMP_FAILURE_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0)
-    return sb_error_set (err, errno, "--console-socket '%s'", path);
+  if (TEMP_FAILURE_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0)
+    return sb_error_set (err, errno, "--console-socket: send the terminal");
   return 0;
 }
 
@@ -223,7 +232,8 @@ static int
 on_pty (void *data, int master, struct sb_error **err)
 {
   struct monitor *m = data;
-  int r = send_console (m->console_socket, master, err);
+  cleanup_close int sock = oci_console_connect (m->console_socket, err);
+  int r = sock < 0 ? -1 : oci_console_send (sock, master, err);
 
   (void) close (master);
   return r;
@@ -231,17 +241,19 @@ on_pty (void *data, int master, struct sb_error **err)
 
 /* Runs the sandbox to its end and records its status; the monitor's whole life.  */
 static int
-monitor_run (const struct config *cfg, struct monitor *m)
+monitor_run (struct config *cfg, struct monitor *m)
 {
   struct launch_hooks hooks = { .ready = on_ready, .data = m };
-
-  if (m->console_socket != NULL)
-    hooks.pty = on_pty;
   struct sb_error *err = NULL;
   char buf[16];
   int status = 0;
 
-  if (launch_run_hooked (cfg, &hooks, &status, &err) < 0)
+  if (m->console_socket != NULL)
+    hooks.pty = on_pty;
+  /* a named sandbox (a generated name): `exec` enters it as --enter does */
+  if (named_prepare (cfg, &err) == 0)
+    m->st.sandbox = xstrdup (cfg->name);
+  if (err != NULL || launch_run_hooked (cfg, &hooks, &status, &err) < 0)
     {
       /* the engines' convention: a runtime's own failure is 1 */
       status = 1;
@@ -255,6 +267,7 @@ monitor_run (const struct config *cfg, struct monitor *m)
       else
         fail (err);
     }
+  state_run_remove (cfg);
   snprintf (buf, sizeof buf, "%d", status);
   (void) touch (m->dir, "exit", buf, NULL);
   return status;
@@ -626,6 +639,19 @@ do_delete (const char *id, bool force)
   return 0;
 }
 
+/* ---------------------------------------------------------------- exec */
+
+static int
+do_exec (const char *id, const struct oci_exec_opts *x, char **argv)
+{
+  struct sb_error *err = NULL;
+  int status = 0;
+
+  if (oci_exec (g.root, id, x, argv, &status, &err) < 0)
+    return fail (err);
+  return status;
+}
+
 /* ---------------------------------------------------------------- list, ps, features */
 
 static int
@@ -734,69 +760,119 @@ usage_error (const char *what)
 static const char usage[]
     = "usage: sandbox-oci [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup]\n"
       "                   COMMAND [OPTIONS] ID\n"
-      "commands: create, start, state, kill, delete, run, list, ps, features\n";
+      "commands: create, start, state, kill, delete, run, exec, list, ps, features\n";
+
+static const struct option command_longopts[] = {
+  { "bundle", required_argument, NULL, 'b' },
+  { "pid-file", required_argument, NULL, 'p' },
+  { "console-socket", required_argument, NULL, 'S' },
+  { "preserve-fds", required_argument, NULL, 'P' },
+  { "detach", no_argument, NULL, 'd' },
+  { "force", no_argument, NULL, 'f' },
+  { "all", no_argument, NULL, 'a' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "format", required_argument, NULL, 'F' },
+  { "no-pivot", no_argument, NULL, 'N' },
+  { "no-new-keyring", no_argument, NULL, 'K' },
+  /* exec's */
+  { "process", required_argument, NULL, 'x' },
+  { "tty", no_argument, NULL, 't' },
+  { "cwd", required_argument, NULL, 'w' },
+  { "env", required_argument, NULL, 'e' },
+  { "user", required_argument, NULL, 'u' },
+  { "cap", required_argument, NULL, 'C' },
+  { "no-new-privs", no_argument, NULL, 'K' },
+  { "ignore-paused", no_argument, NULL, 'K' },
+  { "additional-gids", required_argument, NULL, 'I' },
+  { "apparmor", required_argument, NULL, 'I' },
+  { "process-label", required_argument, NULL, 'I' },
+  { NULL, 0, NULL, 0 },
+};
+
+/* exec's own options; false when C is not one.  */
+static bool
+exec_option (int c, struct oci_exec_opts *x, char ***env, char ***caps)
+{
+  switch (c)
+    {
+    case 'x':
+      x->process = optarg;
+      return true;
+    case 't':
+      x->tty = true;
+      return true;
+    case 'w':
+      x->cwd = optarg;
+      return true;
+    case 'e':
+      strv_push (env, xstrdup (optarg));
+      return true;
+    case 'u':
+      x->user = optarg;
+      return true;
+    case 'C':
+    case 'c':
+      strv_push (caps, xstrdup (optarg));
+      return true;
+    case 'I':
+    case 'g':
+      return true;
+    default:
+      return false;
+    }
+}
 
 /* One command's options: the union of what the engines pass; a command ignores the ones
    that are not its own, as crun's and runc's accept theirs.  */
 static int
 command_main (int argc, char **argv)
 {
-  static const struct option longopts[] = {
-    { "bundle", required_argument, NULL, 'b' },
-    { "pid-file", required_argument, NULL, 'p' },
-    { "console-socket", required_argument, NULL, 'c' },
-    { "preserve-fds", required_argument, NULL, 'P' },
-    { "detach", no_argument, NULL, 'd' },
-    { "force", no_argument, NULL, 'f' },
-    { "all", no_argument, NULL, 'a' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "format", required_argument, NULL, 'F' },
-    { "no-pivot", no_argument, NULL, 'N' },
-    { "no-new-keyring", no_argument, NULL, 'K' },
-    { NULL, 0, NULL, 0 },
-  };
   const char *cmd = argv[0];
   struct create_opts o = { 0 };
+  struct oci_exec_opts x = { 0 };
+  cleanup_strv char **env = NULL;
+  cleanup_strv char **caps = NULL;
   bool force = false, all = false, quiet = false, json = false;
   int c;
 
   optind = 1;
-  while ((c = getopt_long (argc, argv, "+b:dfaqF:", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case 'b':
-        o.bundle = optarg;
-        break;
-      case 'p':
-        o.pid_file = optarg;
-        break;
-      case 'c':
-        o.console_socket = optarg;
-        break;
-      case 'P':
-        o.preserve_fds = (unsigned) strtoul (optarg, NULL, 10);
-        break;
-      case 'd':
-        o.detach = true;
-        break;
-      case 'f':
-        force = true;
-        break;
-      case 'a':
-        all = true;
-        break;
-      case 'q':
-        quiet = true;
-        break;
-      case 'F':
-        json = strcmp (optarg, "json") == 0;
-        break;
-      case 'N':
-      case 'K':
-        break;
-      default:
-        return usage_error ("bad option; see sandbox-oci(1)");
-      }
+  while ((c = getopt_long (argc, argv, "+b:dfaqF:te:u:c:g:", command_longopts, NULL)) != -1)
+    if (!exec_option (c, &x, &env, &caps))
+      switch (c)
+        {
+        case 'b':
+          o.bundle = optarg;
+          break;
+        case 'p':
+          o.pid_file = optarg;
+          break;
+        case 'S':
+          o.console_socket = optarg;
+          break;
+        case 'P':
+          o.preserve_fds = (unsigned) strtoul (optarg, NULL, 10);
+          break;
+        case 'd':
+          o.detach = true;
+          break;
+        case 'f':
+          force = true;
+          break;
+        case 'a':
+          all = true;
+          break;
+        case 'q':
+          quiet = true;
+          break;
+        case 'F':
+          json = strcmp (optarg, "json") == 0;
+          break;
+        case 'N':
+        case 'K':
+          break;
+        default:
+          return usage_error ("bad option; see sandbox-oci(1)");
+        }
   argc -= optind;
   argv += optind;
   if (strcmp (cmd, "features") == 0)
@@ -817,6 +893,16 @@ command_main (int argc, char **argv)
     return do_delete (argv[0], force);
   if (strcmp (cmd, "ps") == 0)
     return do_ps (argv[0], json);
+  if (strcmp (cmd, "exec") == 0)
+    {
+      x.pid_file = o.pid_file;
+      x.console_socket = o.console_socket;
+      x.preserve_fds = o.preserve_fds;
+      x.detach = o.detach;
+      x.env = env;
+      x.caps = caps;
+      return do_exec (argv[0], &x, argv + 1);
+    }
   return usage_error ("unknown command; see sandbox-oci(1)");
 }
 

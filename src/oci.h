@@ -2,7 +2,8 @@
 /* oci.h: the OCI runtime front end (sandbox-oci): a bundle's config.json becomes the
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
-   features), oci-state.c a container's folder under --root, oci-config.c the translation.
+   features), oci-exec.c exec (enter.h's stages), oci-state.c a container's folder under
+   --root, oci-config.c the translation.
 
    A network namespace given by path is joined by the launcher before its clone (the
    sandbox then shares it, as --net host shares the caller's): that needs the rights over
@@ -30,6 +31,11 @@ struct oci_extra
    written to STATE_DIR/seccomp.json for the policy reader.  */
 int oci_config_load (const char *bundle, const char *state_dir, struct config *cfg,
                      struct oci_extra *x, struct sb_error **err);
+/* An exec's --process FILE, a config.json's process object, into CFG (config_init'ed):
+   argv, chdir, envp (exactly process.env), uid/gid (uid_set), rlimits, cap_add/cap_add_all
+   with cap_drop_all; *RET_TERMINAL: process.terminal.  */
+int oci_config_process (const char *file, struct config *cfg, bool *ret_terminal,
+                        struct sb_error **err);
 /* CFG's environment becomes exactly ENV (NAME=VALUE strings).  */
 int oci_config_env (struct config *cfg, char **env, struct sb_error **err);
 
@@ -54,6 +60,7 @@ struct oci_state
   unsigned long long monitor_start;
   enum oci_status status; /* derived by oci_state_read */
   int exit_status;        /* OCI_STOPPED: the status `run` exits with; -1 unknown */
+  char *sandbox;          /* the sandbox's name (named.h): `exec` enters it as --enter */
 };
 
 /* --root's folder: given, else /run/sandbox-oci for root, else $XDG_RUNTIME_DIR/sandbox-oci,
@@ -77,3 +84,30 @@ char *oci_state_json (const struct oci_state *s);
 void oci_state_remove (const char *dir);
 /* The start time of PID (field 22 of /proc/PID/stat); 0 when it is gone.  */
 unsigned long long oci_proc_start (pid_t pid);
+
+/* ------------------------------------------------------------- shared by the operations */
+
+/* --pid-file: PID written to PATH under DIR (through a renamed temporary file).  */
+int oci_write_pid_file_at (int dir, const char *path, pid_t pid, struct sb_error **err);
+/* --console-socket: a connection to the AF_UNIX stream socket at PATH (conmon's, or
+   `recvtty`), and MASTER sent over it with SCM_RIGHTS, as crun and runc send it.  */
+int oci_console_connect (const char *path, struct sb_error **err);
+int oci_console_send (int sock, int master, struct sb_error **err);
+
+/* ------------------------------------------------------------- exec (oci-exec.c) */
+
+struct oci_exec_opts
+{
+  const char *process; /* --process FILE: the whole process, else ARGV and the options */
+  const char *pid_file, *console_socket, *cwd, *user;
+  char **env;  /* --env NAME=VALUE, in order */
+  char **caps; /* --cap NAME */
+  unsigned preserve_fds;
+  bool detach, tty;
+};
+
+/* Runs a process in running container ID (under ROOT), entered as `sandbox --enter` enters
+   a named sandbox (enter.h).  *RET_STATUS: its exit status (128+N: signal N); 0 once it is
+   started with --detach.  */
+int oci_exec (const char *root, const char *id, const struct oci_exec_opts *o, char **argv,
+              int *ret_status, struct sb_error **err);

@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=14
+N=18
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -77,3 +77,22 @@ pm stop -t 2 "$cid" >/dev/null 2>&1; st=$?
 is "podman stop" "$st" 0
 pm rm "$cid" >/dev/null 2>&1; st=$?
 is "podman rm" "$st" 0
+
+# exec in a running container, and exec -it through conmon's console socket
+cid=$(pm run -d --rootfs "$F" sleep 600 2>"$T/err")
+out=$(pm exec -u 1000 -w /tmp -e A=b "$cid" sh -c 'id -u; pwd; echo "$A"; grep Seccomp: /proc/self/status' 2>&1)
+is "podman exec -u -w -e, under the container's seccomp policy" "$out" "1000
+/tmp
+b
+Seccomp:	2"
+pm exec "$cid" sh -c 'exit 6' 2>/dev/null; st=$?
+is "podman exec exits with the process's status" "$st" 6
+if command -v script >/dev/null; then
+  out=$("$SB_TIMEOUT" -k 5 60 script -qec "$P exec -it $cid sh -c 'tty; test -t 0 && echo stdin-tty; exit 3'" /dev/null </dev/null 2>&1); st=$?
+  is "podman exec -it exits with the process's status" "$st" 3
+  case "$out" in *"/dev/pts/"*stdin-tty*) ok "podman exec -it: the process is on a pty" ;;
+    *) not_ok "podman exec -it: the process is on a pty"; diag "$out" ;; esac
+else
+  skip "podman exec -it" "no script(1)"; skip "podman exec -it" "no script(1)"
+fi
+pm rm -f -t 0 "$cid" >/dev/null 2>&1

@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=29
+N=38
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -94,6 +94,51 @@ oci delete c1; st=$?
 is "delete of a stopped container exits 0" "$st" 0
 oci state c1 2>"$T/err"; st=$?
 is "state of a deleted container exits 1" "$st" 1
+
+# exec (runtime.md has none; runc's and crun's CLI): a process in the running container,
+# in its namespaces, under its seccomp filter and capabilities unless asked otherwise
+bundle '["sleep", "60"]'
+oci run -d -b "$B" e1 2>"$T/err"
+out=$(oci exec e1 sh -c 'echo "$FOO"; pwd; id -u; grep CapEff /proc/self/status; hostname' 2>&1); st=$?
+is "exec exits 0" "$st" 0
+is "exec: the container's env, cwd, user, capabilities and hostname" "$out" "bar baz
+/tmp
+0
+CapEff:	0000000000000001
+box"
+pid_in=$(oci exec e1 sh -c 'echo $$' 2>&1)
+check "exec: in the container's pid namespace (a small pid)" [ "${pid_in:-1000}" -lt 100 ]
+oci exec e1 sh -c 'exit 9'; st=$?
+is "exec exits with the process's status" "$st" 9
+out=$(oci exec --cwd / --env FOO=x --env N=1 --user 1000:1001 --cap CAP_KILL e1 \
+  sh -c 'echo "$FOO $N"; pwd; id -u; id -g; grep CapEff /proc/self/status' 2>&1)
+is "exec --cwd, --env, --user, --cap" "$out" "x 1
+/
+1000
+1001
+CapEff:	0000000000000021"
+cat >"$T/process.json" <<'EOF'
+{"args": ["sh", "-c", "echo \"$A\"; pwd; id -u; grep CapEff /proc/self/status; cat <&3"],
+ "env": ["PATH=/bin", "A=from process"], "cwd": "/mnt", "user": {"uid": 7, "gid": 7},
+ "capabilities": {"effective": ["CAP_KILL"], "bounding": ["CAP_KILL"]}, "terminal": false}
+EOF
+echo "fd three" >"$T/three"
+out=$(oci exec --process "$T/process.json" --preserve-fds 1 e1 3<"$T/three" 2>&1)
+is "exec --process FILE, --preserve-fds" "$out" "from process
+/mnt
+7
+CapEff:	0000000000000020
+fd three"
+oci exec --detach --pid-file "$T/epid" e1 sleep 30 2>"$T/err"; st=$?
+is "exec --detach returns at once" "$st" 0
+epid=$(cat "$T/epid" 2>/dev/null)
+check "exec --pid-file names the live process" [ -d "/proc/${epid:-none}" ]
+oci kill e1 KILL
+wait_for 100 is_status e1 stopped
+oci exec e1 true 2>"$T/err"; st=$?
+one_line_1() { [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ]; }
+check "exec in a stopped container exits 1 with one line" one_line_1
+oci delete e1
 
 # kill in the created state, by number; delete --force
 oci create -b "$B" c2
