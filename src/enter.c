@@ -121,8 +121,8 @@ close_all (int *fds)
 }
 
 /* Finds a process below ROOT in the recorded namespaces and opens them.  */
-static int
-find_namespaces (pid_t root, struct json_object *want, int *fds, struct sb_error **err)
+static bool
+find_namespaces (pid_t root, struct json_object *want, int *fds)
 {
   bool found = false;
 
@@ -145,18 +145,12 @@ find_namespaces (pid_t root, struct json_object *want, int *fds, struct sb_error
       if (d != NULL)
         closedir (d);
     }
-  if (!found)
-    return sb_error_set (err, 0,
-                         "--enter '%s': no process of the sandbox is in the namespaces its "
-                         "launcher made",
-                         "");
-  return 0;
+  return found;
 }
 
-/* The trusted view of sandbox NAME: its state, checked against the live launcher and pid 1,
-   and its namespaces, checked against the launcher's record.  */
-static struct json_object *
-load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **err)
+struct json_object *
+enter_load_checked (const char *name, const char *what, char **ret_run_dir, int *fds,
+                    struct sb_error **err)
 {
   cleanup_free char *run_dir = NULL;
   struct json_object *state, *ns;
@@ -164,17 +158,18 @@ load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **
   struct stat st;
   pid_t pid;
 
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    fds[i] = -1;
   if (state_name_lookup (name, &run_dir, &o) < 0)
     {
-      sb_error_set (err, 0, "--enter '%s': no running sandbox has this name", name);
+      sb_error_set (err, 0, "%s: no running sandbox has this name", what);
       return NULL;
     }
   /* ours alone: made by our launcher, in our private folder */
   if (lstat (run_dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
       || (st.st_mode & 0077) != 0)
     {
-      sb_error_set (err, 0, "--enter '%s': its state folder is not a private folder of yours",
-                    name);
+      sb_error_set (err, 0, "%s: its state folder is not a private folder of yours", what);
       return NULL;
     }
   state = named_read_state (run_dir);
@@ -185,21 +180,14 @@ load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **
       || !state_owner_alive (&o))
     {
       json_object_put (state);
-      sb_error_set (err, 0, "--enter '%s': its state does not match the running sandbox", name);
+      sb_error_set (err, 0, "%s: its state does not match the running sandbox", what);
       return NULL;
     }
-  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    fds[i] = -1;
-  if (find_namespaces (pid, ns, fds, err) < 0)
+  if (!find_namespaces (pid, ns, fds))
     {
       json_object_put (state);
-      free ((*err)->msg);
-      if (asprintf (&(*err)->msg,
-                    "--enter '%s': no process of the sandbox is in the namespaces its launcher "
-                    "made",
-                    name)
-          < 0)
-        oom ();
+      sb_error_set (err, 0, "%s: no process of the sandbox is in the namespaces its launcher made",
+                    what);
       return NULL;
     }
   *ret_run_dir = steal_ptr (&run_dir);
@@ -358,7 +346,7 @@ run_child (const struct config *ec, char *const *argv, const char *cwd,
 int
 enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
 {
-  cleanup_free char *run_dir = NULL;
+  cleanup_free char *run_dir = NULL, *what = NULL;
   struct json_object *state;
   struct config ec;
   int fds[ENTER_NS_COUNT], status, r = -1, master = -1, slave = -1;
@@ -378,7 +366,9 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
        *sig; sig++)
     sigaddset (&set, *sig);
   sigprocmask (SIG_SETMASK, NULL, &old);
-  state = load_checked (cfg->enter, &run_dir, fds, err);
+  if (asprintf (&what, "--enter '%s'", cfg->enter) < 0)
+    oom ();
+  state = enter_load_checked (cfg->enter, what, &run_dir, fds, err);
   if (state == NULL)
     return -1;
   if (fill_config (&ec, state, run_dir, err) < 0 || join_cgroup (state, err) < 0)
