@@ -271,6 +271,14 @@ same_as_ours (int fd, const char *name)
          && a.st_ino == b.st_ino;
 }
 
+static bool
+same_file (int a, int b)
+{
+  struct stat x, y;
+
+  return fstat (a, &x) == 0 && fstat (b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
    us go to it.  */
 static int
@@ -350,7 +358,8 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
   struct json_object *state;
   struct config ec;
   int fds[ENTER_NS_COUNT], status, r = -1, master = -1, slave = -1;
-  cleanup_close int sfd = -1;
+  cleanup_close int sfd = -1, net_owner = -1;
+  bool joined;
   struct term_plan term;
   struct term_relay relay;
   sigset_t set, old;
@@ -380,8 +389,27 @@ enter_run (const struct config *cfg, int *ret_status, struct sb_error **err)
       sb_error_set (err, errno, "prctl");
       goto out;
     }
+  /* a joined network (--net sandbox:NAME) belongs to NAME's user namespace, the parent of
+     the sandbox's, where the sandbox's holds no power: it is entered first, from there */
+  net_owner = ioctl (fds[3], NS_GET_USERNS);
+  joined = net_owner >= 0 && !same_as_ours (fds[3], "net") && !same_file (net_owner, fds[0]);
+  if (joined)
+    {
+      if (setns (net_owner, CLONE_NEWUSER) < 0)
+        {
+          sb_error_set (err, errno, "--enter '%s': setns the network's user namespace", cfg->enter);
+          goto out;
+        }
+      if (setns (fds[3], CLONE_NEWNET) < 0)
+        {
+          sb_error_set (err, errno, "--enter '%s': setns the joined network", cfg->enter);
+          goto out;
+        }
+    }
+  /* (once in the sandbox's mounts, /proc is its own: the joined network is not compared
+     again, it is skipped) */
   for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    if (!same_as_ours (fds[i], enter_ns_names[i]) && setns (fds[i], 0) < 0)
+    if (!(joined && i == 3) && !same_as_ours (fds[i], enter_ns_names[i]) && setns (fds[i], 0) < 0)
       {
         sb_error_set (err, errno, "--enter '%s': setns %s", cfg->enter, enter_ns_names[i]);
         goto out;

@@ -6,7 +6,7 @@
 # or a join with --publish: one line and 125; NAME's end leaves the joiner its loopback,
 # and the joiner ends as it should.
 . "${srcdir:?}/tests/lib.sh"
-plan 15
+plan 16
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -49,9 +49,11 @@ sandbox
 $(id -u)"
 
 # the joiner is listed with its network
-run_sb -d --name cli --net sandbox:srv -- sleep 60
+run_sb -d --name cli --net sandbox:srv --bind "$T" -- sleep 60
 is "a detached joiner starts" "$status" 0
 check "--list shows its network" sh -c '"$SANDBOX" --list | grep -E "^cli .* sandbox:srv "'
+run_sb --enter cli python3 "$T/client.py" "$port"
+is "--enter into the joiner is in the joined network too" "$(cat "$T/out")" srvhost
 
 # refused: no such sandbox, a host network, --publish with a join
 run_sb --net sandbox:nosuch -- true
