@@ -26,6 +26,8 @@ config_init (struct config *cfg)
   cfg->caller_uid = getuid ();
   cfg->caller_gid = getgid ();
   cfg->net_log_fd = -1;
+  cfg->join_userns_fd = -1;
+  cfg->join_netns_fd = -1;
   cfg->info_fd = -1;
   cfg->detach_fd = -1;
 }
@@ -215,6 +217,9 @@ config_free (struct config *cfg)
   egress_net_free (cfg->deny_nets, cfg->n_deny_nets);
   free (cfg->net_log_file);
   closep (&cfg->net_log_fd);
+  closep (&cfg->join_userns_fd);
+  closep (&cfg->join_netns_fd);
+  free (cfg->net_join);
   free (cfg->seccomp);
   sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)

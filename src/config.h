@@ -143,6 +143,7 @@ struct config
 
   /* network (net.c) */
   enum net_mode net;
+  char *net_join;         /* --net sandbox:NAME: NAME */
   bool net_host_loopback; /* the host's 127.0.0.1 reachable through the gateway */
   struct net_publish *publish;
   size_t n_publish;
@@ -231,7 +232,11 @@ struct config
   char *fuse_overlayfs; /* path of the helper when the engine may need it */
   char *net_helper;     /* the helper's path with --net slirp or pasta (auto is resolved) */
   int net_log_fd;       /* --net-log FILE, opened by egress_config_finish (); else -1 */
-  uint64_t caps;        /* the capabilities the command keeps (caps.c) */
+  /* --net sandbox:NAME (netjoin.c): NAME's network namespace and the user namespace that
+     owns it, opened after enter.c's checks; else -1.  JOIN_MODE: NAME's own network.  */
+  int join_userns_fd, join_netns_fd;
+  enum net_mode join_mode;
+  uint64_t caps; /* the capabilities the command keeps (caps.c) */
   /* the unbound working directory's changes are counted at the end (workdir.c) */
   bool report_cwd_changes;
   struct sb_seccomp_bpf seccomp_bpf; /* the compiled policy; empty: unconfined */

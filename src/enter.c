@@ -121,8 +121,8 @@ close_all (int *fds)
 }
 
 /* Finds a process below ROOT in the recorded namespaces and opens them.  */
-static int
-find_namespaces (pid_t root, struct json_object *want, int *fds, struct sb_error **err)
+static bool
+find_namespaces (pid_t root, struct json_object *want, int *fds)
 {
   bool found = false;
 
@@ -145,18 +145,12 @@ find_namespaces (pid_t root, struct json_object *want, int *fds, struct sb_error
       if (d != NULL)
         closedir (d);
     }
-  if (!found)
-    return sb_error_set (err, 0,
-                         "--enter '%s': no process of the sandbox is in the namespaces its "
-                         "launcher made",
-                         "");
-  return 0;
+  return found;
 }
 
-/* The trusted view of sandbox NAME: its state, checked against the live launcher and pid 1,
-   and its namespaces, checked against the launcher's record.  */
-static struct json_object *
-load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **err)
+struct json_object *
+enter_load_checked (const char *name, const char *what, char **ret_run_dir, int *fds,
+                    struct sb_error **err)
 {
   cleanup_free char *run_dir = NULL;
   struct json_object *state, *ns;
@@ -164,17 +158,18 @@ load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **
   struct stat st;
   pid_t pid;
 
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    fds[i] = -1;
   if (state_name_lookup (name, &run_dir, &o) < 0)
     {
-      sb_error_set (err, 0, "--enter '%s': no running sandbox has this name", name);
+      sb_error_set (err, 0, "%s: no running sandbox has this name", what);
       return NULL;
     }
   /* ours alone: made by our launcher, in our private folder */
   if (lstat (run_dir, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
       || (st.st_mode & 0077) != 0)
     {
-      sb_error_set (err, 0, "--enter '%s': its state folder is not a private folder of yours",
-                    name);
+      sb_error_set (err, 0, "%s: its state folder is not a private folder of yours", what);
       return NULL;
     }
   state = named_read_state (run_dir);
@@ -185,21 +180,14 @@ load_checked (const char *name, char **ret_run_dir, int *fds, struct sb_error **
       || !state_owner_alive (&o))
     {
       json_object_put (state);
-      sb_error_set (err, 0, "--enter '%s': its state does not match the running sandbox", name);
+      sb_error_set (err, 0, "%s: its state does not match the running sandbox", what);
       return NULL;
     }
-  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    fds[i] = -1;
-  if (find_namespaces (pid, ns, fds, err) < 0)
+  if (!find_namespaces (pid, ns, fds))
     {
       json_object_put (state);
-      free ((*err)->msg);
-      if (asprintf (&(*err)->msg,
-                    "--enter '%s': no process of the sandbox is in the namespaces its launcher "
-                    "made",
-                    name)
-          < 0)
-        oom ();
+      sb_error_set (err, 0, "%s: no process of the sandbox is in the namespaces its launcher made",
+                    what);
       return NULL;
     }
   *ret_run_dir = steal_ptr (&run_dir);
@@ -283,15 +271,12 @@ same_as_ours (int fd, const char *name)
          && a.st_ino == b.st_ino;
 }
 
-/* Whether the namespace FD belongs to another user namespace than USERNS.  */
 static bool
-owned_outside (int fd, int userns)
+same_file (int a, int b)
 {
-  cleanup_close int owner = ioctl (fd, NS_GET_USERNS);
-  struct stat a, b;
+  struct stat x, y;
 
-  return owner >= 0 && fstat (owner, &a) == 0 && fstat (userns, &b) == 0
-         && (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+  return fstat (a, &x) == 0 && fstat (b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 /* Relays between the caller's terminal and the pty until CHILD has ended; signals sent to
@@ -376,7 +361,11 @@ enter_open (const char *name, struct enter_target *t, struct sb_error **err)
   t->state = NULL;
   t->run_dir = NULL;
   config_init (&t->ec);
-  t->state = load_checked (name, &t->run_dir, t->fds, err);
+  cleanup_free char *what = NULL;
+
+  if (asprintf (&what, "--enter '%s'", name) < 0)
+    oom ();
+  t->state = enter_load_checked (name, what, &t->run_dir, t->fds, err);
   if (t->state == NULL)
     return -1;
   t->launcher = (pid_t) named_state_int (t->state, "launcher");
@@ -394,17 +383,28 @@ enter_join (const char *name, struct enter_target *t, struct sb_error **err)
   /* from now on we hold the sandbox's capabilities: nothing inside may trace or read us */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return sb_error_set (err, errno, "prctl");
-  /* one the sandbox joined rather than made (podman's network namespace) belongs to an
-     outer user namespace: joined while we still have our capabilities over it */
+  /* one the sandbox joined rather than made belongs to an outer user namespace, where the
+     sandbox's holds no power: podman's network namespace (owned by the user namespace we run
+     in), or --net sandbox:NAME's (owned by NAME's, which we enter first).  It is joined
+     before the sandbox's user namespace, while we still have capabilities over it.  */
   bool first[ENTER_NS_COUNT];
 
   for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-    first[i] = i > 0 && owned_outside (t->fds[i], t->fds[0]);
-  for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < ENTER_NS_COUNT; i++)
-      if (first[i] == (pass == 0) && !same_as_ours (t->fds[i], enter_ns_names[i])
-          && setns (t->fds[i], 0) < 0)
+    {
+      cleanup_close int owner = i > 0 ? ioctl (t->fds[i], NS_GET_USERNS) : -1;
+
+      first[i] = owner >= 0 && !same_file (owner, t->fds[0])
+                 && !same_as_ours (t->fds[i], enter_ns_names[i]);
+      if (first[i] && !same_as_ours (owner, "user") && setns (owner, CLONE_NEWUSER) < 0)
+        return sb_error_set (err, errno, "--enter '%s': setns the user namespace of its %s", name,
+                             enter_ns_names[i]);
+      if (first[i] && setns (t->fds[i], 0) < 0)
         return sb_error_set (err, errno, "--enter '%s': setns %s", name, enter_ns_names[i]);
+    }
+  /* (once in the sandbox's mounts, /proc is its own: what was joined first is skipped) */
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    if (!first[i] && !same_as_ours (t->fds[i], enter_ns_names[i]) && setns (t->fds[i], 0) < 0)
+      return sb_error_set (err, errno, "--enter '%s': setns %s", name, enter_ns_names[i]);
   return 0;
 }
 

@@ -358,6 +358,8 @@ idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
   char dir[64];
   cleanup_close int dfd = -1;
 
+  if (m->written)
+    return 0;
   if (m->helpers)
     return start_helpers (m, pid, err);
   snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
@@ -380,6 +382,8 @@ idmap_finish (struct idmap *m, struct sb_error **err)
   int status[2] = { 0, 0 };
   bool started = m->kids[0] > 0;
 
+  if (m->written)
+    return 0;
   for (int i = 0; i < 2; i++)
     if (m->kids[i] > 0)
       {

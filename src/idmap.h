@@ -20,6 +20,7 @@ struct idmap_range
 struct idmap
 {
   bool helpers;  /* write through newuidmap/newgidmap */
+  bool written;  /* written already, when pid 1 was cloned (--net sandbox:NAME: netjoin.c) */
   char *uid_map; /* "inside outside count\n" lines */
   char *gid_map;
   char *newuidmap, *newgidmap; /* their paths, when helpers */

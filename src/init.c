@@ -346,7 +346,7 @@ make_namespaces (const struct config *cfg, int sock)
   int egress_fds[EGRESS_NFDS];
 
   if (unshare (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
-               | (cfg->net == NET_HOST ? 0 : CLONE_NEWNET))
+               | (cfg->net == NET_HOST || cfg->net == NET_JOIN ? 0 : CLONE_NEWNET))
       < 0)
     fail_errno (sock, "create the namespaces");
   /* nothing we mount from here on reaches the host */

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "named.h"
 #include "net.h"
+#include "netjoin.h"
 #include "overlay.h"
 #include "procviews.h"
 #include "sync.h"
@@ -529,7 +530,9 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
   terminal_relay_init (&l->w.term, &l->term);
 
   log_debug ("clone");
-  l->w.pid = sys_clone_fork (NS_FLAGS | SIGCHLD);
+  /* --net sandbox:NAME: pid 1 is made inside NAME's network, its maps written there */
+  l->w.pid = cfg->net == NET_JOIN ? netjoin_clone (cfg, &l->map, NS_FLAGS, err)
+                                  : sys_clone_fork (NS_FLAGS | SIGCHLD);
   if (l->w.pid == 0)
     {
       (void) close (l->sock);
@@ -537,7 +540,7 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
     }
   (void) close (sv1);
   if (l->w.pid < 0)
-    return clone_error (errno, err);
+    return *err != NULL ? -1 : clone_error (errno, err);
   /* SIGCONT, for the relay only: pid 1 has no use for it blocked */
   sigaddset (&set, SIGCONT);
   sigprocmask (SIG_BLOCK, &set, NULL);

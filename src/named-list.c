@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* named-list.c: --list [--json].  The running sandboxes are the names whose launcher is
    alive (state.c removes the others on the way); their use of memory and CPU comes from the
-   cgroup when they have one, else from one pass over /proc, summed over pid 1 and what
-   descends from it.  */
+   cgroup when they have one, else summed over pid 1 and what descends from it, found
+   through /proc/PID/task/TID/children: the sandboxes' processes only, not the machine's.  */
 #include "build-config.h"
 
 #include <dirent.h>
@@ -20,13 +20,6 @@
 #include "named.h"
 #include "state.h"
 #include "util.h"
-
-struct proc_row
-{
-  pid_t pid, ppid;
-  unsigned long long start, ticks; /* utime + stime */
-  uint64_t rss;                    /* bytes */
-};
 
 struct sandbox_row
 {
@@ -55,90 +48,91 @@ collect (const char *name, const char *run_dir, const struct state_owner *owner,
   acc->rows[acc->n++] = (struct sandbox_row){ .name = xstrdup (name), .state = state };
 }
 
-static int
-by_pid (const void *a, const void *b)
+/* PID's parent, start time, CPU ticks (utime + stime) and resident pages: its
+   /proc/PID/stat.  */
+static bool
+read_stat (int proc, pid_t pid, unsigned long long *ret_start, unsigned long long *ret_ticks,
+           unsigned long long *ret_rss)
 {
-  const struct proc_row *x = a, *y = b;
+  char path[64], buf[1024];
+  unsigned long long ut, st;
+  const char *p;
+  ssize_t len;
+  int fd;
 
-  return (x->pid > y->pid) - (x->pid < y->pid);
+  snprintf (path, sizeof path, "%d/stat", (int) pid);
+  fd = openat (proc, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  len = read (fd, buf, sizeof buf - 1);
+  (void) close (fd);
+  if (len <= 0)
+    return false;
+  buf[len] = '\0';
+  p = strrchr (buf, ')');
+  return p != NULL
+         && sscanf (p,
+                    ") %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+                    "%*d %*d %llu %*u %llu",
+                    &ut, &st, ret_start, ret_rss)
+                == 4
+         && (*ret_ticks = ut + st, true);
 }
 
-/* Every process's parent, start time, CPU ticks and resident memory; sorted by pid.  */
-static struct proc_row *
-read_procs (size_t *ret_n)
+struct tree_sum
 {
-  DIR *d = opendir ("/proc");
-  struct proc_row *rows = NULL;
-  size_t n = 0;
-  long page = sysconf (_SC_PAGESIZE);
-  struct dirent *de;
+  int proc; /* /proc */
+  unsigned long long ticks, pages;
+  unsigned budget; /* processes left to visit */
+};
 
-  while (d != NULL && (de = readdir (d)) != NULL)
+/* Adds PID and what descends from it: its stat, then the children of each of its threads
+   (/proc/PID/task/TID/children): the sandbox's own processes only, never a pass over the
+   machine's.  */
+static void
+add_tree (struct tree_sum *t, pid_t pid, int depth)
+{
+  unsigned long long start, ticks, rss;
+  char path[64];
+  DIR *tasks;
+  struct dirent *de;
+  int fd;
+
+  if (t->budget == 0 || depth > 64 || !read_stat (t->proc, pid, &start, &ticks, &rss))
+    return;
+  t->budget--;
+  t->ticks += ticks;
+  t->pages += rss;
+  snprintf (path, sizeof path, "%d/task", (int) pid);
+  fd = openat (t->proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  tasks = fd >= 0 ? fdopendir (fd) : NULL;
+  if (tasks == NULL)
     {
-      char path[300], buf[1024];
-      struct proc_row r = { 0 };
-      unsigned long long ut, st, rss;
-      const char *p;
-      ssize_t len;
-      int fd, ppid;
+      if (fd >= 0)
+        (void) close (fd);
+      return;
+    }
+  while ((de = readdir (tasks)) != NULL)
+    {
+      cleanup_free char *kids = NULL;
+      char kpath[300];
+      char *p, *end;
 
       if (de->d_name[0] < '1' || de->d_name[0] > '9')
         continue;
-      snprintf (path, sizeof path, "%s/stat", de->d_name);
-      fd = openat (dirfd (d), path, O_RDONLY | O_CLOEXEC);
-      if (fd < 0)
-        continue;
-      len = read (fd, buf, sizeof buf - 1);
-      (void) close (fd);
-      if (len <= 0)
-        continue;
-      buf[len] = '\0';
-      p = strrchr (buf, ')');
-      if (p == NULL
-          || sscanf (p,
-                     ") %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
-                     "%*d %*d %llu %*u %llu",
-                     &ppid, &ut, &st, &r.start, &rss)
-                 != 5)
-        continue;
-      r.pid = (pid_t) strtol (de->d_name, NULL, 10);
-      r.ppid = ppid;
-      r.ticks = ut + st;
-      r.rss = rss * (uint64_t) page;
-      rows = xreallocarray (rows, n + 1, sizeof *rows);
-      rows[n++] = r;
+      snprintf (kpath, sizeof kpath, "%s/children", de->d_name);
+      kids = read_file_at (dirfd (tasks), kpath, NULL);
+      for (p = kids; p != NULL && *p; p = end)
+        {
+          long kid = strtol (p, &end, 10);
+
+          if (end == p)
+            break;
+          if (kid > 1)
+            add_tree (t, (pid_t) kid, depth + 1);
+        }
     }
-  if (d != NULL)
-    closedir (d);
-  qsort (rows, n, sizeof *rows, by_pid);
-  *ret_n = n;
-  return rows;
-}
-
-static const struct proc_row *
-find_proc (const struct proc_row *rows, size_t n, pid_t pid)
-{
-  struct proc_row key = { .pid = pid };
-
-  return bsearch (&key, rows, n, sizeof *rows, by_pid);
-}
-
-/* Whether PID is ROOT or below it.  */
-static bool
-descends (const struct proc_row *rows, size_t n, pid_t pid, pid_t root)
-{
-  for (int depth = 0; depth < 4096 && pid > 1; depth++)
-    {
-      const struct proc_row *r;
-
-      if (pid == root)
-        return true;
-      r = find_proc (rows, n, pid);
-      if (r == NULL)
-        return false;
-      pid = r->ppid;
-    }
-  return false;
+  closedir (tasks);
 }
 
 static bool
@@ -162,11 +156,12 @@ cgroup_usage (const char *cg, uint64_t *ret_mem, uint64_t *ret_cpu_us)
 }
 
 static void
-usage (struct sandbox_row *s, const struct proc_row *procs, size_t n)
+usage (struct sandbox_row *s, int proc)
 {
   pid_t root = (pid_t) named_state_int (s->state, "pid");
-  const struct proc_row *r = find_proc (procs, n, root);
-  long hz = sysconf (_SC_CLK_TCK);
+  long hz = sysconf (_SC_CLK_TCK), page = sysconf (_SC_PAGESIZE);
+  struct tree_sum t = { .proc = proc, .budget = 1u << 16 };
+  unsigned long long start, ticks, rss;
 
   if (cgroup_usage (named_state_str (s->state, "cgroup"), &s->mem, &s->cpu_us))
     {
@@ -174,16 +169,13 @@ usage (struct sandbox_row *s, const struct proc_row *procs, size_t n)
       return;
     }
   /* a pid that is another process's by now counts nothing */
-  if (root <= 1 || r == NULL
-      || r->start != (unsigned long long) named_state_int (s->state, "pid_start"))
+  if (proc < 0 || root <= 1 || !read_stat (proc, root, &start, &ticks, &rss)
+      || start != (unsigned long long) named_state_int (s->state, "pid_start"))
     return;
+  add_tree (&t, root, 0);
   s->usage = true;
-  for (size_t i = 0; i < n; i++)
-    if (descends (procs, n, procs[i].pid, root))
-      {
-        s->mem += procs[i].rss;
-        s->cpu_us += procs[i].ticks * 1000000ull / (unsigned long long) (hz > 0 ? hz : 100);
-      }
+  s->mem = t.pages * (uint64_t) page;
+  s->cpu_us = t.ticks * 1000000ull / (unsigned long long) (hz > 0 ? hz : 100);
 }
 
 static void
@@ -293,15 +285,14 @@ int
 named_list (const struct config *cfg, FILE *out, struct sb_error **err)
 {
   struct list_acc acc = { NULL, 0 };
-  struct proc_row *procs = NULL;
-  size_t n_procs = 0;
+  cleanup_close int proc = -1;
 
   (void) err;
   state_name_foreach (collect, &acc);
   if (acc.n > 0)
-    procs = read_procs (&n_procs);
+    proc = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   for (size_t i = 0; i < acc.n; i++)
-    usage (&acc.rows[i], procs, n_procs);
+    usage (&acc.rows[i], proc);
   qsort (acc.rows, acc.n, sizeof *acc.rows, by_name);
   if (cfg->json)
     print_json (out, acc.rows, acc.n);
@@ -313,6 +304,5 @@ named_list (const struct config *cfg, FILE *out, struct sb_error **err)
       json_object_put (acc.rows[i].state);
     }
   free (acc.rows);
-  free (procs);
   return 0;
 }

@@ -192,7 +192,16 @@ state_object (const struct config *cfg, pid_t pid, const char *cgroup)
   json_object_object_add (o, "started", json_object_new_int64 ((int64_t) time (NULL)));
   json_object_object_add (o, "command", json_object_new_string (cfg->argv ? command : "(shell)"));
   json_object_object_add (o, "profile", json_object_new_string (profiles));
-  json_object_object_add (o, "network", json_object_new_string (net_mode_name (cfg->net)));
+  if (cfg->net == NET_JOIN)
+    {
+      cleanup_free char *net = NULL;
+
+      if (asprintf (&net, "sandbox:%s", cfg->net_join) < 0)
+        oom ();
+      json_object_object_add (o, "network", json_object_new_string (net));
+    }
+  else
+    json_object_object_add (o, "network", json_object_new_string (net_mode_name (cfg->net)));
   for (size_t i = 0; i < cfg->n_publish; i++)
     json_object_array_add (ports, json_object_new_string (cfg->publish[i].spec));
   json_object_object_add (o, "ports", ports);

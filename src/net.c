@@ -59,11 +59,9 @@
 /* Where net_setup_files keeps its generated files: under the sandbox's /run (a tmpfs).  */
 #define FILES_DIR "/run/sandbox-net"
 
-static const char *const mode_names[] = { [NET_NONE] = "none",
-                                          [NET_HOST] = "host",
-                                          [NET_SLIRP] = "slirp",
-                                          [NET_PASTA] = "pasta",
-                                          [NET_AUTO] = "auto" };
+static const char *const mode_names[]
+    = { [NET_NONE] = "none",   [NET_HOST] = "host", [NET_SLIRP] = "slirp",
+        [NET_PASTA] = "pasta", [NET_AUTO] = "auto", [NET_JOIN] = "sandbox" };
 
 int
 net_parse_mode (const char *s, enum net_mode *ret_mode)
@@ -705,6 +703,7 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
   cleanup_free char *hosts = NULL;
   cleanup_free char *resolv = NULL;
   cleanup_free char *name = NULL;
+  enum net_mode mode;
 
   /* the uts namespace is ours with every --net: /etc/hostname says its name, not the host's */
   if (asprintf (&name, "%s\n", hostname) < 0)
@@ -714,10 +713,12 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
   if (cfg->net == NET_HOST)
     return 0;
   hosts = hosts_file (root_fd, hostname);
-  if (cfg->net == NET_SLIRP || cfg->net == NET_PASTA)
-    resolv = resolv_conf (root_fd, egress_wanted (cfg)     ? EGRESS_DNS
-                                   : cfg->net == NET_SLIRP ? SLIRP_DNS
-                                                           : PASTA_DNS);
+  /* joined: the resolver of the network joined */
+  mode = cfg->net == NET_JOIN ? cfg->join_mode : cfg->net;
+  if (mode == NET_SLIRP || mode == NET_PASTA)
+    resolv = resolv_conf (root_fd, egress_wanted (cfg) ? EGRESS_DNS
+                                   : mode == NET_SLIRP ? SLIRP_DNS
+                                                       : PASTA_DNS);
   if (bind_generated (root_fd, "hosts", hosts, "etc/hosts", err) < 0)
     return -1;
   if (resolv != NULL && bind_generated (root_fd, "resolv.conf", resolv, "etc/resolv.conf", err) < 0)
@@ -756,7 +757,8 @@ net_setup_inside (const struct config *cfg, struct sb_error **err)
   cleanup_close int fd = -1;
   struct ifreq ifr;
 
-  if (cfg->net == NET_HOST)
+  /* joined: lo is up, and not ours to change (the namespace is NAME's user namespace's) */
+  if (cfg->net == NET_HOST || cfg->net == NET_JOIN)
     return 0;
   if ((cfg->net == NET_SLIRP || cfg->net == NET_PASTA) && make_tap (err) < 0)
     return -1;

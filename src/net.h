@@ -21,6 +21,7 @@ enum net_mode
   NET_SLIRP,
   NET_PASTA,
   NET_AUTO, /* pasta when installed, else slirp4netns; config_finish resolves it */
+  NET_JOIN, /* sandbox:NAME: NAME's network namespace (netjoin.c) */
 };
 
 /* One --publish [HOSTIP:]HOSTPORT:PORT[/tcp|/udp].  */

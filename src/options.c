@@ -315,9 +315,19 @@ set_profile (struct config *cfg, const struct sb_option *opt, char *const *args,
 static int
 set_net (struct config *cfg, const struct sb_option *opt, char *const *args, struct sb_error **err)
 {
-  if (net_parse_mode (args[0], &cfg->net) < 0)
-    return sb_error_set (err, 0, "--%s '%s': expected none, host, slirp, pasta or auto", opt->name,
-                         args[0]);
+  const char *join = strncmp (args[0], "sandbox:", 8) == 0 ? args[0] + 8 : NULL;
+
+  if (join != NULL && named_valid_name (join))
+    {
+      cfg->net = NET_JOIN;
+      free (cfg->net_join);
+      cfg->net_join = xstrdup (join);
+      return 0;
+    }
+  if (join != NULL || net_parse_mode (args[0], &cfg->net) < 0 || cfg->net == NET_JOIN)
+    return sb_error_set (err, 0,
+                         "--%s '%s': expected none, host, slirp, pasta, auto or sandbox:NAME",
+                         opt->name, args[0]);
   return 0;
 }
 
@@ -674,7 +684,7 @@ const struct sb_option sb_options[] = {
   { "setenv", 0, OPT_ARG_TWO | OPT_REPEAT, "NAME VALUE", "set an environment variable", set_setenv, 0 },
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE | OPT_REPEAT, NULL, "start the command with an empty environment", set_clearenv, 0 },
-  { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta or auto (default: none)", set_net, FIELD (net) },
+  { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta, auto, or sandbox:NAME (NAME's) (default: none)", set_net, FIELD (net) },
   { "net-host-loopback", 0, OPT_ARG_NONE, NULL, "let the sandbox reach the host's 127.0.0.1 through the gateway", set_flag, FIELD (net_host_loopback) },
   { "publish", 0, OPT_ARG_ONE | OPT_REPEAT, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
   { "allow-host", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command resolve NAME and connect to its addresses (*.NAME: every name below); the rest is refused", set_allow_host, 0 },

@@ -16,6 +16,7 @@
 #include "fault.h"
 #include "image.h"
 #include "net.h"
+#include "netjoin.h"
 #include "plan.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -46,6 +47,8 @@ static const struct plan_step
   { "desktop", desktop_prepare, FAULT_NONE },
   /* --net auto -> pasta or slirp4netns, the helper found, --publish ports free */
   { "net", net_config_finish, FAULT_NONE },
+  /* --net sandbox:NAME: NAME checked as --enter checks it, its network opened */
+  { "netjoin", netjoin_config_finish, FAULT_NONE },
   /* the allowlist's options, the --net-log file */
   { "egress", egress_config_finish, FAULT_NONE },
   /* rlimits, nproc, the ephemeral size */

@@ -141,8 +141,12 @@ state_parse_owner (const char *name, struct state_owner *ret)
 bool
 state_owner_alive (const struct state_owner *owner)
 {
-  unsigned long long ours = pid_namespace ("self");
+  /* ours does not change (setns into a pid namespace changes our children's): one look,
+     not one per folder and name that a sweep or --list checks */
+  static unsigned long long ours;
 
+  if (ours == 0)
+    ours = pid_namespace ("self");
   /* another pid namespace's numbers mean nothing here: leave its folders alone */
   if (ours == 0 || owner->pidns != ours)
     return true;

@@ -202,7 +202,7 @@ done
 # ---------------------------------------------------------------- bad input: one line, 125
 run_sb --net bogus -- true
 is "--net bogus: exit 125" "$status" 125
-is "with one line" "$(cat "$T/err")" "sandbox: --net 'bogus': expected none, host, slirp, pasta or auto"
+is "with one line" "$(cat "$T/err")" "sandbox: --net 'bogus': expected none, host, slirp, pasta, auto or sandbox:NAME"
 run_sb --publish 8080 --net slirp -- true
 is "--publish without a host port" "$(cat "$T/err")" \
   "sandbox: --publish '8080': expected [HOSTIP:]HOSTPORT:PORT[/tcp|/udp]"
