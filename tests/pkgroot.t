@@ -9,7 +9,7 @@
 
 # the sandbox's /tmp is private: the test's host folders live under the build folder,
 # which is the working directory, bound read-write
-W=$(mktemp -d "${builddir:?}/tests/pkgroot.XXXXXX") && W=$(cd "$W" && pwd)
+W=$(mktemp -d "${SB_SCRATCH:?}/pkgroot.XXXXXX") && W=$(cd "$W" && pwd)
 # --persist folders hold files of subordinate ids: root inside removes them
 cleanup() {
   "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W/persist" >/dev/null 2>&1

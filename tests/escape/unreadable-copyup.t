@@ -6,7 +6,7 @@
 # the host, or follow a symlink a sandbox planted in a --persist folder when it makes them.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-unreadable.XXXXXX") && W=$(cd "$W" && pwd)
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-unreadable.XXXXXX") && W=$(cd "$W" && pwd)
 cleanup() {
   "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W/p" >/dev/null 2>&1
   rm -rf "$W"
