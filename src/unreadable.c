@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "syscalls.h"
@@ -209,6 +210,7 @@ present_or_hidden (int dir, const char *name)
 static void
 own_like (int fd, const struct unreadable_entry *e)
 {
+  (void) fsetxattr (fd, UNREADABLE_XATTR, "1", 1, 0);
   (void) fchown (fd, e->uid, e->gid);
   (void) fchmod (fd, e->mode & 07777);
 }

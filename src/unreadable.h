@@ -14,6 +14,10 @@
 #include <sys/types.h>
 
 #define UNREADABLE_MAX 64
+/* the user xattr on what unreadable_make made: not a change of the command's
+   (workdir.c does not count it, nor the opaque marker in such a folder) */
+#define UNREADABLE_XATTR "user.sandbox.made"
+#define UNREADABLE_OPAQUE ".wh..wh..opq"
 #define UNREADABLE_PATH 96
 
 struct unreadable_entry
