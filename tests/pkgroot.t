@@ -23,8 +23,9 @@ plan 10
 fuse=no
 if [ -r /dev/fuse ] && [ -w /dev/fuse ] && command -v fuse-overlayfs >/dev/null; then fuse=yes; fi
 tools=yes
-for t in dpkg dpkg-deb dpkg-scanpackages apt-get useradd; do
-  command -v "$t" >/dev/null || tools="$t missing (tests/setup installs dpkg-dev)"
+# useradd runs inside, as root, whose PATH has /usr/sbin; the test user's may not
+for t in dpkg dpkg-deb dpkg-scanpackages apt-get /usr/sbin/useradd; do
+  command -v "$t" >/dev/null || tools="$t missing (tests/setup installs dpkg-dev and passwd)"
 done
 
 # two packages: a file; a system user made by postinst, which chowns its folder to it
