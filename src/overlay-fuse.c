@@ -27,6 +27,7 @@
 #include "overlay-internal.h"
 #include "overlay.h"
 #include "syscalls.h"
+#include "unreadable.h"
 #include "util.h"
 
 /* the lower tree, the layers, a persistent upper and work, /dev/fuse */
@@ -97,6 +98,9 @@ struct fuse_start
   uid_t root_uid; /* shows: the ephemeral upper folder gets them */
   gid_t root_gid;
   mode_t root_mode;
+  int persist_upper; /* an O_PATH fd on the --persist folder's upper, or -1 */
+  bool root_inside;  /* --uid 0: UNREAD is made in the upper folder */
+  struct unreadable_list unread;
 };
 
 /* An fd on PATH the helper keeps, and its "/proc/self/fd/N" for fuse-overlayfs's options.
@@ -157,6 +161,19 @@ tmpfs_place (const struct config *cfg)
   return NULL;
 }
 
+/* Root inside (--uid 0): the ids fuse-overlayfs shows.  It runs as root of the sandbox's
+   user namespace and sees a file of an owner that namespace does not map, the host's root
+   above all, as the overflow id 65534 (nobody): dpkg, apt and useradd then meet /etc and
+   /var/lib/dpkg owned by nobody.  Its uidmapping (an id it sees, HOST, is shown as TO; a
+   file made by TO gets HOST; the last triple given is tried first) shows those files as
+   root's.  The inside ids keep their own number, but nobody (65534), which needs another
+   id on disk to stay apart from the unmapped owners: 65535, whose own files then show as
+   root's (an id that no Debian or Fedora user has).  The namespace maps the caller's own
+   id to 0, and nothing here reaches the host's root: fuse-overlayfs reads and writes as
+   before, with the caller's rights, and the kernel checks the modes it shows.  */
+#define ID_TRIPLES "65535:65534:1:65534:0:1:65536:65536:4294836224:1:1:65533:0:0:1"
+#define ROOT_MAPPING ",uidmapping=" ID_TRIPLES ",gidmapping=" ID_TRIPLES
+
 /* fuse-overlayfs's -o: the lower folders top first, the upper and work folders.  */
 static char *
 fuse_opts (struct fuse_start *f, struct sb_error **err)
@@ -187,6 +204,7 @@ fuse_opts (struct fuse_start *f, struct sb_error **err)
       if (asprintf (&u, "%s/upper", cfg->persist) < 0 || asprintf (&w, "%s/work", cfg->persist) < 0)
         oom ();
       upper = keep_dir (f, u, err);
+      f->persist_upper = upper != NULL ? f->fds[f->n_fds - 1] : -1;
       work = upper != NULL ? keep_dir (f, w, err) : NULL;
       if (work == NULL)
         return NULL;
@@ -196,8 +214,8 @@ fuse_opts (struct fuse_start *f, struct sb_error **err)
      of a folder, reading whole folders: the first exec through it (ld.so walking
      /usr/lib/x86_64-linux-gnu) took 45 ms instead of 3, and `sandbox --uid 0 true` 87 ms
      instead of 33.  */
-  if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,static_nlink", lowers,
-                upper ? upper : f->upper, work ? work : f->work)
+  if (asprintf (&opts, "lowerdir=%s,upperdir=%s,workdir=%s,static_nlink%s", lowers,
+                upper ? upper : f->upper, work ? work : f->work, f->root_inside ? ROOT_MAPPING : "")
       < 0)
     oom ();
   return opts;
@@ -247,6 +265,9 @@ fuse_hook (void *arg, int report)
         return STEP_ROOT;
       sb_caps_keep_across_exec ();
     }
+  /* before fuse-overlayfs serves a request: made as root inside, owned by it */
+  if (f->root_inside && f->persist_upper >= 0)
+    unreadable_make (&f->unread, f->persist_upper);
   if (f->tmpfs_opts[0] == '\0')
     return 0;
   if (unshare (CLONE_NEWNS) < 0)
@@ -261,12 +282,15 @@ fuse_hook (void *arg, int report)
     (void) chown (f->upper, 0, 0);
   if (f->own)
     (void) chmod (f->upper, f->root_mode);
-  if (!f->cfg->report_cwd_changes)
+  if (!f->cfg->report_cwd_changes && !f->root_inside)
     return 0;
   fd = open (f->upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || helper_pass_fd (report, fd) < 0)
+  if (fd >= 0 && f->root_inside)
+    unreadable_make (&f->unread, fd);
+  if (f->cfg->report_cwd_changes && (fd < 0 || helper_pass_fd (report, fd) < 0))
     return STEP_UPPER;
-  (void) close (fd);
+  if (fd >= 0)
+    (void) close (fd);
   return 0;
 }
 
@@ -274,7 +298,8 @@ int
 overlay_fuse_start (const struct config *cfg, int userns_fd, int fuse_fd, struct helper *h,
                     int *ret_upper_fd, struct sb_error **err)
 {
-  struct fuse_start f = { .cfg = cfg, .userns_fd = userns_fd };
+  struct fuse_start f
+      = { .cfg = cfg, .userns_fd = userns_fd, .persist_upper = -1, .root_inside = cfg->uid == 0 };
   cleanup_free char *opts = NULL;
   char mnt[32];
   char *argv[] = { cfg->fuse_overlayfs, (char *) "-f", (char *) "-o", NULL, mnt, NULL };
@@ -307,6 +332,8 @@ overlay_fuse_start (const struct config *cfg, int userns_fd, int fuse_fd, struct
   n_dirs = f.n_fds;
   if (opts == NULL)
     goto out;
+  if (f.root_inside)
+    unreadable_list (f.fds[0], &f.unread); /* the lower tree, opened first */
   argv[3] = opts;
   /* fuse-overlayfs serves a mounted /dev/fuse fd given as a "/dev/fd/N" mount point */
   f.fds[f.n_fds++] = fuse_fd;

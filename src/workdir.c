@@ -9,12 +9,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
+#include "unreadable.h"
 #include "util.h"
 #include "workdir.h"
 
@@ -38,10 +42,23 @@ open_below (int dir, const char *rel)
   return fd;
 }
 
+/* Whether NAME in DIR was made for root inside before the command ran (unreadable.h).  */
+static bool
+made_before (int dir, const char *name)
+{
+  char path[64 + 256];
+  char v[4];
+
+  snprintf (path, sizeof path, "/proc/self/fd/%d/%s", dir, name);
+  return lgetxattr (path, UNREADABLE_XATTR, v, sizeof v) > 0;
+}
+
 /* Counts the non-folders below DIR into *N, up to LIMIT.  Takes DIR.  */
 static void
 count_dir (int dir, unsigned depth, unsigned *n, unsigned limit)
 {
+  bool made = fgetxattr (dir, UNREADABLE_XATTR, (char[4]){ 0 }, 4) > 0;
+
   DIR *d = fdopendir (dir);
   struct dirent *e;
 
@@ -58,7 +75,11 @@ count_dir (int dir, unsigned depth, unsigned *n, unsigned limit)
           || fstatat (dirfd (d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         continue;
       if (!S_ISDIR (st.st_mode))
-        (*n)++;
+        {
+          if (!(made && strcmp (e->d_name, UNREADABLE_OPAQUE) == 0)
+              && !made_before (dirfd (d), e->d_name))
+            (*n)++;
+        }
       else if (depth < MAX_DEPTH)
         {
           int sub = openat (dirfd (d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -33,7 +33,7 @@ is "NoNewPrivs is set" "$("$SANDBOX" -- grep ^NoNewPrivs: /proc/self/status | tr
 # A setuid binary owned by root inside: our uid outside is root inside with --uid 0, so a
 # copy of the probe we own, mode 4755, on a file system without nosuid, is setuid-root
 # there.  Run as uid 1000 inside, it must stay 1000: no_new_privs.
-suid=$builddir/tests/suid-probe.$$
+suid=$SB_SCRATCH/suid-probe.$$
 cp "$PROBE" "$suid" && chmod 4755 "$suid"
 r=$("$SANDBOX" --uid 0 --gid 0 -- sh -c "stat -c '%u %a' '$suid'; setpriv --reuid 1000 --regid 1000 --clear-groups -- '$suid' ids" 2>&1)
 rm -f "$suid"

@@ -25,7 +25,10 @@ PIDS=
 Z=$(mktemp -d "$PWD/egress-zone.XXXXXX")
 cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T" "$Z"; }
 trap cleanup EXIT
-CLIENT="python3 $srcdir/tests/egress-client.py"
+# the client runs inside: a copy in the working directory, since a source tree under /tmp
+# (make distcheck from there) is not visible inside
+cp "$srcdir/tests/egress-client.py" "$Z/" || exit 1
+CLIENT="python3 $Z/egress-client.py"
 IP=$(command -v ip || echo /usr/sbin/ip)
 
 # ---------------------------------------------------------------- the test's network

@@ -33,7 +33,7 @@ _lib_exit() {
   trap - EXIT
   eval "$_at_exit"
   _kill_ours
-  rm -rf "$T"
+  rm -rf "$T" ${_sb_scratch_own:+"$_sb_scratch_own"}
   exit "$_st"
 }
 trap _lib_exit EXIT
@@ -43,6 +43,21 @@ trap 'exit 130' INT
 trap 'exit 129' HUP
 # the sandbox keeps its state under $TMPDIR when there is no XDG_RUNTIME_DIR: one per test
 mkdir "$T/tmpdir" && TMPDIR=$T/tmpdir && export TMPDIR
+# $SB_SCRATCH: a folder for the test's host files that sandboxes see: the build folder's
+# tests/, unless the tree sits where every sandbox has a private folder (/tmp, /var/tmp,
+# /dev/shm, /run: make distcheck from a checkout under /tmp).  Then it is a folder under
+# the home, removed at exit; the probe is copied there, and the test starts in it, so that
+# the sandbox's working directory is bound as it is from a tree in the home.
+_sb_scratch_own=
+case "${builddir:-$PWD}/" in
+/tmp/* | /var/tmp/* | /dev/shm/* | /run/*)
+  SB_SCRATCH=$(mktemp -d "$HOME/.sbtest-scratch.XXXXXX") || exit 1
+  _sb_scratch_own=$SB_SCRATCH
+  if [ -n "$PROBE" ] && [ -x "$PROBE" ]; then cp "$PROBE" "$SB_SCRATCH/probe" && PROBE=$SB_SCRATCH/probe; fi
+  cd "$SB_SCRATCH" || exit 1
+  ;;
+*) SB_SCRATCH=${builddir:-$PWD}/tests ;;
+esac
 
 plan() { echo "1..$1"; }
 ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }

@@ -5,7 +5,7 @@
 # / in a layer does not lead out), and the exact lines of bad inputs.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/mounts.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/mounts.XXXXXX")
 H=$HOME/.sbtest-mounts.$$
 at_exit 'rm -rf "$W" "$H"'
 mkdir -p "$W/proj" "$W/rw" "$W/ro" "$H"

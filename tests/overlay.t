@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 # the sandbox's /tmp is private: the test's host folders live under the build folder
-W=$(mktemp -d "${builddir:?}/tests/overlay.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/overlay.XXXXXX")
 H=$HOME/.sbtest-overlay.$$
 # --persist folders hold files of subordinate ids: root inside removes them
 cleanup() {

@@ -7,7 +7,7 @@
 # with a link out (destinations are resolved and made inside the new root, mounted by fd).
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-swap.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-swap.XXXXXX")
 racer=
 trap '[ -z "$racer" ] || kill "$racer" 2>/dev/null; rm -rf "$W" "$T"' EXIT
 mkdir -p "$W/victim" "$W/victim2" "$W/swap" "$W/L/opt/t" "$W/proj"

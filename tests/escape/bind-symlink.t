@@ -6,7 +6,7 @@
 # folder, or refused in one line; the destination stays as written.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-bindlink.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-bindlink.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 H=$W/home
 mkdir -p "$H/proj/sub" "$H/.ssh" "$W/data"

@@ -6,7 +6,7 @@
 # host's processes.  Such a folder is not bound (one notice); a --bind of one is refused.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-cwd.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-cwd.XXXXXX")
 mark=sbesc-cwd-$$
 trap 'rm -rf "$W" "$T" "/tmp/$mark" "/var/tmp/$mark" "/dev/shm/$mark"' EXIT
 mkdir -p "$W/sock" "$W/proj"

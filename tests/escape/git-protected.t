@@ -12,7 +12,7 @@ if ! command -v git >/dev/null; then
   echo "1..0 # SKIP git is not installed"
   exit 0
 fi
-W=$(mktemp -d "${builddir:?}/tests/escape-git.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-git.XXXXXX")
 pwned=/tmp/sbesc-git-pwned.$$
 trap 'rm -rf "$W" "$T" "$pwned"' EXIT
 export HOME="$W/home" GIT_CONFIG_NOSYSTEM=1

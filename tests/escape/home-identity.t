@@ -5,7 +5,7 @@
 # each bound the whole home read-write.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-identity.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-identity.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 H=$W/home
 mkdir -p "$H/proj"

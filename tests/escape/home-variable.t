@@ -6,7 +6,7 @@
 # `whitelist ${XDG_DOWNLOAD_DIR}`: the browser read ~/.ssh and appended to ~/.bashrc.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-home-variable.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-home-variable.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 H=$W/home
 mkdir -p "$H/.ssh" "$H/.config" "$W/proj"

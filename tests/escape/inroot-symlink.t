@@ -7,7 +7,7 @@
 # generated /etc files all go through one module (inroot.c).
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-inroot.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-inroot.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 mkdir -p "$W/victim" "$W/proj" "$W/src"
 echo src >"$W/src/f"

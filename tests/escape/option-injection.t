@@ -6,7 +6,7 @@
 # slirp4netns, xdg-dbus-proxy get values only as parts of their own arguments).
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-optinj.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-optinj.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 mkdir -p "$W/proj" "$W/d,upperdir=x"
 echo secret >"$W/secret"

@@ -6,7 +6,7 @@
 # the folder is followed; upper and work reach the overlay by fd.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-persist.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-persist.XXXXXX")
 trap 'chmod -R u+w "$W" 2>/dev/null; rm -rf "$W" "$T"' EXIT
 mkdir -p "$W/victim" "$W/proj"
 chmod 700 "$W/victim"

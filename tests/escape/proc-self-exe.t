@@ -6,7 +6,7 @@
 # writable from inside, as root inside or with CAP_SYS_PTRACE.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-exe.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-exe.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 # a copy of the launcher and its helpers, writable by the test user as a build tree's is
 cp "$SANDBOX" "$(dirname "$SANDBOX")/sandbox-seccomp" "$(dirname "$SANDBOX")/sandbox-procviews" "$W/"

@@ -7,7 +7,7 @@
 # a mask binds an empty file of our own, never one of the image.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-rootdev.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-rootdev.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 mkdir -p "$W/victim" "$W/proj"
 echo secret >"$W/victim/secret"

@@ -10,7 +10,7 @@
 # points can be renamed) and unmounting it with CAP_SYS_ADMIN.
 . "${srcdir:?}/tests/lib.sh"
 
-W=$(mktemp -d "${builddir:?}/tests/escape-config.XXXXXX")
+W=$(mktemp -d "${SB_SCRATCH:?}/escape-config.XXXXXX")
 trap 'rm -rf "$W" "$T"' EXIT
 H=$W/home
 export HOME="$H"
