@@ -7,7 +7,9 @@
                              default: our parent) and has MARK ("SBTEST_MARK=...") in its
    environment, or is named COMM, or is a helper (slirp4netns, pasta, fuse-overlayfs,
                              ...) whose parent is not a launcher (its launcher is gone)
-     mounts N                the lines of /proc/self/mountinfo
+     mount POINT TYPE        a fuse or overlay mount in our mount namespace (what a helper
+                             could leave; a count of all mounts would also see another
+                             program's, firejail's or a tracer's, made meanwhile)
      file PATH               every file and folder below each DIR, sorted
      file /tmp/NAME          with -t: /tmp's entries named sandbox* or .sandbox*
    With -w, it waits up to SECONDS for the processes to go first: one that exits within them
@@ -218,6 +220,21 @@ by_name (const void *a, const void *b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+/* A mountinfo LINE ("ID PARENT MAJ:MIN ROOT POINT OPTIONS [TAG...] - TYPE SOURCE ..."): its
+   point and type when the type is fuse's or overlay's.  */
+static void
+print_mount (FILE *out, const char *line)
+{
+  char point[4096], type[256];
+  const char *sep = strstr (line, " - ");
+
+  if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", point) != 1
+      || sscanf (sep + 3, "%255s", type) != 1)
+    return;
+  if (strncmp (type, "fuse", 4) == 0 || strcmp (type, "overlay") == 0)
+    fprintf (out, "mount %s %s\n", point, type);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -225,7 +242,7 @@ main (int argc, char **argv)
   size_t n_comms = 0;
   double wait = 0;
   bool tmp = false;
-  int opt, top = getppid (), lines = 0;
+  int opt, top = getppid ();
   FILE *f;
   char line[4096];
 
@@ -266,10 +283,9 @@ main (int argc, char **argv)
   print_procs (stdout);
   f = fopen ("/proc/self/mountinfo", "re");
   while (f != NULL && fgets (line, sizeof line, f) != NULL)
-    lines++;
+    print_mount (stdout, line);
   if (f != NULL)
     fclose (f);
-  printf ("mounts %d\n", lines);
   if (tmp)
     {
       DIR *d = opendir ("/tmp");
