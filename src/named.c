@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -159,7 +160,10 @@ join (char *const *v, const char *sep)
 }
 
 /* Writes OBJ as RUN_DIR/state.json: a temporary file renamed over it, so that a reader sees
-   the old state or the new one, never half of one.  */
+   the old state or the new one, never half of one.  A state that replaces another is
+   exchanged with it, and the old one unlinked: ext4 (auto_da_alloc) starts writing a file
+   renamed over another to the disk, and unlinking it at teardown then waits for that write,
+   milliseconds of every start where the runtime folder is on a disk.  */
 static int
 write_state (const char *run_dir, struct json_object *obj, struct sb_error **err)
 {
@@ -171,8 +175,15 @@ write_state (const char *run_dir, struct json_object *obj, struct sb_error **err
     return sb_error_set (err, errno, "open '%s'", run_dir);
   (void) unlinkat (dir, STATE_FILE ".tmp", 0);
   fd = openat (dir, STATE_FILE ".tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0 || write_all (fd, text, strlen (text)) < 0
-      || renameat (dir, STATE_FILE ".tmp", dir, STATE_FILE) < 0)
+  if (fd < 0 || write_all (fd, text, strlen (text)) < 0)
+    return sb_error_set (err, errno, "write '%s/%s'", run_dir, STATE_FILE);
+  if (renameat2 (dir, STATE_FILE ".tmp", dir, STATE_FILE, RENAME_EXCHANGE) == 0)
+    {
+      (void) unlinkat (dir, STATE_FILE ".tmp", 0);
+      return 0;
+    }
+  /* the first state, or a file system without exchange */
+  if (renameat (dir, STATE_FILE ".tmp", dir, STATE_FILE) < 0)
     return sb_error_set (err, errno, "write '%s/%s'", run_dir, STATE_FILE);
   return 0;
 }
