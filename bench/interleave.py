@@ -7,7 +7,7 @@ alike; hyperfine runs one command's whole series, then the next.
     interleave.py RUNS BASE REF < SPECS
 
 SPECS: one line per command, "NAME<TAB>COMMAND"; COMMAND is split as a shell would (no
-env(1) in front: its own exec would be timed too).  Prints median, quartiles, the ratio to the command named BASE and
+env(1) in front: its own exec would be timed too).  Prints median, minimum, quartiles, the ratio to the command named BASE and
 the difference to the one named REF.  Each command is spawned with posix_spawn (a vfork),
 its output to /dev/null; a command that fails stops the bench."""
 import os
@@ -47,12 +47,12 @@ def main():
         for name, path, argv, env in specs:
             times[name].append(run_once(path, argv, env, devnull))
     med = {name: statistics.median(t) for name, t in times.items()}
-    print(f"{'command':26} {'median ms':>10} {'p25':>7} {'p75':>7} {'vs ' + base:>9} {'- ' + ref:>10}")
+    print(f"{'command':26} {'median ms':>10} {'min':>7} {'p25':>7} {'p75':>7} {'vs ' + base:>9} {'- ' + ref:>10}")
     for name, *_ in specs:
         q = statistics.quantiles(times[name], n=4)
         ratio = f"{med[name] / med[base]:.2f}x" if base in med else "-"
         delta = f"{med[name] - med[ref]:+.2f}" if ref in med and name.startswith(ref) else ""
-        print(f"{name:26} {med[name]:10.2f} {q[0]:7.2f} {q[2]:7.2f} {ratio:>9} {delta:>10}")
+        print(f"{name:26} {med[name]:10.2f} {min(times[name]):7.2f} {q[0]:7.2f} {q[2]:7.2f} {ratio:>9} {delta:>10}")
 
 
 if __name__ == "__main__":
