@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 plan 30
 H=$HOME/.sbtest-rough.$$
-trap 'rm -rf "$H" "$T"' EXIT
+at_exit 'rm -rf "$H" "$T"'
 mkdir -p "$H"
 
 # ---- --uid 0

@@ -9,7 +9,7 @@
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-swap.XXXXXX")
 racer=
-trap '[ -z "$racer" ] || kill "$racer" 2>/dev/null; rm -rf "$W" "$T"' EXIT
+at_exit '[ -z "$racer" ] || kill "$racer" 2>/dev/null; rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/victim2" "$W/swap" "$W/L/opt/t" "$W/proj"
 echo secret >"$W/victim/secret"
 echo src >"$W/swap/f"
