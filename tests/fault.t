@@ -108,6 +108,7 @@ for m in $(echo "$modes" | cut -d'|' -f1); do
     i=0
     while [ "$i" -lt "$RUNS" ]; do
       i=$((i + 1)) runs=$((runs + 1))
+      progress "mode $m: stage $s, run $i"
       st=0
       SANDBOX_FAULT_STAGE=$s sb_fault $opts || st=$?
       if [ "$st" -eq 137 ]; then
@@ -144,6 +145,7 @@ for m in $(echo "$modes" | cut -d'|' -f1); do
   bad= i=0
   while [ "$i" -lt "$KILLS" ]; do
     i=$((i + 1))
+    progress "mode $m: random kill $i"
     ms=$(( $(od -An -N2 -tu2 /dev/urandom) % 31 ))
     "$FAULT" $opts -- sleep 2 >/dev/null 2>&1 </dev/null &
     l=$!

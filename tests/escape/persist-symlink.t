@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-persist.XXXXXX")
-trap 'chmod -R u+w "$W" 2>/dev/null; rm -rf "$W" "$T"' EXIT
+at_exit 'chmod -R u+w "$W" 2>/dev/null; rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/proj"
 chmod 700 "$W/victim"
 cd "$W/proj" || exit 1
@@ -48,7 +48,7 @@ D=$(find /usr/share/doc -mindepth 1 -maxdepth 1 -type d | head -n 1)
 P=$W/p-kernel-cwd
 mkdir -p "$P/upper/usr" "$P/work"
 ln -s "$W/victim" "$P/upper/usr/share"
-(cd "$D" && "$SANDBOX" --overlay kernel --persist "$P" -- true >/dev/null 2>&1 </dev/null)
+(cd "$D" && "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" --overlay kernel --persist "$P" -- true >/dev/null 2>&1 </dev/null)
 check "kernel: upper/usr/share planted as a symlink, run from $D: the host folder is untouched" \
   victim_intact
 run_sb --overlay kernel --persist "$W/p-kernel-1" -- true
