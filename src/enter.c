@@ -335,11 +335,22 @@ enter_exec (const struct config *ec, char *const *argv, const char *cwd,
     sb_error_set (&err, errno, "chdir '/'");
   else if (init_confine (ec, &err) == 0)
     {
+      cleanup_free char *full = NULL;
+      const char *path = argv[0];
+
       environ = ec->envp;
-      if (sb_seccomp_install (ec, &err) == 0)
+      /* PATH looked up as for the first command (init.c), before the policy: a PATH
+         folder the sandbox may not search does not turn "not found" into 126 */
+      e = 0;
+      if (strchr (argv[0], '/') == NULL)
+        path = full = init_find_command (environ, argv[0], &e);
+      if (path != NULL && sb_seccomp_install (ec, &err) == 0)
         {
-          execvp (argv[0], argv);
+          execve (path, argv, environ);
           e = errno;
+        }
+      if (err == NULL)
+        {
           if (e == ENOENT)
             log_error ("'%s': command not found", argv[0]);
           else

@@ -83,8 +83,8 @@ enter_workdir (const struct config *cfg, struct sb_error **err)
 /* PATH lookup as a shell does it: the first executable file wins; a name found only
    without execute permission is 126, a name found nowhere 127 (execvp would report EACCES
    for a PATH folder we may not search).  */
-static char *
-find_command (char *const *envp, const char *name, int *ret_errno)
+char *
+init_find_command (char *const *envp, const char *name, int *ret_errno)
 {
   const char *path = NULL;
   bool seen = false;
@@ -190,7 +190,7 @@ exec_command (void *data)
     cleanup_free char *full = NULL;
 
     if (strchr (cfg->argv[0], '/') == NULL)
-      path = full = find_command (cfg->envp, cfg->argv[0], &e);
+      path = full = init_find_command (cfg->envp, cfg->argv[0], &e);
     if (path != NULL)
       {
         /* The network helper may still be starting; the rest of our setup overlapped it.

@@ -19,5 +19,10 @@ _Noreturn void init_main (const struct config *cfg, const struct term_plan *term
 struct sb_error;
 int init_confine (const struct config *cfg, struct sb_error **err);
 
+/* NAME (no slash) looked up in ENVP's PATH as a shell does: the first executable file, to
+   free; else NULL with *RET_ERRNO EACCES (found, not executable) or ENOENT (found nowhere,
+   even where a PATH folder cannot be searched).  The command's exec and --enter's.  */
+char *init_find_command (char *const *envp, const char *name, int *ret_errno);
+
 /* The signals the launcher and pid 1 pass on to the command.  */
 extern const int init_forwarded_signals[];

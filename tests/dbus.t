@@ -34,7 +34,9 @@ own() {   # NAME SANDBOX-OPTION...: asks for NAME from inside; prints the bus's 
   "$SANDBOX" "$@" -- dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
     org.freedesktop.DBus.RequestName "string:$_name" uint32:0 2>&1 | sed -n 's/^ *uint32 //p;s/^Error //p'
 }
-proxies() { ps -u "$uid" -o args= | grep -c '^xdg-dbus-proxy' ; }
+# ours: the ones on this test's buses (under $T); other tests (fault.t's --dbus-user mode)
+# run proxies of their own meanwhile, as the same user
+proxies() { ps -u "$uid" -o args= | grep '^xdg-dbus-proxy' | grep -cF "$T/"; }
 
 # none: the default
 is "by default the command has no bus address" \
@@ -77,7 +79,8 @@ pid=$!
 check "a sandbox with a proxy runs" wait_for 100 grep -q up "$T/up"
 is "the proxy's folder is gone already" "$(ls -d "$(state_dir)"/run-*/dbus 2>/dev/null)" ""
 kill -9 "$pid"
-check "after SIGKILL of the launcher the proxy ends" wait_for 50 sh -c '[ "$(ps -u "$1" -o args= | grep -c "^xdg-dbus-proxy")" -eq 0 ]' - "$uid"
+no_proxy() { [ "$(proxies)" -eq 0 ]; }
+check "after SIGKILL of the launcher the proxy ends" wait_for 50 no_proxy
 exec 8>&-
 
 # the system bus: a second private daemon, with its own name owner

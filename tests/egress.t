@@ -24,7 +24,7 @@ PIDS=
 # every sandbox binds read-write
 Z=$(mktemp -d "$PWD/egress-zone.XXXXXX")
 cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T" "$Z"; }
-trap cleanup EXIT
+at_exit cleanup
 # the client runs inside: a copy in the working directory, since a source tree under /tmp
 # (make distcheck from there) is not visible inside
 cp "$srcdir/tests/egress-client.py" "$Z/" || exit 1

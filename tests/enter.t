@@ -4,7 +4,7 @@
 # processes as the sandbox's command, the same CapEff, NoNewPrivs and Seccomp lines, its
 # working directory and ids; the command's exit status; a name nobody has.
 . "${srcdir:?}/tests/lib.sh"
-plan 13
+plan 14
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -33,6 +33,15 @@ run_sb --enter box sh -c 'exit 7'
 is "the command's exit status" "$status" 7
 run_sb --enter box no-such-command-here
 is "a missing command: 127" "$status" 127
+# a PATH folder the sandbox may not search (the caller's ~/.cargo/bin under another user,
+# a folder of mode 0): still "not found", 127, as for the first command, not EACCES's 126
+L=$(mktemp -d "${SB_SCRATCH:?}/enter-path.XXXXXX")
+at_exit 'chmod 700 "$L/locked"; rm -rf "$L"'
+mkdir -m 0 "$L/locked"
+PATH="$L/locked:$PATH" run_sb -d --name locked -- sleep 60
+run_sb --enter locked no-such-command-here
+is "a missing command with a PATH folder it may not search: 127" "$status $(cat "$T/err")" \
+  "127 sandbox: 'no-such-command-here': command not found"
 # on a terminal: a pty of the sandbox's, the entered shell its controlling terminal's
 # foreground job (job control), as the first command's
 python3 - "$SANDBOX" >"$T/pty" 2>&1 <<'PY'
@@ -61,4 +70,5 @@ run_sb --enter nobody true
 check "a name nobody has: 125, one line" sh -c \
   '[ "$1" -eq 125 ] && grep -qx "sandbox: --enter .nobody.: no running sandbox has this name" "$2"' - "$status" "$T/err"
 "$SANDBOX" --stop box >/dev/null 2>&1
+"$SANDBOX" --stop locked >/dev/null 2>&1
 assert_clean

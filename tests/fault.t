@@ -7,8 +7,9 @@
 # mount, and once the next start has run, no folder or file in $XDG_RUNTIME_DIR, $TMPDIR,
 # /tmp or the cache that was not there before.  Then $FAULT_RANDOM_KILLS launchers a mode are
 # killed at a random moment 0-30 ms after their start, with the same checks.
-# The full run (a mode's point comes after all its runs: allow tests/bounded the time):
-#   FAULT_RUNS=20 FAULT_RANDOM_KILLS=50 SB_IDLE_LIMIT=1800 make check TESTS=tests/fault.t
+# The full run (a mode's point comes after all its runs; lib.sh's progress lines meanwhile
+# keep tests/bounded's idle limit the bound of one run, not of a mode's):
+#   FAULT_RUNS=20 FAULT_RANDOM_KILLS=50 make check TESTS=tests/fault.t
 . "${srcdir:?}/tests/lib.sh"
 FAULT=${SANDBOX_FAULT:?built by make check}
 RUNS=${FAULT_RUNS:-1}
@@ -108,6 +109,7 @@ for m in $(echo "$modes" | cut -d'|' -f1); do
     i=0
     while [ "$i" -lt "$RUNS" ]; do
       i=$((i + 1)) runs=$((runs + 1))
+      progress "mode $m: stage $s, run $i"
       st=0
       SANDBOX_FAULT_STAGE=$s sb_fault $opts || st=$?
       if [ "$st" -eq 137 ]; then
@@ -144,6 +146,7 @@ for m in $(echo "$modes" | cut -d'|' -f1); do
   bad= i=0
   while [ "$i" -lt "$KILLS" ]; do
     i=$((i + 1))
+    progress "mode $m: random kill $i"
     ms=$(( $(od -An -N2 -tu2 /dev/urandom) % 31 ))
     "$FAULT" $opts -- sleep 2 >/dev/null 2>&1 </dev/null &
     l=$!

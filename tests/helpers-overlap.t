@@ -15,10 +15,12 @@ if [ -z "$fuse" ] || [ -z "$slirp" ] || [ ! -r /dev/fuse ] || [ ! -w /dev/fuse ]
 fi
 
 # The helpers are found through PATH: ours wrap the real ones.  fuse-overlayfs mounts a
-# tmpfs of its own on /tmp, where $T is: the wrappers and their marks are in the build tree.
+# tmpfs of its own on /tmp, where $T is: the wrappers and their marks are in lib.sh's
+# $SB_SCRATCH (the build tree, or a folder under the home when the tree is under /tmp).
 # They may run as another id of the sandbox's ranges: the marks go to a folder anyone may
-# write.
-W=$(mktemp -d "${builddir:?}/tests/helpers-overlap.XXXXXX")
+# write, on a path anyone may search.
+W=$(mktemp -d "${SB_SCRATCH:?}/helpers-overlap.XXXXXX")
+[ "$SB_SCRATCH" = "${builddir:-}/tests" ] || chmod 0711 "$SB_SCRATCH"
 at_exit 'rm -rf "$W"'
 mkdir -p "$W/bin" "$W/mark" && chmod 0755 "$W" && chmod 0777 "$W/mark"
 cat >"$W/bin/fuse-overlayfs" <<EOF

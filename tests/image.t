@@ -25,7 +25,7 @@ cleanup() {
     --bind "$XDG_DATA_HOME" -- rm -rf "$S" >/dev/null 2>&1
   rm -rf "$XDG_DATA_HOME" "$T"
 }
-trap cleanup EXIT
+at_exit cleanup
 
 plan 57
 

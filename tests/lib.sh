@@ -179,3 +179,34 @@ assert_clean() {
 }
 _no_leftovers() { [ -z "$(_leftovers)" ]; }
 done_testing() { [ "$_tap_failed" -eq 0 ]; }
+# tests/bounded ends a test that prints nothing for $SB_IDLE_LIMIT s (50): it measures one
+# step, not a test point made of many.
+# progress DESC: a point made of many bounded steps (a loop of sandbox runs) calls it at
+# each step; every 10 s at most it prints "# DESC", so that a loop slowed down by a loaded
+# machine is not taken for a hang, while one step that hangs still is.
+_progress_at=$(date +%s)
+progress() {
+  _now=$(date +%s)
+  [ $((_now - _progress_at)) -ge 10 ] || return 0
+  _progress_at=$_now
+  diag "$*"
+}
+# long_step SECONDS OUT CMD [ARG...]: one step that may take longer than the idle limit (a
+# browser starting on a loaded machine): CMD runs at most SECONDS (then SIGTERM, SIGKILL
+# 5 s later: status 124), its output appended to OUT; meanwhile "# still running" every
+# 20 s says the test waits on a bounded step.  CMD's status in $?.
+long_step() {
+  _ls_max=$1 _ls_out=$2
+  shift 2
+  "$SB_TIMEOUT" -k 5 "$_ls_max" "$@" >>"$_ls_out" 2>&1 </dev/null &
+  _ls_pid=$! _ls_start=$(date +%s)
+  _ls_said=$_ls_start
+  # by the clock: on a loaded machine wait_for's 0.1 s polls take much longer each
+  while ! wait_for 10 _ended "$_ls_pid"; do
+    _now=$(date +%s)
+    [ $((_now - _ls_said)) -ge 20 ] || continue
+    _ls_said=$_now
+    diag "still running after $((_now - _ls_start)) s (at most ${_ls_max} s): $*"
+  done
+  wait "$_ls_pid"
+}

@@ -11,7 +11,7 @@ if ! command -v tmux >/dev/null || ! command -v bash >/dev/null; then
 fi
 S=$T/tmux.sock
 tm() { tmux -S "$S" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+at_exit 'tm kill-server 2>/dev/null; rm -rf "$T"'
 mkdir "$T/work"
 tm -f /dev/null new-session -d -s sb -x 120 -y 40 -c "$T/work" \
   "env PS1='host\$ ' bash --norc --noprofile -i"

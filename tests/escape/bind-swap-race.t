@@ -9,7 +9,7 @@
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-swap.XXXXXX")
 racer=
-trap '[ -z "$racer" ] || kill "$racer" 2>/dev/null; rm -rf "$W" "$T"' EXIT
+at_exit '[ -z "$racer" ] || kill "$racer" 2>/dev/null; rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/victim2" "$W/swap" "$W/L/opt/t" "$W/proj"
 echo secret >"$W/victim/secret"
 echo src >"$W/swap/f"
@@ -34,7 +34,8 @@ plan 5
 race "$W/swap" "$W/swap.alt"
 leaks=0 bound=0
 for i in $(seq 30); do
-  "$SANDBOX" --home private --no-bind-cwd --bind "$W/swap:/tmp/s" -- sh -c 'cat /tmp/s/* 2>/dev/null' \
+  progress "source race: run $i of 30"
+  "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" --home private --no-bind-cwd --bind "$W/swap:/tmp/s" -- sh -c 'cat /tmp/s/* 2>/dev/null' \
     >"$T/out" 2>/dev/null </dev/null
   grep -q secret "$T/out" && leaks=$((leaks + 1))
   grep -q src "$T/out" && bound=$((bound + 1))
@@ -47,7 +48,8 @@ check "... and the host folder is as it was" [ "$(ls -A "$W/victim")" = secret ]
 
 race "$W/L/opt/t" "$W/L/opt/t.alt"
 for i in $(seq 20); do
-  "$SANDBOX" --layer "$W/L" --bind "$W/proj:/opt/t/new" -- true >/dev/null 2>&1 </dev/null
+  progress "destination race: run $i of 20"
+  "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" --layer "$W/L" --bind "$W/proj:/opt/t/new" -- true >/dev/null 2>&1 </dev/null
 done
 kill "$racer" && wait "$racer" 2>/dev/null
 racer=

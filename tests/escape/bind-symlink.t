@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-bindlink.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 H=$W/home
 mkdir -p "$H/proj/sub" "$H/.ssh" "$W/data"
 echo KEY >"$H/.ssh/id_ed25519"

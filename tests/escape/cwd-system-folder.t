@@ -8,7 +8,7 @@
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-cwd.XXXXXX")
 mark=sbesc-cwd-$$
-trap 'rm -rf "$W" "$T" "/tmp/$mark" "/var/tmp/$mark" "/dev/shm/$mark"' EXIT
+at_exit 'rm -rf "$W" "$T" "/tmp/$mark" "/var/tmp/$mark" "/dev/shm/$mark"'
 mkdir -p "$W/sock" "$W/proj"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$W/sock/agent"
 

@@ -14,7 +14,7 @@ if ! command -v git >/dev/null; then
 fi
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-git.XXXXXX")
 pwned=/tmp/sbesc-git-pwned.$$
-trap 'rm -rf "$W" "$T" "$pwned"' EXIT
+at_exit 'rm -rf "$W" "$T" "$pwned"'
 export HOME="$W/home" GIT_CONFIG_NOSYSTEM=1
 unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME
 mkdir -p "$HOME"

@@ -6,7 +6,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-identity.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 H=$W/home
 mkdir -p "$H/proj"
 echo '# bashrc' >"$H/.bashrc"

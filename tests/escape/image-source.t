@@ -14,7 +14,7 @@ cleanup() {
     --bind "$XDG_DATA_HOME" -- rm -rf "$XDG_DATA_HOME/sandbox" >/dev/null 2>&1
   rm -rf "$XDG_DATA_HOME" "$T"
 }
-trap cleanup EXIT
+at_exit cleanup
 plan 3
 if ! [ -x /bin/busybox ] || ! command -v python3 >/dev/null; then
   for i in 1 2 3; do skip "image source test $i" "busybox-static or python3 missing"; done

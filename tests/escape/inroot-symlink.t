@@ -8,7 +8,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-inroot.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/proj" "$W/src"
 echo src >"$W/src/f"
 cd "$W/proj" || exit 1

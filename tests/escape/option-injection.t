@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-optinj.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 mkdir -p "$W/proj" "$W/d,upperdir=x"
 echo secret >"$W/secret"
 cd "$W/proj" || exit 1

@@ -7,7 +7,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-exe.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 # a copy of the launcher and its helpers, writable by the test user as a build tree's is
 cp "$SANDBOX" "$(dirname "$SANDBOX")/sandbox-seccomp" "$(dirname "$SANDBOX")/sandbox-procviews" "$W/"
 sum=$(cksum <"$W/sandbox")

@@ -8,7 +8,7 @@
 . "${srcdir:?}/tests/lib.sh"
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-rootdev.XXXXXX")
-trap 'rm -rf "$W" "$T"' EXIT
+at_exit 'rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/proj"
 echo secret >"$W/victim/secret"
 cd "$W/proj" || exit 1

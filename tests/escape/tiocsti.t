@@ -13,7 +13,7 @@ if ! command -v tmux >/dev/null || ! command -v bash >/dev/null; then
 fi
 S=$T/tmux.sock
 tm() { tmux -S "$S" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+at_exit 'tm kill-server 2>/dev/null; rm -rf "$T"'
 # the user's interactive shell, in an ordinary folder: the sandbox binds it read-write, so
 # the probe's report reaches us
 mkdir "$T/work"
