@@ -39,9 +39,8 @@ get_str (struct json_object *o, const char *key)
   return v != NULL ? json_object_get_string (v) : NULL;
 }
 
-/* An array of strings, or NULL when absent; a member that is no string is an error.  */
-static int
-get_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
+int
+oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
 {
   struct json_object *a = get (o, key, json_type_array);
   char **v;
@@ -156,9 +155,9 @@ load_caps (struct config *cfg, struct json_object *process, struct sb_error **er
   cfg->cap_drop_all = true;
   if (c == NULL)
     return 0;
-  if (get_strv (c, "effective", &bounding, err) < 0)
+  if (oci_config_strv (c, "effective", &bounding, err) < 0)
     return -1;
-  if (bounding == NULL && get_strv (c, "bounding", &bounding, err) < 0)
+  if (bounding == NULL && oci_config_strv (c, "bounding", &bounding, err) < 0)
     return -1;
   for (char **b = bounding; b != NULL && *b != NULL; b++)
     {
@@ -184,14 +183,14 @@ load_process (struct config *cfg, struct json_object *process, struct oci_extra 
 
   if (process == NULL)
     return sb_error_set (err, 0, "config.json: process: missing");
-  if (get_strv (process, "args", &cfg->argv, err) < 0)
+  if (oci_config_strv (process, "args", &cfg->argv, err) < 0)
     return -1;
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return sb_error_set (err, 0, "config.json: process.args: missing or empty");
   if (cwd == NULL || cwd[0] != '/')
     return sb_error_set (err, 0, "config.json: process.cwd: missing or not absolute");
   cfg->chdir = xstrdup (cwd);
-  if (get_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
+  if (oci_config_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
     return -1;
   if (user != NULL)
     {
@@ -249,7 +248,7 @@ load_mount (struct config *cfg, const char *bundle, struct json_object *m, struc
 
   if (dst == NULL || dst[0] != '/')
     return sb_error_set (err, 0, "config.json: mounts: destination missing or not absolute");
-  if (get_strv (m, "options", &opts, err) < 0)
+  if (oci_config_strv (m, "options", &opts, err) < 0)
     return -1;
   for (char **o = opts; o != NULL && *o != NULL; o++)
     {
@@ -300,8 +299,8 @@ load_paths (struct config *cfg, struct json_object *linux_, struct sb_error **er
   cleanup_strv char **masked = NULL;
   cleanup_strv char **ro = NULL;
 
-  if (get_strv (linux_, "maskedPaths", &masked, err) < 0
-      || get_strv (linux_, "readonlyPaths", &ro, err) < 0)
+  if (oci_config_strv (linux_, "maskedPaths", &masked, err) < 0
+      || oci_config_strv (linux_, "readonlyPaths", &ro, err) < 0)
     return -1;
   for (char **p = ro; p != NULL && *p != NULL; p++)
     {
@@ -490,7 +489,8 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
   if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
       || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
       || load_namespaces (cfg, linux_, x, err) < 0 || load_maps (cfg, linux_, err) < 0
-      || load_seccomp (cfg, linux_, state_dir, err) < 0)
+      || load_seccomp (cfg, linux_, state_dir, err) < 0
+      || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;
   r = 0;
 out:
@@ -513,7 +513,7 @@ oci_config_process (const char *file, struct config *cfg, bool *ret_terminal, st
       return sb_error_set (err, 0, "--process '%s': %.*s", file,
                            why ? (int) strcspn (why, "\n") : 7, why ? why : "invalid");
     }
-  if (load_process (cfg, p, &x, err) < 0 || get_strv (p, "env", &env, err) < 0)
+  if (load_process (cfg, p, &x, err) < 0 || oci_config_strv (p, "env", &env, err) < 0)
     goto out;
   /* the environment is exactly process.env */
   strv_free (cfg->envp);

@@ -91,6 +91,19 @@ fail (struct sb_error *e)
   return 1;
 }
 
+/* A failure the runtime-spec makes a warning (poststart and poststop hooks): logged as
+   the errors are, and the operation goes on.  */
+static void
+warn (struct sb_error *e)
+{
+  struct sb_error *w = NULL;
+  cleanup_free char *text = sb_error_text (e);
+
+  sb_error_free (&e);
+  sb_error_set (&w, 0, "warning: %s", text);
+  (void) fail (w);
+}
+
 static char *
 now_rfc3339 (void)
 {
@@ -145,6 +158,7 @@ struct monitor
   int ready_fd; /* create: the pipe to the `create` call; -1 for run */
   int fifo_fd;  /* exec.fifo, opened read-write: start's open never blocks, nor fails */
   const char *console_socket; /* process.terminal: where the pty's master goes */
+  bool run;                   /* `run` in the foreground: start's hooks are ours too */
 };
 
 /* pid 1's one child at the ready hook: the command's process, not yet released.  pid 1
@@ -175,10 +189,15 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   m->st.monitor = getpid ();
   m->st.monitor_start = oci_proc_start (getpid ());
   if (oci_state_write (m->dir, &m->st, err) < 0
-      || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0))
+      || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0)
+      || oci_hooks_run (m->dir, OCI_HOOK_PRESTART, &m->st, OCI_CREATING, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_RUNTIME, &m->st, OCI_CREATING, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_CONTAINER, &m->st, OCI_CREATING, err) < 0)
     return -1;
   if (m->ready_fd < 0)
-    return touch (m->dir, "started", "", err);
+    return oci_hooks_run (m->dir, OCI_HOOK_START_CONTAINER, &m->st, OCI_CREATED, err) < 0
+               ? -1
+               : touch (m->dir, "started", "", err);
   if (write_all (m->ready_fd, "ok", 2) < 0)
     return sb_error_set (err, errno, "tell create that the container is ready");
   closep (&m->ready_fd);
@@ -228,6 +247,17 @@ oci_console_send (int sock, int master, struct sb_error **err)
   return 0;
 }
 
+/* `run` in the foreground: the command is released; poststart's failures are warnings.  */
+static void
+on_released (void *data)
+{
+  struct monitor *m = data;
+  struct sb_error *err = NULL;
+
+  if (m->run && oci_hooks_run (m->dir, OCI_HOOK_POSTSTART, &m->st, OCI_RUNNING, &err) < 0)
+    warn (err);
+}
+
 static int
 on_pty (void *data, int master, struct sb_error **err)
 {
@@ -243,7 +273,7 @@ on_pty (void *data, int master, struct sb_error **err)
 static int
 monitor_run (struct config *cfg, struct monitor *m)
 {
-  struct launch_hooks hooks = { .ready = on_ready, .data = m };
+  struct launch_hooks hooks = { .ready = on_ready, .released = on_released, .data = m };
   struct sb_error *err = NULL;
   char buf[16];
   int status = 0;
@@ -343,6 +373,59 @@ await_monitor (int rfd, pid_t pid, struct sb_error **err)
                        n > 0 ? msg : "the container's monitor ended before it was created");
 }
 
+static int start_container (const char *dir, const struct oci_state *st, int fifo,
+                            struct sb_error **err);
+
+/* `run --detach`, once the monitor has created container ID: start's steps; on failure the
+   monitor PID is reaped.  */
+static int
+run_detached (const char *id, int fifo, pid_t pid, struct sb_error **err)
+{
+  struct oci_state st;
+  cleanup_free char *dir = NULL;
+  int r = oci_state_read (g.root, id, &st, &dir, err);
+
+  if (r == 0)
+    {
+      r = start_container (dir, &st, fifo, err);
+      oci_state_free (&st);
+    }
+  if (r < 0)
+    (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+  return r;
+}
+
+/* start's steps for a created container: startContainer hooks (a failure stops it), the
+   command released through exec.fifo (FIFO: open for writing), poststart hooks.  */
+static int
+start_container (const char *dir, const struct oci_state *st, int fifo, struct sb_error **err)
+{
+  struct sb_error *warning = NULL;
+
+  if (oci_hooks_run (dir, OCI_HOOK_START_CONTAINER, st, OCI_CREATED, err) < 0)
+    {
+      (void) kill (st->init, SIGKILL);
+      return -1;
+    }
+  if (touch (dir, "started", "", err) < 0)
+    return -1;
+  if (TEMP_FAILURE_RETRY (write (fifo, "s", 1)) != 1)
+    return sb_error_set (err, errno, "start '%s'", st->id);
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTART, st, OCI_RUNNING, &warning) < 0)
+    warn (warning);
+  return 0;
+}
+
+/* The container in DIR is gone: its poststop hooks, whose failures are warnings.  */
+static void
+poststop (const char *dir, struct oci_state *st)
+{
+  struct sb_error *warning = NULL;
+
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTOP, st, OCI_STOPPED, &warning) < 0)
+    warn (warning);
+}
+
 static int
 do_create (const char *id, const struct create_opts *o, bool run)
 {
@@ -385,7 +468,9 @@ do_create (const char *id, const struct create_opts *o, bool run)
   if (run && !o->detach)
     {
       /* in the foreground: the caller is the monitor; the container goes with it */
+      m.run = true;
       status = monitor_run (&cfg, &m);
+      poststop (dir, &m.st);
       oci_state_remove (dir);
       goto out;
     }
@@ -413,13 +498,15 @@ do_create (const char *id, const struct create_opts *o, bool run)
   (void) close (pfd[1]);
   if (await_monitor (pfd[0], pid, &err) == 0)
     {
-      if (run)
-        (void) TEMP_FAILURE_RETRY (write (m.fifo_fd, "s", 1));
-      status = 0;
-      goto out;
+      if (!run || run_detached (id, m.fifo_fd, pid, &err) == 0)
+        {
+          status = 0;
+          goto out;
+        }
     }
 fail:
   status = fail (err);
+  poststop (dir, &m.st);
   oci_state_remove (dir);
 out:
   closep (&m.fifo_fd);
@@ -438,6 +525,7 @@ do_start (const char *id)
   cleanup_free char *dir = NULL;
   cleanup_free char *fifo = NULL;
   cleanup_close int fd = -1;
+  int r;
 
   if (oci_state_read (g.root, id, &st, &dir, &err) < 0)
     return fail (err);
@@ -447,15 +535,14 @@ do_start (const char *id)
       oci_state_free (&st);
       return fail (err);
     }
-  oci_state_free (&st);
   if (asprintf (&fifo, "%s/exec.fifo", dir) < 0)
     oom ();
-  if (touch (dir, "started", "", &err) < 0)
-    return fail (err);
   fd = open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0 || TEMP_FAILURE_RETRY (write (fd, "s", 1)) != 1)
-    return (sb_error_set (&err, errno, "start '%s'", id), fail (err));
-  return 0;
+  if (fd < 0)
+    sb_error_set (&err, errno, "start '%s'", id);
+  r = fd < 0 ? -1 : start_container (dir, &st, fd, &err);
+  oci_state_free (&st);
+  return r < 0 ? fail (err) : 0;
 }
 
 static int
@@ -634,6 +721,7 @@ do_delete (const char *id, bool force)
     }
   if (st.monitor > 0)
     wait_monitor (&st);
+  poststop (dir, &st);
   oci_state_remove (dir);
   oci_state_free (&st);
   return 0;

@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=18
+N=20
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -96,3 +96,27 @@ else
   skip "podman exec -it" "no script(1)"; skip "podman exec -it" "no script(1)"
 fi
 pm rm -f -t 0 "$cid" >/dev/null 2>&1
+
+# hooks (config.md) through podman's --hooks-dir: createContainer and startContainer in the
+# container's namespaces (createContainer's path resolved here: busybox; startContainer's
+# inside), prestart here, each with the state on its stdin
+mkdir -p "$T/hooks"
+cat >"$T/hooks/cc.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["createContainer"],
+ "hook": {"path": "$busybox", "args": ["sh", "-c", "cat >/tmp/created"], "env": ["PATH=/bin"]}}
+EOF
+cat >"$T/hooks/sc.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["startContainer"],
+ "hook": {"path": "/bin/sh", "args": ["sh", "-c", "hostname >/tmp/started"]}}
+EOF
+cat >"$T/hooks/ps.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["prestart"],
+ "hook": {"path": "$busybox", "args": ["sh", "-c", "cat >$T/prestart"], "env": ["PATH=/usr/bin:/bin"]}}
+EOF
+rm -f "$F/tmp/created" "$F/tmp/started"
+out=$(pm --hooks-dir "$T/hooks" run --rm --hostname hk --rootfs "$F" \
+  sh -c 'grep -c "\"status\": *\"creating\"" /tmp/created; cat /tmp/started' 2>&1)
+is "hooks: createContainer and startContainer ran in the container, the state on stdin" "$out" "1
+hk"
+check "hooks: prestart ran on the host, the state on stdin" grep -q '"status": *"creating"' "$T/prestart"
+rm -f "$F/tmp/created" "$F/tmp/started"
