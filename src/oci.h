@@ -3,7 +3,8 @@
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
    features), oci-exec.c exec (enter.h's stages), oci-state.c a container's folder under
-   --root, oci-config.c the translation.
+   --root, oci-config.c the translation, oci-hooks.c the hooks, oci-console.c the pid file
+   and the console socket.
 
    A network namespace given by path is joined by the launcher before its clone (the
    sandbox then shares it, as --net host shares the caller's): that needs the rights over
