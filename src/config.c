@@ -206,6 +206,7 @@ config_free (struct config *cfg)
   free (cfg->uid_map);
   free (cfg->gid_map);
   free (cfg->keep_fds);
+  free (cfg->groups);
   free (cfg->rlimits);
   free (cfg->chdir);
   for (size_t i = 0; i < cfg->n_publish; i++)

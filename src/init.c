@@ -141,6 +141,9 @@ init_confine (const struct config *cfg, struct sb_error **err)
      as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
   if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
     return sb_error_set (err, errno, "setgroups");
+  /* asked for (the OCI front end's additionalGids): exactly these */
+  if (cfg->n_groups > 0 && syscall (SYS_setgroups, cfg->n_groups, cfg->groups) < 0)
+    return sb_error_set (err, errno, "setgroups (%zu groups)", cfg->n_groups);
   if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
     return sb_error_set (err, errno, "setresgid %u", cfg->gid);
   if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
