@@ -173,6 +173,44 @@ load_caps (struct config *cfg, struct json_object *process, struct sb_error **er
   return 0;
 }
 
+/* process.user.additionalGids: ids inside, set by init_confine.  */
+static int
+load_groups (struct config *cfg, struct json_object *a, struct sb_error **err)
+{
+  size_t n = a != NULL ? json_object_array_length (a) : 0;
+
+  if (n > 65536)
+    return sb_error_set (err, 0, "config.json: process.user.additionalGids: too many");
+  free (cfg->groups);
+  cfg->groups = n > 0 ? xcalloc (n, sizeof (gid_t)) : NULL;
+  cfg->n_groups = n;
+  for (size_t i = 0; i < n; i++)
+    {
+      struct json_object *g = json_object_array_get_idx (a, i);
+
+      if (!json_object_is_type (g, json_type_int) || json_object_get_int64 (g) < 0
+          || json_object_get_int64 (g) > UINT32_MAX - 1)
+        return sb_error_set (err, 0, "config.json: process.user.additionalGids: not gids");
+      cfg->groups[i] = (gid_t) json_object_get_int64 (g);
+    }
+  return 0;
+}
+
+int
+oci_oom_score_adj_apply (const struct oci_extra *x, struct sb_error **err)
+{
+  char buf[16];
+  cleanup_close int fd = -1;
+
+  if (!x->oom_score_adj_set)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", x->oom_score_adj);
+  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write_all (fd, buf, strlen (buf)) < 0)
+    return sb_error_set (err, errno, "process.oomScoreAdj %d", x->oom_score_adj);
+  return 0;
+}
+
 static int
 load_process (struct config *cfg, struct json_object *process, struct oci_extra *x,
               struct sb_error **err)
@@ -197,6 +235,17 @@ load_process (struct config *cfg, struct json_object *process, struct oci_extra 
       cfg->uid = (unsigned) json_object_get_int64 (get (user, "uid", json_type_int));
       cfg->gid = (unsigned) json_object_get_int64 (get (user, "gid", json_type_int));
       cfg->uid_set = cfg->gid_set = true;
+      if (load_groups (cfg, get (user, "additionalGids", json_type_array), err) < 0)
+        return -1;
+    }
+  if (get (process, "oomScoreAdj", json_type_int) != NULL)
+    {
+      int64_t adj = json_object_get_int64 (get (process, "oomScoreAdj", json_type_int));
+
+      if (adj < -1000 || adj > 1000)
+        return sb_error_set (err, 0, "config.json: process.oomScoreAdj: not in -1000..1000");
+      x->oom_score_adj = (int) adj;
+      x->oom_score_adj_set = true;
     }
   x->terminal = json_object_get_boolean (get (process, "terminal", json_type_boolean));
   return load_rlimits (cfg, process, err) < 0 || load_caps (cfg, process, err) < 0 ? -1 : 0;

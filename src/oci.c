@@ -278,7 +278,8 @@ prepare (struct config *cfg, const char *bundle, const char *dir, const struct c
 {
   struct oci_extra x = { 0 };
 
-  if (oci_config_load (bundle, dir, cfg, &x, err) < 0 || join_netns (x.netns_path, err) < 0)
+  if (oci_config_load (bundle, dir, cfg, &x, err) < 0 || join_netns (x.netns_path, err) < 0
+      || oci_oom_score_adj_apply (&x, err) < 0)
     {
       free (x.netns_path);
       return -1;

@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=20
+N=21
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -96,6 +96,11 @@ else
   skip "podman exec -it" "no script(1)"; skip "podman exec -it" "no script(1)"
 fi
 pm rm -f -t 0 "$cid" >/dev/null 2>&1
+
+out=$(pm run --rm --group-add 5 --oom-score-adj 300 --rootfs "$F" \
+  sh -c 'id -G; cat /proc/self/oom_score_adj' 2>&1)
+is "podman run --group-add --oom-score-adj" "$out" "0 5
+300"
 
 # hooks (config.md) through podman's --hooks-dir: createContainer and startContainer in the
 # container's namespaces (createContainer's path resolved here: busybox; startContainer's

@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=48
+N=50
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -27,7 +27,8 @@ echo shared >"$T/share/f"
 bundle() {
   cat >"$B/config.json" <<EOF
 {"ociVersion": "1.0.2", "hooks": ${HOOKS:-null},
- "process": {"terminal": false, "user": {"uid": ${UID_IN:-0}, "gid": ${UID_IN:-0}},
+ "process": {${PROC_EXTRA:-}"terminal": false,
+   "user": {"uid": ${UID_IN:-0}, "gid": ${UID_IN:-0}${USER_EXTRA:-}},
    "args": $1, "env": ["PATH=/bin", "FOO=bar baz"], "cwd": "/tmp",
    "capabilities": {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"]},
    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}],
@@ -163,6 +164,17 @@ bundle '["sh", "-c", "touch /x 2>/dev/null && echo written; cat /mnt/f 2>/dev/nu
 is "readonly root, a masked path, a seccomp rule" "$(oci run -b "$B" r2 2>"$T/err")" "masked
 refused
 Seccomp:	2"
+
+# config.md: process.user.additionalGids, process.oomScoreAdj (raised: lowering it needs
+# CAP_SYS_RESOURCE, and is refused with one line)
+USER_EXTRA=', "additionalGids": [5, 6]' PROC_EXTRA='"oomScoreAdj": 500, ' \
+  bundle '["sh", "-c", "id -G; cat /proc/self/oom_score_adj"]'
+is "process.user.additionalGids and process.oomScoreAdj" "$(oci run -b "$B" g1 2>&1)" "0 5 6
+500"
+PROC_EXTRA='"oomScoreAdj": -1000, ' bundle '["true"]'
+oci run -b "$B" g2 2>"$T/err"; st=$?
+lowered_refused() { [ "$st" -eq 1 ] && grep -qx "sandbox-oci: process.oomScoreAdj -1000: Permission denied" "$T/err"; }
+check "process.oomScoreAdj below ours: refused, one line" lowered_refused
 
 # config.md "POSIX-platform Hooks", runtime.md "Lifecycle": each kind at its step, the state
 # on stdin, exactly the hook's env and no other fd (createContainer and startContainer,
