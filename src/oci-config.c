@@ -16,6 +16,7 @@
 
 #include "bounds.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
 #include "log.h"
@@ -504,6 +505,53 @@ load_seccomp (struct config *cfg, struct json_object *linux_, const char *state_
   return 0;
 }
 
+/* A number in O's KEY above 0, else 0 (absent, -1 unlimited, 0 none).  */
+static uint64_t
+positive (struct json_object *o, const char *key)
+{
+  struct json_object *v = get (o, key, json_type_int);
+  int64_t n = v != NULL ? json_object_get_int64 (v) : 0;
+
+  return n > 0 ? (uint64_t) n : 0;
+}
+
+/* linux.resources into the launcher's limits (cgroup.c), converted as crun converts them
+   for cgroup v2: memory.swap is memory and swap together, cpu.shares and blockIO.weight
+   become weights.  Where cgroup v2 is not there at all they are not applied, a notice,
+   as runc and crun do rootless; where it is, the launcher places them or refuses them
+   with one line.  Not read: memory.reservation, kernel memory, cpu sets and realtime,
+   hugepage, network and rdma limits, unified, the device cgroup rules.  */
+static void
+load_resources (struct config *cfg, struct json_object *linux_)
+{
+  struct json_object *r = get (linux_, "resources", json_type_object);
+  struct json_object *mem = get (r, "memory", json_type_object);
+  struct json_object *cpu = get (r, "cpu", json_type_object);
+  uint64_t limit = positive (mem, "limit"), swap = positive (mem, "swap");
+  uint64_t quota = positive (cpu, "quota"), period = positive (cpu, "period");
+  uint64_t shares = positive (cpu, "shares");
+  uint64_t weight = positive (get (r, "blockIO", json_type_object), "weight");
+
+  if (limit > 0)
+    cfg->memory_max = limit;
+  if (limit > 0 && swap >= limit)
+    cfg->memory_swap_max = swap - limit;
+  if (quota > 0)
+    cfg->cpus_milli = (unsigned) (quota * 1000 / (period > 0 ? period : 100000));
+  if (shares >= 2)
+    cfg->cpu_weight = (unsigned) (1 + (((shares < 262144 ? shares : 262144) - 2) * 9999) / 262142);
+  if (weight >= 10)
+    cfg->io_weight = (unsigned) (1 + (((weight < 1000 ? weight : 1000) - 10) * 9999) / 990);
+  cfg->pids_max = positive (get (r, "pids", json_type_object), "limit");
+  if (cgroup_limits_asked (cfg) && cgroup_v2_unavailable () != NULL)
+    {
+      log_msg (LOG_LEVEL_NOTICE, "linux.resources: not applied: %s", cgroup_v2_unavailable ());
+      cfg->memory_max = cfg->memory_swap_max = LIMIT_UNSET;
+      cfg->cpus_milli = cfg->cpu_weight = cfg->io_weight = 0;
+      cfg->pids_max = 0;
+    }
+}
+
 int
 oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, struct oci_extra *x,
                  struct sb_error **err)
@@ -541,6 +589,7 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
       || load_seccomp (cfg, linux_, state_dir, err) < 0
       || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;
+  load_resources (cfg, linux_);
   r = 0;
 out:
   json_object_put (conf);

@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=50
+N=51
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -164,6 +164,19 @@ bundle '["sh", "-c", "touch /x 2>/dev/null && echo written; cat /mnt/f 2>/dev/nu
 is "readonly root, a masked path, a seccomp rule" "$(oci run -b "$B" r2 2>"$T/err")" "masked
 refused
 Seccomp:	2"
+
+# config.md "linux.resources": the launcher's cgroup limits where cgroup v2 is there (placed,
+# or refused with one line when no cgroup can hold them); without it (a hybrid layout, as
+# here) not applied, as runc and crun do rootless, and said with --debug
+bundle '["true"]' '"resources": {"pids": {"limit": 77}, "memory": {"limit": 268435456}},'
+oci --debug run -b "$B" l1 2>"$T/err"; st=$?
+if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+  not_applied() { [ "$st" -eq 0 ] && grep -q "linux.resources: not applied: " "$T/err"; }
+  check "linux.resources without cgroup v2: not applied, said with --debug" not_applied
+else
+  placed_or_refused() { [ "$st" -eq 0 ] || grep -q "cannot apply the limits" "$T/err"; }
+  check "linux.resources with cgroup v2: placed, or refused with one line" placed_or_refused
+fi
 
 # config.md: process.user.additionalGids, process.oomScoreAdj (raised: lowering it needs
 # CAP_SYS_RESOURCE, and is refused with one line)
