@@ -207,6 +207,7 @@ config_free (struct config *cfg)
   free (cfg->gid_map);
   free (cfg->keep_fds);
   free (cfg->groups);
+  strv_free (cfg->sysctls);
   free (cfg->rlimits);
   free (cfg->chdir);
   for (size_t i = 0; i < cfg->n_publish; i++)
