@@ -19,6 +19,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "error.h"
+#include "init.h"
 #include "log.h"
 #include "oci.h"
 #include "util.h"
@@ -198,11 +199,14 @@ load_groups (struct config *cfg, struct json_object *a, struct sb_error **err)
 }
 
 int
-oci_oom_score_adj_apply (const struct oci_extra *x, struct sb_error **err)
+oci_extra_apply (const struct oci_extra *x, struct sb_error **err)
 {
   char buf[16];
   cleanup_close int fd = -1;
 
+  for (char **kv = x->net_sysctls; kv != NULL && *kv != NULL; kv++)
+    if (init_sysctl_write (*kv, err) < 0)
+      return -1;
   if (!x->oom_score_adj_set)
     return 0;
   snprintf (buf, sizeof buf, "%d", x->oom_score_adj);
@@ -401,6 +405,47 @@ load_namespaces (struct config *cfg, struct json_object *linux_, struct oci_extr
   return 0;
 }
 
+/* linux.sysctl: only the keys of the container's own namespaces (runc's list): IPC ones and
+   kernel.domainname for pid 1 to write, net.* too when the sandbox makes the network
+   namespace, net.* for us to write (oci_extra_apply) once we joined the one given by
+   path; any other key, and net.* on the caller's network, is refused with one line.  */
+static int
+load_sysctl (struct config *cfg, struct json_object *linux_, struct oci_extra *x,
+             struct sb_error **err)
+{
+  static const char *const ipc[]
+      = { "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
+          "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
+          "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.domainname" };
+  struct json_object *o = get (linux_, "sysctl", json_type_object);
+
+  if (o == NULL)
+    return 0;
+  json_object_object_foreach (o, key, val)
+  {
+    char *kv;
+
+    if (!json_object_is_type (val, json_type_string))
+      return sb_error_set (err, 0, "config.json: linux.sysctl: '%s': not a string", key);
+    if (asprintf (&kv, "%s=%s", key, json_object_get_string (val)) < 0)
+      oom ();
+    if (strs_has_in (ipc, key) || strncmp (key, "fs.mqueue.", 10) == 0
+        || (strncmp (key, "net.", 4) == 0 && cfg->net == NET_NONE && x->netns_path == NULL))
+      strv_push (&cfg->sysctls, kv);
+    else if (strncmp (key, "net.", 4) == 0 && x->netns_path != NULL)
+      strv_push (&x->net_sysctls, kv);
+    else
+      {
+        free (kv);
+        return sb_error_set (err, 0,
+                             "config.json: linux.sysctl: '%s' is not of the container's own "
+                             "namespaces",
+                             key);
+      }
+  }
+  return 0;
+}
+
 /* linux.uidMappings/gidMappings as map lines; *RET NULL when absent.  */
 static int
 load_map (struct json_object *linux_, const char *key, char **ret, struct sb_error **err)
@@ -585,8 +630,8 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
   cfg->proc_views_off = true;
   if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
       || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
-      || load_namespaces (cfg, linux_, x, err) < 0 || load_maps (cfg, linux_, err) < 0
-      || load_seccomp (cfg, linux_, state_dir, err) < 0
+      || load_namespaces (cfg, linux_, x, err) < 0 || load_sysctl (cfg, linux_, x, err) < 0
+      || load_maps (cfg, linux_, err) < 0 || load_seccomp (cfg, linux_, state_dir, err) < 0
       || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;
   load_resources (cfg, linux_);

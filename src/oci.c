@@ -277,14 +277,13 @@ prepare (struct config *cfg, const char *bundle, const char *dir, const struct c
          bool *ret_terminal, struct sb_error **err)
 {
   struct oci_extra x = { 0 };
+  bool ok = oci_config_load (bundle, dir, cfg, &x, err) == 0 && join_netns (x.netns_path, err) == 0
+            && oci_extra_apply (&x, err) == 0;
 
-  if (oci_config_load (bundle, dir, cfg, &x, err) < 0 || join_netns (x.netns_path, err) < 0
-      || oci_oom_score_adj_apply (&x, err) < 0)
-    {
-      free (x.netns_path);
-      return -1;
-    }
   free (x.netns_path);
+  strv_free (x.net_sysctls);
+  if (!ok)
+    return -1;
   *ret_terminal = x.terminal;
   if (x.terminal && o->console_socket == NULL && !isatty (STDIN_FILENO))
     return sb_error_set (err, 0, "process.terminal is true: --console-socket is needed");

@@ -25,9 +25,10 @@ struct sb_error;
 /* What config.json says that struct config has no field for.  */
 struct oci_extra
 {
-  bool terminal;     /* process.terminal */
-  char *netns_path;  /* linux.namespaces: a network namespace to join (podman's) */
-  int oom_score_adj; /* process.oomScoreAdj, when oom_score_adj_set */
+  bool terminal;      /* process.terminal */
+  char *netns_path;   /* linux.namespaces: a network namespace to join (podman's) */
+  char **net_sysctls; /* linux.sysctl's net.* keys, "key=value", for the joined one */
+  int oom_score_adj;  /* process.oomScoreAdj, when oom_score_adj_set */
   bool oom_score_adj_set;
 };
 
@@ -40,9 +41,11 @@ int oci_config_load (const char *bundle, const char *state_dir, struct config *c
    with cap_drop_all; *RET_TERMINAL: process.terminal.  */
 int oci_config_process (const char *file, struct config *cfg, bool *ret_terminal,
                         struct sb_error **err);
-/* process.oomScoreAdj, when X has it, written to our /proc/self/oom_score_adj: the
-   sandbox, cloned from us, inherits it (lowering it needs CAP_SYS_RESOURCE).  */
-int oci_oom_score_adj_apply (const struct oci_extra *x, struct sb_error **err);
+/* After the network namespace is joined: X's net sysctls written in it (by us: pid 1 has
+   no rights over a namespace of the engine's), process.oomScoreAdj written to our
+   /proc/self/oom_score_adj (the sandbox, cloned from us, inherits it; lowering it needs
+   CAP_SYS_RESOURCE).  */
+int oci_extra_apply (const struct oci_extra *x, struct sb_error **err);
 /* O's KEY, an array of strings, into *RET (NULL when absent); a member that is no string
    is an error.  */
 int oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err);

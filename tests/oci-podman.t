@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=21
+N=22
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -101,6 +101,11 @@ out=$(pm run --rm --group-add 5 --oom-score-adj 300 --rootfs "$F" \
   sh -c 'id -G; cat /proc/self/oom_score_adj' 2>&1)
 is "podman run --group-add --oom-score-adj" "$out" "0 5
 300"
+
+out=$(pm run --rm --sysctl net.ipv4.ip_unprivileged_port_start=80 --sysctl kernel.shmmax=123456 \
+  --rootfs "$F" sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmax' 2>&1)
+is "podman run --sysctl: in podman's network namespace and the container's IPC one" "$out" "80
+123456"
 
 # hooks (config.md) through podman's --hooks-dir: createContainer and startContainer in the
 # container's namespaces (createContainer's path resolved here: busybox; startContainer's

@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=51
+N=54
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -177,6 +177,23 @@ else
   placed_or_refused() { [ "$st" -eq 0 ] || grep -q "cannot apply the limits" "$T/err"; }
   check "linux.resources with cgroup v2: placed, or refused with one line" placed_or_refused
 fi
+
+# config.md "Sysctl": the keys of the container's own namespaces, written in them (the
+# caller's stay as they were); any other key refused with one line
+host_shmmax=$(cat /proc/sys/kernel/shmmax)
+bundle '["sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max"]' \
+  '"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789", "fs.mqueue.msg_max": "20"},'
+is "linux.sysctl: network, IPC and mqueue keys, in the container" "$(oci run -b "$B" s1 2>&1)" "1
+123456789
+20"
+is "linux.sysctl: the caller's own values are unchanged" "$(cat /proc/sys/kernel/shmmax)" "$host_shmmax"
+bundle '["true"]' '"sysctl": {"kernel.panic": "1"},'
+oci run -b "$B" s2 2>"$T/err"; st=$?
+refused_key() {
+  [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] \
+    && grep -q "linux.sysctl: 'kernel.panic' is not of the container's own namespaces" "$T/err"
+}
+check "linux.sysctl: a key of no namespace of the container is refused, one line" refused_key
 
 # config.md: process.user.additionalGids, process.oomScoreAdj (raised: lowering it needs
 # CAP_SYS_RESOURCE, and is refused with one line)
