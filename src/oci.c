@@ -387,10 +387,7 @@ do_create (const char *id, const struct create_opts *o, bool run)
   config_init (&cfg);
   bundle = realpath (o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
-    {
-      sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : ".");
-      return fail (err);
-    }
+    return (sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : "."), fail (err));
   if (!oci_id_valid (id))
     return (sb_error_set (&err, 0, "'%s': not a valid container id", id), fail (err));
   if (oci_state_make_dir (g.root, id, &dir, &err) < 0)
@@ -419,16 +416,11 @@ do_create (const char *id, const struct create_opts *o, bool run)
       oci_state_remove (dir);
       goto out;
     }
-  if (pipe2 (pfd, O_CLOEXEC) < 0)
-    {
-      sb_error_set (&err, errno, "pipe");
-      goto fail;
-    }
   fflush (NULL);
-  pid = fork ();
-  if (pid < 0)
+  /* (a pipe left open when fork fails: this process ends right after) */
+  if (pipe2 (pfd, O_CLOEXEC) < 0 || (pid = fork ()) < 0)
     {
-      sb_error_set (&err, errno, "fork");
+      sb_error_set (&err, errno, "start the container's monitor");
       goto fail;
     }
   if (pid == 0)
@@ -441,13 +433,12 @@ do_create (const char *id, const struct create_opts *o, bool run)
       _exit (monitor_run (&cfg, &m));
     }
   (void) close (pfd[1]);
-  if (await_monitor (pfd[0], pid, &err) == 0)
+  /* run --detach: start's steps once it is created */
+  if (await_monitor (pfd[0], pid, &err) == 0
+      && (!run || run_detached (id, m.fifo_fd, pid, &err) == 0))
     {
-      if (!run || run_detached (id, m.fifo_fd, pid, &err) == 0)
-        {
-          status = 0;
-          goto out;
-        }
+      status = 0;
+      goto out;
     }
 fail:
   status = fail (err);
