@@ -13,8 +13,6 @@ char *cgroup_path_of (pid_t pid);
 /* The first controller the limits need that CONTROLLERS (a cgroup.controllers text) lacks,
    or NULL.  */
 const char *cgroup_missing_controller (const struct config *cfg, const char *controllers);
-/* Why cgroup v2 cannot be used at all here, or NULL when /sys/fs/cgroup is cgroup v2.  */
-const char *cgroup_v2_unavailable (void);
 /* Writes the limits as cgroup v2 files in the folder DIRFD.  */
 int cgroup_write_limits (const struct config *cfg, int dirfd, const char *path,
                          struct sb_error **err);

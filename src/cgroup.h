@@ -29,6 +29,8 @@ struct cgroup
 
 /* True when an option asks for a limit.  */
 bool cgroup_limits_asked (const struct config *cfg);
+/* Why cgroup v2 cannot be used at all here, or NULL when /sys/fs/cgroup is cgroup v2.  */
+const char *cgroup_v2_unavailable (void);
 /* Before the first namespace: picks a path (systemd, then a delegated folder) and checks it
    can hold the limits; with no limits asked, does nothing at all.  */
 int cgroup_prepare (const struct config *cfg, struct cgroup *cg, struct sb_error **err);

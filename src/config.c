@@ -206,6 +206,8 @@ config_free (struct config *cfg)
   free (cfg->uid_map);
   free (cfg->gid_map);
   free (cfg->keep_fds);
+  free (cfg->groups);
+  strv_free (cfg->sysctls);
   free (cfg->rlimits);
   free (cfg->chdir);
   for (size_t i = 0; i < cfg->n_publish; i++)

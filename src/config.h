@@ -129,7 +129,11 @@ struct config
   char **argv; /* the command; NULL: the user's shell */
 
   bool uid_set, gid_set;
-  unsigned uid, gid;       /* ids inside; default: the caller's own */
+  unsigned uid, gid; /* ids inside; default: the caller's own */
+  gid_t *groups;     /* supplementary groups inside (OCI additionalGids); NULL: as now */
+  size_t n_groups;
+  char **sysctls;          /* "key=value", written by pid 1 in its namespaces (OCI linux.sysctl,
+                              whose keys the front end checks are of those namespaces) */
   enum subids_mode subids; /* --subids, --no-subids: the later wins */
   /* explicit id maps, "inside outside count" lines (the OCI front end's uidMappings, or
      the identity of its own namespace); NULL: idmap.c plans them */

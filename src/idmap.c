@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -352,6 +353,18 @@ start_helpers (struct idmap *m, pid_t pid, struct sb_error **err)
   return 0;
 }
 
+/* We hold CAP_SETGID (in our user namespace, the new one's parent): root of an engine's
+   namespace (podman's), which may write any gid_map and leave setgroups allowed, as it is
+   in its own namespace already.  */
+static bool
+have_cap_setgid (void)
+{
+  struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct d[2] = { { 0 } };
+
+  return syscall (SYS_capget, &h, d) == 0 && (d[0].effective & (1U << CAP_SETGID)) != 0;
+}
+
 int
 idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
 {
@@ -367,7 +380,7 @@ idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
   if (dfd < 0)
     return sb_error_set (err, errno, "open '%s'", dir);
   /* an unprivileged writer may map its own id only, and gid_map only after setgroups deny */
-  if (write_file_at (dfd, "setgroups", "deny") < 0 && errno != ENOENT)
+  if (!have_cap_setgid () && write_file_at (dfd, "setgroups", "deny") < 0 && errno != ENOENT)
     return sb_error_set (err, errno, "write '%s/setgroups'", dir);
   if (write_file_at (dfd, "uid_map", m->uid_map) < 0)
     return sb_error_set (err, errno, "write '%s/uid_map'", dir);

@@ -141,6 +141,9 @@ init_confine (const struct config *cfg, struct sb_error **err)
      as podman's (EPERM: a one-id map denies setgroups, and no group is mapped anyway) */
   if (cfg->map_root && syscall (SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
     return sb_error_set (err, errno, "setgroups");
+  /* asked for (the OCI front end's additionalGids): exactly these */
+  if (cfg->n_groups > 0 && syscall (SYS_setgroups, cfg->n_groups, cfg->groups) < 0)
+    return sb_error_set (err, errno, "setgroups (%zu groups)", cfg->n_groups);
   if (syscall (SYS_setresgid, cfg->gid, cfg->gid, cfg->gid) < 0)
     return sb_error_set (err, errno, "setresgid %u", cfg->gid);
   if (syscall (SYS_setresuid, cfg->uid, cfg->uid, cfg->uid) < 0)
@@ -373,6 +376,39 @@ make_namespaces (const struct config *cfg, int sock)
     _exit (125);
 }
 
+int
+init_sysctl_write (const char *kv, struct sb_error **err)
+{
+  const char *eq = strchr (kv, '=');
+  int n = eq != NULL ? (int) (eq - kv) : 0;
+  char path[256];
+  cleanup_close int fd = -1;
+
+  if (n == 0 || n > 200 || memchr (kv, '/', (size_t) n) != NULL || kv[0] == '.' || kv[n - 1] == '.'
+      || strstr (kv, "..") != NULL)
+    return sb_error_set (err, 0, "sysctl '%.*s': not a key", n, kv);
+  snprintf (path, sizeof path, "/proc/sys/%.*s", n, kv);
+  for (char *p = path + strlen ("/proc/sys/"); *p != '\0'; p++)
+    if (*p == '.')
+      *p = '/';
+  fd = open (path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || write_all (fd, eq + 1, strlen (eq + 1)) < 0)
+    return sb_error_set (err, errno, "sysctl %.*s", n, kv);
+  return 0;
+}
+
+/* The sysctls a front end asks for (the OCI linux.sysctl), as uid 0 of the mapped
+   namespace.  */
+static void
+write_sysctls (const struct config *cfg, int sock)
+{
+  struct sb_error *err = NULL;
+
+  for (char **kv = cfg->sysctls; kv != NULL && *kv != NULL; kv++)
+    if (init_sysctl_write (*kv, &err) < 0)
+      fail (sock, err, 125);
+}
+
 /* As uid 0 of the mapped namespace: the /proc views, the desktop's sockets (opened before the
    root hides them), the root (build_root's list), the /proc views mounted in it.  */
 static void
@@ -433,6 +469,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
      and /sys/fs/cgroup inside shows that cgroup only */
   if (unshare (CLONE_NEWCGROUP) < 0)
     fail_errno (sock, "unshare the cgroup namespace");
+  write_sysctls (cfg, sock);
 
   make_root (cfg, sock, steal_ptr (&root));
   sigemptyset (&set);

@@ -18,6 +18,11 @@ _Noreturn void init_main (const struct config *cfg, const struct term_plan *term
    --enter's (enter.c) both call it; seccomp comes after, right before exec.  */
 struct sb_error;
 int init_confine (const struct config *cfg, struct sb_error **err);
+/* Writes sysctl KV ("key=value", a key of dotted words: a slash or an empty word is
+   refused) through /proc/sys, which shows the writer's network and IPC namespaces: pid 1
+   writes config's sysctls with it, the OCI front end those of a network namespace it
+   joined.  */
+int init_sysctl_write (const char *kv, struct sb_error **err);
 
 /* NAME (no slash) looked up in ENVP's PATH as a shell does: the first executable file, to
    free; else NULL with *RET_ERRNO EACCES (found, not executable) or ENOENT (found nowhere,

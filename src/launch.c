@@ -233,6 +233,8 @@ on_command_ready (int sock, struct waitstate *w, struct sb_error **err)
   /* a command that ended meanwhile has closed its end: its status is read next */
   if (sync_send (sock, SYNC_NET_READY, 0, err) < 0)
     sb_error_free (err);
+  else if (w->hooks->released != NULL)
+    w->hooks->released (w->hooks->data);
   return 0;
 }
 

@@ -31,6 +31,9 @@ struct launch_hooks
   /* Set: the command gets a pty (terminal_plan_console), whose master is handed to PTY
      (which owns it) instead of relayed to our terminal.  */
   int (*pty) (void *data, int master, struct sb_error **err);
+  /* Set: runs once the command is released (told to exec), after READY; what fails in it
+     is the front end's to report (the OCI runtime's poststart hooks: warnings).  */
+  void (*released) (void *data);
   void *data;
 };
 /* launch_run with HOOKS (NULL: none).  */

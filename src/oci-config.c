@@ -16,8 +16,10 @@
 
 #include "bounds.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "config.h"
 #include "error.h"
+#include "init.h"
 #include "log.h"
 #include "oci.h"
 #include "util.h"
@@ -39,9 +41,8 @@ get_str (struct json_object *o, const char *key)
   return v != NULL ? json_object_get_string (v) : NULL;
 }
 
-/* An array of strings, or NULL when absent; a member that is no string is an error.  */
-static int
-get_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
+int
+oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
 {
   struct json_object *a = get (o, key, json_type_array);
   char **v;
@@ -156,9 +157,9 @@ load_caps (struct config *cfg, struct json_object *process, struct sb_error **er
   cfg->cap_drop_all = true;
   if (c == NULL)
     return 0;
-  if (get_strv (c, "effective", &bounding, err) < 0)
+  if (oci_config_strv (c, "effective", &bounding, err) < 0)
     return -1;
-  if (bounding == NULL && get_strv (c, "bounding", &bounding, err) < 0)
+  if (bounding == NULL && oci_config_strv (c, "bounding", &bounding, err) < 0)
     return -1;
   for (char **b = bounding; b != NULL && *b != NULL; b++)
     {
@@ -174,6 +175,47 @@ load_caps (struct config *cfg, struct json_object *process, struct sb_error **er
   return 0;
 }
 
+/* process.user.additionalGids: ids inside, set by init_confine.  */
+static int
+load_groups (struct config *cfg, struct json_object *a, struct sb_error **err)
+{
+  size_t n = a != NULL ? json_object_array_length (a) : 0;
+
+  if (n > 65536)
+    return sb_error_set (err, 0, "config.json: process.user.additionalGids: too many");
+  free (cfg->groups);
+  cfg->groups = n > 0 ? xcalloc (n, sizeof (gid_t)) : NULL;
+  cfg->n_groups = n;
+  for (size_t i = 0; i < n; i++)
+    {
+      struct json_object *g = json_object_array_get_idx (a, i);
+
+      if (!json_object_is_type (g, json_type_int) || json_object_get_int64 (g) < 0
+          || json_object_get_int64 (g) > UINT32_MAX - 1)
+        return sb_error_set (err, 0, "config.json: process.user.additionalGids: not gids");
+      cfg->groups[i] = (gid_t) json_object_get_int64 (g);
+    }
+  return 0;
+}
+
+int
+oci_extra_apply (const struct oci_extra *x, struct sb_error **err)
+{
+  char buf[16];
+  cleanup_close int fd = -1;
+
+  for (char **kv = x->net_sysctls; kv != NULL && *kv != NULL; kv++)
+    if (init_sysctl_write (*kv, err) < 0)
+      return -1;
+  if (!x->oom_score_adj_set)
+    return 0;
+  snprintf (buf, sizeof buf, "%d", x->oom_score_adj);
+  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write_all (fd, buf, strlen (buf)) < 0)
+    return sb_error_set (err, errno, "process.oomScoreAdj %d", x->oom_score_adj);
+  return 0;
+}
+
 static int
 load_process (struct config *cfg, struct json_object *process, struct oci_extra *x,
               struct sb_error **err)
@@ -184,20 +226,31 @@ load_process (struct config *cfg, struct json_object *process, struct oci_extra 
 
   if (process == NULL)
     return sb_error_set (err, 0, "config.json: process: missing");
-  if (get_strv (process, "args", &cfg->argv, err) < 0)
+  if (oci_config_strv (process, "args", &cfg->argv, err) < 0)
     return -1;
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return sb_error_set (err, 0, "config.json: process.args: missing or empty");
   if (cwd == NULL || cwd[0] != '/')
     return sb_error_set (err, 0, "config.json: process.cwd: missing or not absolute");
   cfg->chdir = xstrdup (cwd);
-  if (get_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
+  if (oci_config_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
     return -1;
   if (user != NULL)
     {
       cfg->uid = (unsigned) json_object_get_int64 (get (user, "uid", json_type_int));
       cfg->gid = (unsigned) json_object_get_int64 (get (user, "gid", json_type_int));
       cfg->uid_set = cfg->gid_set = true;
+      if (load_groups (cfg, get (user, "additionalGids", json_type_array), err) < 0)
+        return -1;
+    }
+  if (get (process, "oomScoreAdj", json_type_int) != NULL)
+    {
+      int64_t adj = json_object_get_int64 (get (process, "oomScoreAdj", json_type_int));
+
+      if (adj < -1000 || adj > 1000)
+        return sb_error_set (err, 0, "config.json: process.oomScoreAdj: not in -1000..1000");
+      x->oom_score_adj = (int) adj;
+      x->oom_score_adj_set = true;
     }
   x->terminal = json_object_get_boolean (get (process, "terminal", json_type_boolean));
   return load_rlimits (cfg, process, err) < 0 || load_caps (cfg, process, err) < 0 ? -1 : 0;
@@ -249,7 +302,7 @@ load_mount (struct config *cfg, const char *bundle, struct json_object *m, struc
 
   if (dst == NULL || dst[0] != '/')
     return sb_error_set (err, 0, "config.json: mounts: destination missing or not absolute");
-  if (get_strv (m, "options", &opts, err) < 0)
+  if (oci_config_strv (m, "options", &opts, err) < 0)
     return -1;
   for (char **o = opts; o != NULL && *o != NULL; o++)
     {
@@ -300,8 +353,8 @@ load_paths (struct config *cfg, struct json_object *linux_, struct sb_error **er
   cleanup_strv char **masked = NULL;
   cleanup_strv char **ro = NULL;
 
-  if (get_strv (linux_, "maskedPaths", &masked, err) < 0
-      || get_strv (linux_, "readonlyPaths", &ro, err) < 0)
+  if (oci_config_strv (linux_, "maskedPaths", &masked, err) < 0
+      || oci_config_strv (linux_, "readonlyPaths", &ro, err) < 0)
     return -1;
   for (char **p = ro; p != NULL && *p != NULL; p++)
     {
@@ -349,6 +402,47 @@ load_namespaces (struct config *cfg, struct json_object *linux_, struct oci_extr
     }
   /* a network namespace joined by path is the launcher's own once joined */
   cfg->net = net && x->netns_path == NULL ? NET_NONE : NET_HOST;
+  return 0;
+}
+
+/* linux.sysctl: only the keys of the container's own namespaces (runc's list): IPC ones and
+   kernel.domainname for pid 1 to write, net.* too when the sandbox makes the network
+   namespace, net.* for us to write (oci_extra_apply) once we joined the one given by
+   path; any other key, and net.* on the caller's network, is refused with one line.  */
+static int
+load_sysctl (struct config *cfg, struct json_object *linux_, struct oci_extra *x,
+             struct sb_error **err)
+{
+  static const char *const ipc[]
+      = { "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
+          "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
+          "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.domainname" };
+  struct json_object *o = get (linux_, "sysctl", json_type_object);
+
+  if (o == NULL)
+    return 0;
+  json_object_object_foreach (o, key, val)
+  {
+    char *kv;
+
+    if (!json_object_is_type (val, json_type_string))
+      return sb_error_set (err, 0, "config.json: linux.sysctl: '%s': not a string", key);
+    if (asprintf (&kv, "%s=%s", key, json_object_get_string (val)) < 0)
+      oom ();
+    if (strs_has_in (ipc, key) || strncmp (key, "fs.mqueue.", 10) == 0
+        || (strncmp (key, "net.", 4) == 0 && cfg->net == NET_NONE && x->netns_path == NULL))
+      strv_push (&cfg->sysctls, kv);
+    else if (strncmp (key, "net.", 4) == 0 && x->netns_path != NULL)
+      strv_push (&x->net_sysctls, kv);
+    else
+      {
+        free (kv);
+        return sb_error_set (err, 0,
+                             "config.json: linux.sysctl: '%s' is not of the container's own "
+                             "namespaces",
+                             key);
+      }
+  }
   return 0;
 }
 
@@ -456,6 +550,53 @@ load_seccomp (struct config *cfg, struct json_object *linux_, const char *state_
   return 0;
 }
 
+/* A number in O's KEY above 0, else 0 (absent, -1 unlimited, 0 none).  */
+static uint64_t
+positive (struct json_object *o, const char *key)
+{
+  struct json_object *v = get (o, key, json_type_int);
+  int64_t n = v != NULL ? json_object_get_int64 (v) : 0;
+
+  return n > 0 ? (uint64_t) n : 0;
+}
+
+/* linux.resources into the launcher's limits (cgroup.c), converted as crun converts them
+   for cgroup v2: memory.swap is memory and swap together, cpu.shares and blockIO.weight
+   become weights.  Where cgroup v2 is not there at all they are not applied, a notice,
+   as runc and crun do rootless; where it is, the launcher places them or refuses them
+   with one line.  Not read: memory.reservation, kernel memory, cpu sets and realtime,
+   hugepage, network and rdma limits, unified, the device cgroup rules.  */
+static void
+load_resources (struct config *cfg, struct json_object *linux_)
+{
+  struct json_object *r = get (linux_, "resources", json_type_object);
+  struct json_object *mem = get (r, "memory", json_type_object);
+  struct json_object *cpu = get (r, "cpu", json_type_object);
+  uint64_t limit = positive (mem, "limit"), swap = positive (mem, "swap");
+  uint64_t quota = positive (cpu, "quota"), period = positive (cpu, "period");
+  uint64_t shares = positive (cpu, "shares");
+  uint64_t weight = positive (get (r, "blockIO", json_type_object), "weight");
+
+  if (limit > 0)
+    cfg->memory_max = limit;
+  if (limit > 0 && swap >= limit)
+    cfg->memory_swap_max = swap - limit;
+  if (quota > 0)
+    cfg->cpus_milli = (unsigned) (quota * 1000 / (period > 0 ? period : 100000));
+  if (shares >= 2)
+    cfg->cpu_weight = (unsigned) (1 + (((shares < 262144 ? shares : 262144) - 2) * 9999) / 262142);
+  if (weight >= 10)
+    cfg->io_weight = (unsigned) (1 + (((weight < 1000 ? weight : 1000) - 10) * 9999) / 990);
+  cfg->pids_max = positive (get (r, "pids", json_type_object), "limit");
+  if (cgroup_limits_asked (cfg) && cgroup_v2_unavailable () != NULL)
+    {
+      log_msg (LOG_LEVEL_NOTICE, "linux.resources: not applied: %s", cgroup_v2_unavailable ());
+      cfg->memory_max = cfg->memory_swap_max = LIMIT_UNSET;
+      cfg->cpus_milli = cfg->cpu_weight = cfg->io_weight = 0;
+      cfg->pids_max = 0;
+    }
+}
+
 int
 oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, struct oci_extra *x,
                  struct sb_error **err)
@@ -489,9 +630,11 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
   cfg->proc_views_off = true;
   if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
       || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
-      || load_namespaces (cfg, linux_, x, err) < 0 || load_maps (cfg, linux_, err) < 0
-      || load_seccomp (cfg, linux_, state_dir, err) < 0)
+      || load_namespaces (cfg, linux_, x, err) < 0 || load_sysctl (cfg, linux_, x, err) < 0
+      || load_maps (cfg, linux_, err) < 0 || load_seccomp (cfg, linux_, state_dir, err) < 0
+      || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;
+  load_resources (cfg, linux_);
   r = 0;
 out:
   json_object_put (conf);
@@ -513,7 +656,7 @@ oci_config_process (const char *file, struct config *cfg, bool *ret_terminal, st
       return sb_error_set (err, 0, "--process '%s': %.*s", file,
                            why ? (int) strcspn (why, "\n") : 7, why ? why : "invalid");
     }
-  if (load_process (cfg, p, &x, err) < 0 || get_strv (p, "env", &env, err) < 0)
+  if (load_process (cfg, p, &x, err) < 0 || oci_config_strv (p, "env", &env, err) < 0)
     goto out;
   /* the environment is exactly process.env */
   strv_free (cfg->envp);

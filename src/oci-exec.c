@@ -81,6 +81,13 @@ apply_process (const struct oci_exec_opts *o, struct config *pc, struct config *
 {
   if (pc->uid_set)
     ec->uid = pc->uid;
+  if (pc->n_groups > 0)
+    {
+      free (ec->groups);
+      ec->groups = steal_ptr (&pc->groups);
+      ec->n_groups = pc->n_groups;
+      pc->n_groups = 0;
+    }
   if (pc->gid_set)
     ec->gid = pc->gid;
   else if (pc->uid_set)

@@ -20,10 +20,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,6 +89,19 @@ fail (struct sb_error *e)
   return 1;
 }
 
+/* A failure the runtime-spec makes a warning (poststart and poststop hooks): logged as
+   the errors are, and the operation goes on.  */
+static void
+warn (struct sb_error *e)
+{
+  struct sb_error *w = NULL;
+  cleanup_free char *text = sb_error_text (e);
+
+  sb_error_free (&e);
+  sb_error_set (&w, 0, "warning: %s", text);
+  (void) fail (w);
+}
+
 static char *
 now_rfc3339 (void)
 {
@@ -103,22 +114,6 @@ now_rfc3339 (void)
   strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf (buf + strlen (buf), sizeof buf - strlen (buf), ".%09ldZ", ts.tv_nsec);
   return xstrdup (buf);
-}
-
-int
-oci_write_pid_file_at (int dir, const char *path, pid_t pid, struct sb_error **err)
-{
-  cleanup_free char *tmp = NULL;
-  char buf[32];
-  cleanup_close int fd = -1;
-
-  if (asprintf (&tmp, "%s.tmp", path) < 0)
-    oom ();
-  snprintf (buf, sizeof buf, "%d", (int) pid);
-  fd = openat (dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 || write_all (fd, buf, strlen (buf)) < 0 || renameat (dir, tmp, dir, path) < 0)
-    return sb_error_set (err, errno, "--pid-file '%s'", path);
-  return 0;
 }
 
 static int
@@ -145,6 +140,7 @@ struct monitor
   int ready_fd; /* create: the pipe to the `create` call; -1 for run */
   int fifo_fd;  /* exec.fifo, opened read-write: start's open never blocks, nor fails */
   const char *console_socket; /* process.terminal: where the pty's master goes */
+  bool run;                   /* `run` in the foreground: start's hooks are ours too */
 };
 
 /* pid 1's one child at the ready hook: the command's process, not yet released.  pid 1
@@ -175,10 +171,15 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   m->st.monitor = getpid ();
   m->st.monitor_start = oci_proc_start (getpid ());
   if (oci_state_write (m->dir, &m->st, err) < 0
-      || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0))
+      || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0)
+      || oci_hooks_run (m->dir, OCI_HOOK_PRESTART, &m->st, OCI_CREATING, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_RUNTIME, &m->st, OCI_CREATING, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_CONTAINER, &m->st, OCI_CREATING, err) < 0)
     return -1;
   if (m->ready_fd < 0)
-    return touch (m->dir, "started", "", err);
+    return oci_hooks_run (m->dir, OCI_HOOK_START_CONTAINER, &m->st, OCI_CREATED, err) < 0
+               ? -1
+               : touch (m->dir, "started", "", err);
   if (write_all (m->ready_fd, "ok", 2) < 0)
     return sb_error_set (err, errno, "tell create that the container is ready");
   closep (&m->ready_fd);
@@ -191,41 +192,15 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   return 0;
 }
 
-/* --console-socket: the pty's master, sent with SCM_RIGHTS to the AF_UNIX stream socket
-   at PATH (conmon's, or `recvtty`), as crun and runc send it.  */
-int
-oci_console_connect (const char *path, struct sb_error **err)
+/* `run` in the foreground: the command is released; poststart's failures are warnings.  */
+static void
+on_released (void *data)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct monitor *m = data;
+  struct sb_error *err = NULL;
 
-  if (strlen (path) >= sizeof sa.sun_path)
-    return sb_error_set (err, ENAMETOOLONG, "--console-socket '%s'", path);
-  strcpy (sa.sun_path, path);
-  if (sock < 0 || connect (sock, (struct sockaddr *) &sa, sizeof sa) < 0)
-    return sb_error_set (err, errno, "--console-socket '%s'", path);
-  return steal_fd (&sock);
-}
-
-int
-oci_console_send (int sock, int master, struct sb_error **err)
-{
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  char byte = '0';
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-  struct msghdr msg
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-  struct cmsghdr *c;
-
-  memset (cbuf, 0, sizeof cbuf);
-  c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &master, sizeof (int));
-  if (TEMP_FAILURE_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0)
-    return sb_error_set (err, errno, "--console-socket: send the terminal");
-  return 0;
+  if (m->run && oci_hooks_run (m->dir, OCI_HOOK_POSTSTART, &m->st, OCI_RUNNING, &err) < 0)
+    warn (err);
 }
 
 static int
@@ -243,7 +218,7 @@ on_pty (void *data, int master, struct sb_error **err)
 static int
 monitor_run (struct config *cfg, struct monitor *m)
 {
-  struct launch_hooks hooks = { .ready = on_ready, .data = m };
+  struct launch_hooks hooks = { .ready = on_ready, .released = on_released, .data = m };
   struct sb_error *err = NULL;
   char buf[16];
   int status = 0;
@@ -302,13 +277,13 @@ prepare (struct config *cfg, const char *bundle, const char *dir, const struct c
          bool *ret_terminal, struct sb_error **err)
 {
   struct oci_extra x = { 0 };
+  bool ok = oci_config_load (bundle, dir, cfg, &x, err) == 0 && join_netns (x.netns_path, err) == 0
+            && oci_extra_apply (&x, err) == 0;
 
-  if (oci_config_load (bundle, dir, cfg, &x, err) < 0 || join_netns (x.netns_path, err) < 0)
-    {
-      free (x.netns_path);
-      return -1;
-    }
   free (x.netns_path);
+  strv_free (x.net_sysctls);
+  if (!ok)
+    return -1;
   *ret_terminal = x.terminal;
   if (x.terminal && o->console_socket == NULL && !isatty (STDIN_FILENO))
     return sb_error_set (err, 0, "process.terminal is true: --console-socket is needed");
@@ -343,6 +318,59 @@ await_monitor (int rfd, pid_t pid, struct sb_error **err)
                        n > 0 ? msg : "the container's monitor ended before it was created");
 }
 
+static int start_container (const char *dir, const struct oci_state *st, int fifo,
+                            struct sb_error **err);
+
+/* `run --detach`, once the monitor has created container ID: start's steps; on failure the
+   monitor PID is reaped.  */
+static int
+run_detached (const char *id, int fifo, pid_t pid, struct sb_error **err)
+{
+  struct oci_state st;
+  cleanup_free char *dir = NULL;
+  int r = oci_state_read (g.root, id, &st, &dir, err);
+
+  if (r == 0)
+    {
+      r = start_container (dir, &st, fifo, err);
+      oci_state_free (&st);
+    }
+  if (r < 0)
+    (void) TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+  return r;
+}
+
+/* start's steps for a created container: startContainer hooks (a failure stops it), the
+   command released through exec.fifo (FIFO: open for writing), poststart hooks.  */
+static int
+start_container (const char *dir, const struct oci_state *st, int fifo, struct sb_error **err)
+{
+  struct sb_error *warning = NULL;
+
+  if (oci_hooks_run (dir, OCI_HOOK_START_CONTAINER, st, OCI_CREATED, err) < 0)
+    {
+      (void) kill (st->init, SIGKILL);
+      return -1;
+    }
+  if (touch (dir, "started", "", err) < 0)
+    return -1;
+  if (TEMP_FAILURE_RETRY (write (fifo, "s", 1)) != 1)
+    return sb_error_set (err, errno, "start '%s'", st->id);
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTART, st, OCI_RUNNING, &warning) < 0)
+    warn (warning);
+  return 0;
+}
+
+/* The container in DIR is gone: its poststop hooks, whose failures are warnings.  */
+static void
+poststop (const char *dir, struct oci_state *st)
+{
+  struct sb_error *warning = NULL;
+
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTOP, st, OCI_STOPPED, &warning) < 0)
+    warn (warning);
+}
+
 static int
 do_create (const char *id, const struct create_opts *o, bool run)
 {
@@ -359,10 +387,7 @@ do_create (const char *id, const struct create_opts *o, bool run)
   config_init (&cfg);
   bundle = realpath (o->bundle ? o->bundle : ".", NULL);
   if (bundle == NULL)
-    {
-      sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : ".");
-      return fail (err);
-    }
+    return (sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : "."), fail (err));
   if (!oci_id_valid (id))
     return (sb_error_set (&err, 0, "'%s': not a valid container id", id), fail (err));
   if (oci_state_make_dir (g.root, id, &dir, &err) < 0)
@@ -385,20 +410,17 @@ do_create (const char *id, const struct create_opts *o, bool run)
   if (run && !o->detach)
     {
       /* in the foreground: the caller is the monitor; the container goes with it */
+      m.run = true;
       status = monitor_run (&cfg, &m);
+      poststop (dir, &m.st);
       oci_state_remove (dir);
       goto out;
     }
-  if (pipe2 (pfd, O_CLOEXEC) < 0)
-    {
-      sb_error_set (&err, errno, "pipe");
-      goto fail;
-    }
   fflush (NULL);
-  pid = fork ();
-  if (pid < 0)
+  /* (a pipe left open when fork fails: this process ends right after) */
+  if (pipe2 (pfd, O_CLOEXEC) < 0 || (pid = fork ()) < 0)
     {
-      sb_error_set (&err, errno, "fork");
+      sb_error_set (&err, errno, "start the container's monitor");
       goto fail;
     }
   if (pid == 0)
@@ -411,15 +433,16 @@ do_create (const char *id, const struct create_opts *o, bool run)
       _exit (monitor_run (&cfg, &m));
     }
   (void) close (pfd[1]);
-  if (await_monitor (pfd[0], pid, &err) == 0)
+  /* run --detach: start's steps once it is created */
+  if (await_monitor (pfd[0], pid, &err) == 0
+      && (!run || run_detached (id, m.fifo_fd, pid, &err) == 0))
     {
-      if (run)
-        (void) TEMP_FAILURE_RETRY (write (m.fifo_fd, "s", 1));
       status = 0;
       goto out;
     }
 fail:
   status = fail (err);
+  poststop (dir, &m.st);
   oci_state_remove (dir);
 out:
   closep (&m.fifo_fd);
@@ -438,6 +461,7 @@ do_start (const char *id)
   cleanup_free char *dir = NULL;
   cleanup_free char *fifo = NULL;
   cleanup_close int fd = -1;
+  int r;
 
   if (oci_state_read (g.root, id, &st, &dir, &err) < 0)
     return fail (err);
@@ -447,15 +471,14 @@ do_start (const char *id)
       oci_state_free (&st);
       return fail (err);
     }
-  oci_state_free (&st);
   if (asprintf (&fifo, "%s/exec.fifo", dir) < 0)
     oom ();
-  if (touch (dir, "started", "", &err) < 0)
-    return fail (err);
   fd = open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0 || TEMP_FAILURE_RETRY (write (fd, "s", 1)) != 1)
-    return (sb_error_set (&err, errno, "start '%s'", id), fail (err));
-  return 0;
+  if (fd < 0)
+    sb_error_set (&err, errno, "start '%s'", id);
+  r = fd < 0 ? -1 : start_container (dir, &st, fd, &err);
+  oci_state_free (&st);
+  return r < 0 ? fail (err) : 0;
 }
 
 static int
@@ -634,6 +657,7 @@ do_delete (const char *id, bool force)
     }
   if (st.monitor > 0)
     wait_monitor (&st);
+  poststop (dir, &st);
   oci_state_remove (dir);
   oci_state_free (&st);
   return 0;

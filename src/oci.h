@@ -3,7 +3,8 @@
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
    features), oci-exec.c exec (enter.h's stages), oci-state.c a container's folder under
-   --root, oci-config.c the translation.
+   --root, oci-config.c the translation, oci-hooks.c the hooks, oci-console.c the pid file
+   and the console socket.
 
    A network namespace given by path is joined by the launcher before its clone (the
    sandbox then shares it, as --net host shares the caller's): that needs the rights over
@@ -11,20 +12,24 @@
    said): joining other namespaces by path (refused),
    uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
    around it), devices, sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
-   resources, hooks, terminal (ignored).  */
+   resources, terminal (ignored).  oci-hooks.c runs config.json's hooks.  */
 #pragma once
 
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct config;
+struct json_object;
 struct sb_error;
 
 /* What config.json says that struct config has no field for.  */
 struct oci_extra
 {
-  bool terminal;    /* process.terminal */
-  char *netns_path; /* linux.namespaces: a network namespace to join (podman's) */
+  bool terminal;      /* process.terminal */
+  char *netns_path;   /* linux.namespaces: a network namespace to join (podman's) */
+  char **net_sysctls; /* linux.sysctl's net.* keys, "key=value", for the joined one */
+  int oom_score_adj;  /* process.oomScoreAdj, when oom_score_adj_set */
+  bool oom_score_adj_set;
 };
 
 /* Reads BUNDLE/config.json (BUNDLE absolute) into CFG (config_init'ed); linux.seccomp is
@@ -36,6 +41,14 @@ int oci_config_load (const char *bundle, const char *state_dir, struct config *c
    with cap_drop_all; *RET_TERMINAL: process.terminal.  */
 int oci_config_process (const char *file, struct config *cfg, bool *ret_terminal,
                         struct sb_error **err);
+/* After the network namespace is joined: X's net sysctls written in it (by us: pid 1 has
+   no rights over a namespace of the engine's), process.oomScoreAdj written to our
+   /proc/self/oom_score_adj (the sandbox, cloned from us, inherits it; lowering it needs
+   CAP_SYS_RESOURCE).  */
+int oci_extra_apply (const struct oci_extra *x, struct sb_error **err);
+/* O's KEY, an array of strings, into *RET (NULL when absent); a member that is no string
+   is an error.  */
+int oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err);
 /* CFG's environment becomes exactly ENV (NAME=VALUE strings).  */
 int oci_config_env (struct config *cfg, char **env, struct sb_error **err);
 
@@ -84,6 +97,28 @@ char *oci_state_json (const struct oci_state *s);
 void oci_state_remove (const char *dir);
 /* The start time of PID (field 22 of /proc/PID/stat); 0 when it is gone.  */
 unsigned long long oci_proc_start (pid_t pid);
+
+/* ------------------------------------------------------------- hooks (oci-hooks.c) */
+
+enum oci_hook_kind
+{
+  OCI_HOOK_PRESTART,
+  OCI_HOOK_CREATE_RUNTIME,
+  OCI_HOOK_CREATE_CONTAINER,
+  OCI_HOOK_START_CONTAINER,
+  OCI_HOOK_POSTSTART,
+  OCI_HOOK_POSTSTOP,
+  OCI_HOOK_COUNT,
+};
+
+/* CONF's hooks, checked (one line for the first fault), copied to DIR/hooks.json.  */
+int oci_hooks_save (struct json_object *conf, const char *dir, struct sb_error **err);
+/* Runs DIR/hooks.json's hooks of KIND in order, the state ST with STATUS on their stdin;
+   createContainer and startContainer in the namespaces of ST->init (pid 1).  The first failure
+   stops the rest and is the error, except for poststart and poststop, where every hook
+   runs and the first failure is the error (the caller's warning).  */
+int oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state *st,
+                   enum oci_status status, struct sb_error **err);
 
 /* ------------------------------------------------------------- shared by the operations */
 

@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=18
+N=22
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -96,3 +96,37 @@ else
   skip "podman exec -it" "no script(1)"; skip "podman exec -it" "no script(1)"
 fi
 pm rm -f -t 0 "$cid" >/dev/null 2>&1
+
+out=$(pm run --rm --group-add 5 --oom-score-adj 300 --rootfs "$F" \
+  sh -c 'id -G; cat /proc/self/oom_score_adj' 2>&1)
+is "podman run --group-add --oom-score-adj" "$out" "0 5
+300"
+
+out=$(pm run --rm --sysctl net.ipv4.ip_unprivileged_port_start=80 --sysctl kernel.shmmax=123456 \
+  --rootfs "$F" sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmax' 2>&1)
+is "podman run --sysctl: in podman's network namespace and the container's IPC one" "$out" "80
+123456"
+
+# hooks (config.md) through podman's --hooks-dir: createContainer and startContainer in the
+# container's namespaces (createContainer's path resolved here: busybox; startContainer's
+# inside), prestart here, each with the state on its stdin
+mkdir -p "$T/hooks"
+cat >"$T/hooks/cc.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["createContainer"],
+ "hook": {"path": "$busybox", "args": ["sh", "-c", "cat >/tmp/created"], "env": ["PATH=/bin"]}}
+EOF
+cat >"$T/hooks/sc.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["startContainer"],
+ "hook": {"path": "/bin/sh", "args": ["sh", "-c", "hostname >/tmp/started"]}}
+EOF
+cat >"$T/hooks/ps.json" <<EOF
+{"version": "1.0.0", "when": {"always": true}, "stages": ["prestart"],
+ "hook": {"path": "$busybox", "args": ["sh", "-c", "cat >$T/prestart"], "env": ["PATH=/usr/bin:/bin"]}}
+EOF
+rm -f "$F/tmp/created" "$F/tmp/started"
+out=$(pm --hooks-dir "$T/hooks" run --rm --hostname hk --rootfs "$F" \
+  sh -c 'grep -c "\"status\": *\"creating\"" /tmp/created; cat /tmp/started' 2>&1)
+is "hooks: createContainer and startContainer ran in the container, the state on stdin" "$out" "1
+hk"
+check "hooks: prestart ran on the host, the state on stdin" grep -q '"status": *"creating"' "$T/prestart"
+rm -f "$F/tmp/created" "$F/tmp/started"

@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=38
+N=54
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -26,8 +26,9 @@ echo shared >"$T/share/f"
 # by a comma) and ROOT_EXTRA (more members of "root")
 bundle() {
   cat >"$B/config.json" <<EOF
-{"ociVersion": "1.0.2",
- "process": {"terminal": false, "user": {"uid": ${UID_IN:-0}, "gid": ${UID_IN:-0}},
+{"ociVersion": "1.0.2", "hooks": ${HOOKS:-null},
+ "process": {${PROC_EXTRA:-}"terminal": false,
+   "user": {"uid": ${UID_IN:-0}, "gid": ${UID_IN:-0}${USER_EXTRA:-}},
    "args": $1, "env": ["PATH=/bin", "FOO=bar baz"], "cwd": "/tmp",
    "capabilities": {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"]},
    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}],
@@ -163,5 +164,116 @@ bundle '["sh", "-c", "touch /x 2>/dev/null && echo written; cat /mnt/f 2>/dev/nu
 is "readonly root, a masked path, a seccomp rule" "$(oci run -b "$B" r2 2>"$T/err")" "masked
 refused
 Seccomp:	2"
+
+# config.md "linux.resources": the launcher's cgroup limits where cgroup v2 is there (placed,
+# or refused with one line when no cgroup can hold them); without it (a hybrid layout, as
+# here) not applied, as runc and crun do rootless, and said with --debug
+bundle '["true"]' '"resources": {"pids": {"limit": 77}, "memory": {"limit": 268435456}},'
+oci --debug run -b "$B" l1 2>"$T/err"; st=$?
+if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+  not_applied() { [ "$st" -eq 0 ] && grep -q "linux.resources: not applied: " "$T/err"; }
+  check "linux.resources without cgroup v2: not applied, said with --debug" not_applied
+else
+  placed_or_refused() { [ "$st" -eq 0 ] || grep -q "cannot apply the limits" "$T/err"; }
+  check "linux.resources with cgroup v2: placed, or refused with one line" placed_or_refused
+fi
+
+# config.md "Sysctl": the keys of the container's own namespaces, written in them (the
+# caller's stay as they were); any other key refused with one line
+host_shmmax=$(cat /proc/sys/kernel/shmmax)
+bundle '["sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax /proc/sys/fs/mqueue/msg_max"]' \
+  '"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789", "fs.mqueue.msg_max": "20"},'
+is "linux.sysctl: network, IPC and mqueue keys, in the container" "$(oci run -b "$B" s1 2>&1)" "1
+123456789
+20"
+is "linux.sysctl: the caller's own values are unchanged" "$(cat /proc/sys/kernel/shmmax)" "$host_shmmax"
+bundle '["true"]' '"sysctl": {"kernel.panic": "1"},'
+oci run -b "$B" s2 2>"$T/err"; st=$?
+refused_key() {
+  [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] \
+    && grep -q "linux.sysctl: 'kernel.panic' is not of the container's own namespaces" "$T/err"
+}
+check "linux.sysctl: a key of no namespace of the container is refused, one line" refused_key
+
+# config.md: process.user.additionalGids, process.oomScoreAdj (raised: lowering it needs
+# CAP_SYS_RESOURCE, and is refused with one line)
+USER_EXTRA=', "additionalGids": [5, 6]' PROC_EXTRA='"oomScoreAdj": 500, ' \
+  bundle '["sh", "-c", "id -G; cat /proc/self/oom_score_adj"]'
+is "process.user.additionalGids and process.oomScoreAdj" "$(oci run -b "$B" g1 2>&1)" "0 5 6
+500"
+PROC_EXTRA='"oomScoreAdj": -1000, ' bundle '["true"]'
+oci run -b "$B" g2 2>"$T/err"; st=$?
+lowered_refused() { [ "$st" -eq 1 ] && grep -qx "sandbox-oci: process.oomScoreAdj -1000: Permission denied" "$T/err"; }
+check "process.oomScoreAdj below ours: refused, one line" lowered_refused
+
+# config.md "POSIX-platform Hooks", runtime.md "Lifecycle": each kind at its step, the state
+# on stdin, exactly the hook's env and no other fd (createContainer and startContainer,
+# run in the container's namespaces, in tests/oci-podman.t: only there can they be joined)
+cat >"$T/hook.sh" <<'EOF'
+#!/bin/sh
+st=$(sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')
+echo "$1 $st ${X:-} ${FOO:-nofoo} $(ls /proc/self/fd | wc -l)" >>"$2"
+exit "${3:-0}"
+EOF
+chmod +x "$T/hook.sh"
+hook() {
+  echo "{\"path\": \"$T/hook.sh\", \"args\": [\"hook.sh\", \"$1\", \"$T/hooks.log\"${2:+, \"$2\"}],
+    \"env\": [\"PATH=/usr/bin:/bin\", \"X=y\"]}"
+}
+all_hooks="{\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)],
+  \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}"
+HOOKS=$all_hooks bundle '["true"]'
+rm -f "$T/hooks.log"
+oci create -b "$B" h1 2>"$T/err"; st=$?
+is "hooks: create exits 0" "$st" 0
+is "hooks: prestart and createRuntime at create, in the runtime's namespaces" \
+  "$(cat "$T/hooks.log" 2>/dev/null)" "prestart creating y nofoo 4
+createRuntime creating y nofoo 4"
+: >"$T/hooks.log"
+# the hooks are read at create: a bundle changed afterwards changes none
+HOOKS='{"poststop": [{"path": "/bin/false"}]}' bundle '["true"]'
+oci start h1
+wait_for 100 is_status h1 stopped
+oci delete h1
+is "hooks: poststart at start, poststop at delete (as created)" "$(cat "$T/hooks.log" 2>/dev/null)" \
+  "poststart running y nofoo 4
+poststop stopped y nofoo 4"
+HOOKS="{\"createContainer\": [{\"path\": \"$busybox\", \"args\": [\"true\"]}]}" bundle '["true"]'
+oci create -b "$B" h7 2>"$T/err"; st=$?
+refused() {
+  [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] \
+    && grep -q "createContainer hook 0 '$busybox': the container's namespaces cannot be joined" "$T/err"
+}
+check "hooks: createContainer, by an unprivileged caller: refused, one line" refused
+HOOKS=$all_hooks bundle '["true"]'
+: >"$T/hooks.log"
+oci run -b "$B" h2 2>"$T/err"
+order() { [ "$(cut -d' ' -f1 "$T/hooks.log" | tr '\n' ' ')" = "prestart createRuntime poststart poststop " ]; }
+check "hooks: run runs each kind in the spec's order" order
+# failure: createRuntime fails, so does create, with one line; nothing is left; poststop runs
+HOOKS="{\"createRuntime\": [$(hook createRuntime 3)], \"poststop\": [$(hook poststop)]}" bundle '["true"]'
+: >"$T/hooks.log"
+oci create -b "$B" h3 2>"$T/err"; st=$?
+failed_one_line() {
+  [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] \
+    && grep -q "createRuntime hook 0 '$T/hook.sh': exit status 3" "$T/err"
+}
+check "hooks: a failing createRuntime hook fails create, one line" failed_one_line
+nothing_left() { [ -z "$(oci list -q)" ] && grep -q "^poststop " "$T/hooks.log"; }
+check "hooks: and leaves no container, after poststop" nothing_left
+# timeout: the hook is killed, create fails
+HOOKS='{"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}' bundle '["true"]'
+oci create -b "$B" h4 2>"$T/err"
+check "hooks: a hook past its timeout is killed and fails create" \
+  grep -q "prestart hook 0 '/bin/sleep': timed out after 1 s" "$T/err"
+# poststart's failure is a warning: start succeeds
+HOOKS="{\"poststart\": [$(hook poststart 1)]}" bundle '["sleep", "60"]'
+oci create -b "$B" h5 && oci start h5 2>"$T/err"; st=$?
+is "hooks: a failing poststart hook is a warning, start exits 0" "$st $(grep -c warning "$T/err")" "0 1"
+oci delete --force h5
+HOOKS='{"prestart": [{"path": "hook.sh"}]}' bundle '["true"]'
+oci create -b "$B" h6 2>"$T/err"
+check "hooks: a relative path is refused at create, one line" \
+  grep -qx "sandbox-oci: config.json: hooks.prestart\[0\]: path 'hook.sh': not absolute" "$T/err"
 
 assert_clean
