@@ -61,6 +61,7 @@ for i in $(seq "$N"); do
 done
 for rt in $rts; do
   eval "t=\$t_$(basename "$rt" | tr -c 'a-z0-9\n' _)"
+  # shellcheck disable=SC2154 # t is set by the eval above
   echo "$(basename "$rt"): create+start+wait+delete of true: $(( t / N / 1000000 )).$(( t / N / 100000 % 10 )) ms (mean of $N, interleaved)"
 done
 for rt in $pms; do

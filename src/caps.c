@@ -53,7 +53,8 @@ sb_caps_from_name (const char *name)
 void
 sb_caps_plan (struct config *cfg)
 {
-  uint64_t all = last_cap () >= 63 ? ~UINT64_C (0) : BIT (last_cap () + 1) - 1;
+  int last = last_cap ();
+  uint64_t all = last >= 63 ? ~UINT64_C (0) : BIT (last + 1) - 1;
   uint64_t caps = cfg->uid == 0 ? root_default : 0;
 
   caps = cfg->cap_drop_all ? 0 : caps & ~cfg->cap_drop;

@@ -42,7 +42,8 @@
 
 static struct
 {
-#define X(f) __typeof__ (f) *f;
+/* an X macro: f is a name, which parentheses would not take */
+#define X(f) __typeof__ (f) *f; // NOLINT(bugprone-macro-parentheses)
   SD_FUNCS (X)
 #undef X
 } sd;

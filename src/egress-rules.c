@@ -307,15 +307,12 @@ net_match (struct nftnl_rule *r, const struct egress_net *n, uint8_t proto)
 static void
 add_net_rules (struct batch *bt, const struct policy *p, const struct egress_net *n, bool deny)
 {
-  static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
-  const uint8_t *protos = both;
-  uint8_t one;
+  uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
   size_t count = 2;
 
   if (n->proto != 0 || n->port_lo == 0)
     {
-      one = (uint8_t) n->proto;
-      protos = &one;
+      protos[0] = (uint8_t) n->proto;
       count = 1;
     }
   for (size_t i = 0; i < count; i++)

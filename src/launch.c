@@ -94,7 +94,8 @@ launch_hold_fds (const struct config *cfg, struct sb_error **err)
   for (int fd = 0; fd < 3; fd++)
     if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
       {
-        int null = open ("/dev/null", O_RDWR); /* the lowest free number: FD */
+        /* the lowest free number: FD; inherited by the command, so not O_CLOEXEC */
+        int null = open ("/dev/null", O_RDWR); // NOLINT(android-cloexec-open)
 
         if (null != fd)
           return sb_error_set (err, null < 0 ? errno : EBADF, "open '/dev/null' as fd %d", fd);

@@ -344,7 +344,7 @@ overlay_fuse_start (const struct config *cfg, int userns_fd, int fuse_fd, struct
       /* --ephemeral-size, with a tmpfs's own share of inodes (one a 4 KiB page) */
       snprintf (f.tmpfs_opts, sizeof f.tmpfs_opts, "mode=0700,size=%llu,nr_inodes=%llu",
                 (unsigned long long) cfg->ephemeral_bytes,
-                (unsigned long long) (cfg->ephemeral_bytes / 4096 + 1024));
+                (unsigned long long) cfg->ephemeral_bytes / 4096 + 1024);
       /* an owner this namespace does not map, the overflow id, becomes root inside */
       if (stat (cfg->rootfs ? cfg->rootfs : "/", &st) == 0)
         {

@@ -72,6 +72,7 @@ leftover() {
 # every mode once, so that what a first start keeps (the policy cache, the per-user state
 # folder) is there before the snapshot
 for m in $(echo "$modes" | cut -d'|' -f1); do
+  # shellcheck disable=SC2046 # the mode's options, split on purpose
   sb_fault $(mode_field "$m" 2) || { cat "$T/run.out"; echo "Bail out! mode $m does not run"; exit 1; }
 done
 before=$(leftover)

@@ -5,6 +5,8 @@
 # the archives podman import + podman save write, in oci-archive and docker-archive form;
 # each with both overlay engines.  The store (--images, --image-import, --image-rm), layers
 # shared between images, and bad input: one line, exit 125, the store unchanged.
+# $(mark) is an option and its value, two words on purpose
+# shellcheck disable=SC2046
 . "${srcdir:?}/tests/lib.sh"
 
 # the store lives under the home: fuse-overlayfs covers /tmp with its own tmpfs

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lib.sh: TAP helpers for the shell tests (sourced; POSIX sh).
+# shellcheck shell=sh
 #   plan N                      the number of test points
 #   ok DESC / not_ok DESC       one point
 #   check DESC CMD [ARG...]     ok when CMD exits 0

@@ -17,6 +17,6 @@ long_functions=$(awk '
   /^[a-zA-Z_][a-zA-Z0-9_]* \(/ { name = $1; line = FNR }
   /^\{/ { start = FNR }
   /^\}/ { if (start && FNR - start - 1 > 80) print FILENAME ":" line ": " name ", " FNR - start - 1 " lines"; start = 0 }
-' $(ls "$srcdir"/src/*.c))
+' "$srcdir"/src/*.c)
 is "no function is over 80 lines" "$long_functions" ""
 done_testing
