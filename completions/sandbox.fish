@@ -34,6 +34,7 @@ complete -c sandbox -l home -x -a 'copy host private' -d 'The home folder: copy,
 complete -c sandbox -l unprotect-git -d 'Let the command change .git/config and .git/hooks for this run'
 complete -c sandbox -l new-session -d 'Always on: the command starts in a session of its own'
 complete -c sandbox -l net -x -a 'none host slirp pasta auto (sandbox --list 2>/dev/null | string match -rv "^NAME " | string replace -r " .*" "" | string replace -r "^" "sandbox:")' -d "Network: none, host, slirp, pasta, auto or sandbox:NAME (NAME's)"
+complete -c sandbox -l network -x -d "Join the private network NET: members reach each other by name"
 complete -c sandbox -l net-host-loopback -d "Let the sandbox reach the host's 127.0.0.1"
 complete -c sandbox -l publish -x -d 'Forward [HOSTIP:]HOSTPORT:PORT[/tcp|/udp] inside'
 complete -c sandbox -l allow-host -x -d 'Allow a host name (*.NAME: the names below) and its addresses'

@@ -28,6 +28,7 @@ config_init (struct config *cfg)
   cfg->net_log_fd = -1;
   cfg->join_userns_fd = -1;
   cfg->join_netns_fd = -1;
+  cfg->network_fd = -1;
   cfg->info_fd = -1;
   cfg->detach_fd = -1;
 }
@@ -221,7 +222,10 @@ config_free (struct config *cfg)
   closep (&cfg->net_log_fd);
   closep (&cfg->join_userns_fd);
   closep (&cfg->join_netns_fd);
+  closep (&cfg->network_fd);
+  free (cfg->network_hosts);
   free (cfg->net_join);
+  free (cfg->network);
   free (cfg->seccomp);
   sb_seccomp_bpf_free (&cfg->seccomp_bpf);
   for (size_t i = 0; i < cfg->n_env_ops; i++)

@@ -148,6 +148,7 @@ struct config
   /* network (net.c) */
   enum net_mode net;
   char *net_join;         /* --net sandbox:NAME: NAME */
+  char *network;          /* --network NET: NET */
   bool net_host_loopback; /* the host's 127.0.0.1 reachable through the gateway */
   struct net_publish *publish;
   size_t n_publish;
@@ -240,6 +241,12 @@ struct config
      owns it, opened after enter.c's checks; else -1.  JOIN_MODE: NAME's own network.  */
   int join_userns_fd, join_netns_fd;
   enum net_mode join_mode;
+  /* --network NET (network.c): the connection to its holder (held for our life), the path
+     of this member's hosts file (pid 1 closes every fd it is not to keep, so it opens it
+     itself) and the last byte of its address; -1, NULL, 0 without */
+  int network_fd;
+  char *network_hosts;
+  unsigned network_index;
   uint64_t caps; /* the capabilities the command keeps (caps.c) */
   /* the unbound working directory's changes are counted at the end (workdir.c) */
   bool report_cwd_changes;

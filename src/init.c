@@ -451,6 +451,9 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
     _exit (125);
   detach_from_caller (cfg, term, sock);
   make_namespaces (cfg, sock);
+  /* the caller's tree, seen in our mount namespace (a bind source must be in it) */
+  if (net_open_hosts (cfg, &err) < 0)
+    fail (sock, err, 125);
   /* the work that reads only, while the helpers still run: it overlaps theirs */
   root = rootfs_open (cfg, &err);
   if (root == NULL)

@@ -30,6 +30,7 @@
 #include "named.h"
 #include "net.h"
 #include "netjoin.h"
+#include "network.h"
 #include "overlay.h"
 #include "procviews.h"
 #include "sync.h"
@@ -141,7 +142,7 @@ static int
 open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_net,
                  struct sb_error **err)
 {
-  bool net = cfg->net == NET_SLIRP || cfg->net == NET_PASTA;
+  bool net = cfg->net == NET_SLIRP || cfg->net == NET_PASTA || cfg->net == NET_NETWORK;
   char path[64];
 
   if (!net && cfg->fuse_overlayfs == NULL)
@@ -534,8 +535,9 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
 
   log_debug ("clone");
   /* --net sandbox:NAME: pid 1 is made inside NAME's network, its maps written there */
-  l->w.pid = cfg->net == NET_JOIN ? netjoin_clone (cfg, &l->map, NS_FLAGS, err)
-                                  : sys_clone_fork (NS_FLAGS | SIGCHLD);
+  l->w.pid = cfg->net == NET_JOIN || cfg->net == NET_NETWORK
+                 ? netjoin_clone (cfg, &l->map, NS_FLAGS, err)
+                 : sys_clone_fork (NS_FLAGS | SIGCHLD);
   if (l->w.pid == 0)
     {
       (void) close (l->sock);
@@ -593,6 +595,9 @@ launch_start (struct launcher *l, struct sb_error **err)
   if (open_namespaces (cfg, l->w.pid, &l->w.userns_fd, &l->net.netns_fd, err) < 0)
     return -1;
   l->net.userns_fd = l->w.userns_fd;
+  /* --network NET: pid 1's eth0 on NET's bridge before it goes on */
+  if (network_attach (cfg, l->net.netns_fd, err) < 0)
+    return -1;
   named_record_namespaces (l->w.pid);
   fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &l->cg, l->w.pid, err) < 0 || procviews_limit_cpus (cfg, l->w.pid, err) < 0

@@ -211,6 +211,14 @@ state_object (const struct config *cfg, pid_t pid, const char *cgroup)
         oom ();
       json_object_object_add (o, "network", json_object_new_string (net));
     }
+  else if (cfg->net == NET_NETWORK)
+    {
+      cleanup_free char *net = NULL;
+
+      if (asprintf (&net, "network:%s", cfg->network) < 0)
+        oom ();
+      json_object_object_add (o, "network", json_object_new_string (net));
+    }
   else
     json_object_object_add (o, "network", json_object_new_string (net_mode_name (cfg->net)));
   for (size_t i = 0; i < cfg->n_publish; i++)

@@ -59,9 +59,10 @@
 /* Where net_setup_files keeps its generated files: under the sandbox's /run (a tmpfs).  */
 #define FILES_DIR "/run/sandbox-net"
 
-static const char *const mode_names[]
-    = { [NET_NONE] = "none",   [NET_HOST] = "host", [NET_SLIRP] = "slirp",
-        [NET_PASTA] = "pasta", [NET_AUTO] = "auto", [NET_JOIN] = "sandbox" };
+static const char *const mode_names[] = {
+  [NET_NONE] = "none", [NET_HOST] = "host",    [NET_SLIRP] = "slirp",    [NET_PASTA] = "pasta",
+  [NET_AUTO] = "auto", [NET_JOIN] = "sandbox", [NET_NETWORK] = "network"
+};
 
 int
 net_parse_mode (const char *s, enum net_mode *ret_mode)
@@ -654,6 +655,45 @@ bind_generated (int root_fd, const char *name, const char *content, const char *
   return 0;
 }
 
+/* pid 1's: the hosts file of --network, from net_open_hosts to net_setup_files */
+static int network_hosts_fd = -1;
+
+int
+net_open_hosts (const struct config *cfg, struct sb_error **err)
+{
+  struct stat st;
+
+  if (cfg->net != NET_NETWORK)
+    return 0;
+  /* a regular file of the private folder networks/NET, not a link */
+  network_hosts_fd = open (cfg->network_hosts, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (network_hosts_fd < 0 || fstat (network_hosts_fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return sb_error_set (err, network_hosts_fd < 0 ? errno : EINVAL, "open '%s'",
+                         cfg->network_hosts);
+  return 0;
+}
+
+/* Binds the file open at FD over ROOT/REL (made when missing, resolved inside the root).  */
+static int
+bind_file (int root_fd, int fd, const char *rel, struct sb_error **err)
+{
+  cleanup_close int target = inroot_make (root_fd, rel, false, 0644);
+  char src[64], dst[64];
+
+  if (target < 0)
+    {
+      log_debug ("/%s: %s; not replaced", rel, strerror (errno));
+      return 0;
+    }
+  snprintf (src, sizeof src, "/proc/self/fd/%d", fd);
+  snprintf (dst, sizeof dst, "/proc/self/fd/%d", target);
+  /* the member's own file (the holder writes one per member): what it writes there
+     misleads only itself */
+  if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
+    return sb_error_set (err, errno, "bind the network's hosts file on '/%s'", rel);
+  return 0;
+}
+
 /* The host's resolv.conf without its nameservers: search and options still apply.  */
 static char *
 resolv_conf (int root_fd, const char *nameserver)
@@ -712,6 +752,9 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
     return -1;
   if (cfg->net == NET_HOST)
     return 0;
+  /* --network NET: the holder's file of the members, which it keeps current */
+  if (cfg->net == NET_NETWORK)
+    return bind_file (root_fd, network_hosts_fd, "etc/hosts", err);
   hosts = hosts_file (root_fd, hostname);
   /* joined: the resolver of the network joined */
   mode = cfg->net == NET_JOIN ? cfg->join_mode : cfg->net;

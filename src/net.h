@@ -20,8 +20,9 @@ enum net_mode
   NET_HOST, /* the host's network namespace */
   NET_SLIRP,
   NET_PASTA,
-  NET_AUTO, /* pasta when installed, else slirp4netns; config_finish resolves it */
-  NET_JOIN, /* sandbox:NAME: NAME's network namespace (netjoin.c) */
+  NET_AUTO,    /* pasta when installed, else slirp4netns; config_finish resolves it */
+  NET_JOIN,    /* sandbox:NAME: NAME's network namespace (netjoin.c) */
+  NET_NETWORK, /* --network NET: a namespace of its own on NET's bridge (network.c) */
 };
 
 /* One --publish [HOSTIP:]HOSTPORT:PORT[/tcp|/udp].  */
@@ -75,5 +76,8 @@ void net_helper_stop (struct net_helper *h);
    /etc/hosts (the sandbox's host name), every path resolved inside the root (inroot.c);
    nothing with --net host.  */
 int net_setup_files (const struct config *cfg, int root, struct sb_error **err);
+/* pid 1, once it has its mount namespace, before it builds the root: opens --network's hosts file
+   (the holder's, cfg->network_hosts) for net_setup_files; nothing without --network.  */
+int net_open_hosts (const struct config *cfg, struct sb_error **err);
 /* The child, in its network namespace: brings lo up (nothing with --net host).  */
 int net_setup_inside (const struct config *cfg, struct sb_error **err);

@@ -256,7 +256,10 @@ netjoin_clone (const struct config *cfg, struct idmap *map, unsigned long flags,
       /* pid 1 was killed: it is our child, reaped here */
       if (n == (ssize_t) sizeof m && m.pid < 0)
         (void) TEMP_FAILURE_RETRY (waitpid (-m.pid, NULL, 0));
-      return sb_error_set (err, m.errnum, "--net 'sandbox:%s': %s", cfg->net_join,
+      return sb_error_set (err, m.errnum, "%s '%s%s': %s",
+                           cfg->net == NET_NETWORK ? "--network" : "--net",
+                           cfg->net == NET_NETWORK ? "" : "sandbox:",
+                           cfg->net == NET_NETWORK ? cfg->network : cfg->net_join,
                            n == (ssize_t) sizeof m ? m.text : "the joining process ended");
     }
   map->written = true;

@@ -324,10 +324,24 @@ set_net (struct config *cfg, const struct sb_option *opt, char *const *args, str
       cfg->net_join = xstrdup (join);
       return 0;
     }
-  if (join != NULL || net_parse_mode (args[0], &cfg->net) < 0 || cfg->net == NET_JOIN)
+  if (join != NULL || net_parse_mode (args[0], &cfg->net) < 0 || cfg->net == NET_JOIN
+      || cfg->net == NET_NETWORK)
     return sb_error_set (err, 0,
                          "--%s '%s': expected none, host, slirp, pasta, auto or sandbox:NAME",
                          opt->name, args[0]);
+  return 0;
+}
+
+static int
+set_network (struct config *cfg, const struct sb_option *opt, char *const *args,
+             struct sb_error **err)
+{
+  if (!named_valid_name (args[0]))
+    return sb_error_set (err, 0, "--%s '%s': a name of letters, digits, '_', '.' and '-', up to 64",
+                         opt->name, args[0]);
+  cfg->net = NET_NETWORK;
+  free (cfg->network);
+  cfg->network = xstrdup (args[0]);
   return 0;
 }
 
@@ -685,6 +699,7 @@ const struct sb_option sb_options[] = {
   { "unsetenv", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "remove an environment variable", set_unsetenv, 0 },
   { "clearenv", 0, OPT_ARG_NONE | OPT_REPEAT, NULL, "start the command with an empty environment", set_clearenv, 0 },
   { "net", 0, OPT_ARG_ONE, "MODE", "network: none (lo only), host, slirp, pasta, auto, or sandbox:NAME (NAME's) (default: none)", set_net, FIELD (net) },
+  { "network", 0, OPT_ARG_ONE, "NET", "join the private network NET (made on first use, gone with its last member): members reach each other by name", set_network, FIELD (network) },
   { "net-host-loopback", 0, OPT_ARG_NONE, NULL, "let the sandbox reach the host's 127.0.0.1 through the gateway", set_flag, FIELD (net_host_loopback) },
   { "publish", 0, OPT_ARG_ONE | OPT_REPEAT, "[HOSTIP:]HOSTPORT:PORT[/tcp|/udp]", "forward a host port (on 127.0.0.1 unless HOSTIP) to PORT inside", set_publish, 0 },
   { "allow-host", 0, OPT_ARG_ONE | OPT_REPEAT, "NAME", "let the command resolve NAME and connect to its addresses (*.NAME: every name below); the rest is refused", set_allow_host, 0 },

@@ -17,6 +17,7 @@
 #include "image.h"
 #include "net.h"
 #include "netjoin.h"
+#include "network.h"
 #include "plan.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -49,6 +50,8 @@ static const struct plan_step
   { "net", net_config_finish, FAULT_NONE },
   /* --net sandbox:NAME: NAME checked as --enter checks it, its network opened */
   { "netjoin", netjoin_config_finish, FAULT_NONE },
+  /* --network NET: joined (its holder started when none runs) and checked */
+  { "network", network_config_finish, FAULT_NONE },
   /* the allowlist's options, the --net-log file */
   { "egress", egress_config_finish, FAULT_NONE },
   /* rlimits, nproc, the ephemeral size */

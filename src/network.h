@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* network.h: --network NET, a named private network (podman's `network create` and
+   --network).  The first member of NET starts its holder: a process of the caller's,
+   outside every sandbox (it is not one of the launcher's helpers: it outlives the member
+   that started it while another member runs), owning a user namespace (the caller's id
+   maps, ranges included) and in it a network namespace with the bridge sb0.  Every member
+   launcher connects to the holder's socket in the per-user state folder (network-NET/sock)
+   and keeps the connection for its life: the holder ends when the last connection closes,
+   also after SIGKILL, so nothing outlives its launchers.  The holder's namespaces are
+   trusted only after the checks network_config_finish makes on the live holder (the peer
+   of the connection).  A member's pid 1 is cloned in the holder's user namespace (netjoin.c's
+   stages), so that its network namespace is owned there; its veth pair (eth0 inside, sbN
+   on the bridge) is made by a short-lived process of the launcher that enters the holder's
+   namespaces.  Members get 10.89.0.N/24 (N from 2, assigned by the holder) and reach each
+   other by sandbox name through /etc/hosts, a file per member that the holder rewrites when
+   a member comes or goes.  The network has no way out: no route, no helper; the holder's
+   bridge has no address, so a member reaches neither the holder's namespace nor the host.  */
+#pragma once
+
+struct config;
+struct sb_error;
+
+/* The subnet's first three bytes, and its mask */
+#define NETWORK_PREFIX "10.89.0."
+#define NETWORK_MASK "255.255.255.0"
+/* The bridge, in the holder's network namespace */
+#define NETWORK_BRIDGE "sb0"
+
+/* The plan's step (nothing without --network): joins NET, starting its holder when none
+   runs; checks the holder and opens its namespaces into cfg->join_userns_fd and
+   cfg->join_netns_fd; the member's address in cfg->network_index, its hosts file in
+   cfg->network_hosts, the connection in cfg->network_fd.  */
+int network_config_finish (struct config *cfg, struct sb_error **err);
+/* The launcher, once pid 1 has its network namespace (NETNS, an fd): makes its veth pair
+   on the bridge and configures eth0.  */
+int network_attach (const struct config *cfg, int netns, struct sb_error **err);
+
+/* network-link.c, in the namespace they change: -1 and errno on failure.  */
+int network_link_bridge (const char *name);
+/* NAME on MASTER (up), its peer PEER moved into the network namespace PEER_NETNS.  */
+int network_link_veth (const char *name, const char *master, const char *peer, int peer_netns);
+int network_link_address (const char *name, const char *addr, const char *mask);

@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/network.t: --network NET (src/network.c), a named private network: a server in one
+# member answers a client in another, by the server's sandbox name; each member's
+# /etc/hosts follows the members that come and go; a sandbox outside the network, or on
+# another network, does not reach it; the network's holder ends with its last member, also
+# when that member's launcher is killed; a bad name: one line and 125.
+. "${srcdir:?}/tests/lib.sh"
+plan 15
+
+XDG_RUNTIME_DIR=$T/xdg
+export XDG_RUNTIME_DIR
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+at_exit '"$SANDBOX" --stop --all --timeout 1 >/dev/null 2>&1'
+port=$((20000 + $$ % 20000))
+sock=$XDG_RUNTIME_DIR/sandbox/networks/appnet/sock
+
+# a server on every address of its sandbox: answers each connection with its host name
+cat >"$T/server.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(8)
+open(sys.argv[2], "w").close()
+while True:
+    c, _ = s.accept()
+    c.sendall(socket.gethostname().encode() + b"\n")
+    c.close()
+PY
+cat >"$T/client.py" <<'PY'
+import socket, sys
+try:
+    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+    print(c.recv(100).decode().strip())
+except OSError as e:
+    print("failed:", e)
+    sys.exit(1)
+PY
+# the holder's pid: the peer of its socket
+cat >"$T/holder.py" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+print(struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0])
+PY
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+run_sb -d --name db --hostname dbhost --network appnet --bind "$T" -- \
+  python3 "$T/server.py" "$port" "$T/ready"
+is "a member starts (its network made on first use)" "$status" 0
+check "and listens" wait_for 100 test -e "$T/ready"
+holder=$(python3 "$T/holder.py" "$sock" 2>/dev/null)
+check "the network has a holder outside the sandboxes" [ -n "$holder" ]
+
+run_sb --network appnet --name web --bind "$T" -- python3 "$T/client.py" db "$port"
+is "a member reaches another by its sandbox name" "$(cat "$T/out")" dbhost
+is "and exits 0" "$status" 0
+
+run_sb -d --name cli --network appnet -- sleep 60
+run_sb --enter db sh -c 'grep -c "^10\.89\.0\.[0-9]*	cli$" /etc/hosts'
+is "the first member's /etc/hosts names a member that came later" "$(cat "$T/out")" 1
+run_sb --enter cli python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(("10.89.0.1", 9)); print(s.getsockname()[0])'
+check "a member has an address of the subnet" grep -qx "10\\.89\\.0\\.[0-9]*" "$T/out"
+
+run_sb --bind "$T" -- python3 "$T/client.py" db "$port"
+check "a sandbox outside the network does not reach it" sh -c '[ "$1" -eq 1 ]' - "$status"
+dbaddr=$("$SANDBOX" --enter db sh -c "grep '	db\$' /etc/hosts | cut -f1")
+run_sb --network other --bind "$T" -- python3 "$T/client.py" "$dbaddr" "$port"
+check "nor does a member of another network, at db's address ($dbaddr)" \
+  sh -c '[ "$1" -eq 1 ]' - "$status"
+run_sb --network appnet --bind "$T" -- python3 "$T/client.py" 10.89.0.1 "$port"
+check "nor does a member reach the holder's namespace" sh -c '[ "$1" -eq 1 ]' - "$status"
+
+"$SANDBOX" --stop db --timeout 2 >/dev/null 2>&1
+check "the holder stays while a member runs" kill -0 "$holder"
+"$SANDBOX" --stop cli --timeout 2 >/dev/null 2>&1
+check "and ends with the last member" wait_for 50 gone "$holder"
+
+# a killed launcher: its connection closes, its network goes
+run_sb -d --name lone --network appnet -- sleep 60
+holder=$(python3 "$T/holder.py" "$sock" 2>/dev/null)
+launcher=$("$SANDBOX" --list --json | python3 -c 'import json,sys; print([s["launcher"] for s in json.load(sys.stdin) if s["name"]=="lone"][0])' 2>/dev/null)
+kill -KILL "$launcher" 2>/dev/null
+check "after SIGKILL of its only member's launcher, the holder ends" wait_for 50 gone "$holder"
+
+run_sb --network 'bad/name' -- true
+is "a bad network name: one line and 125" "$status $(cat "$T/err")" \
+  "125 sandbox: --network 'bad/name': a name of letters, digits, '_', '.' and '-', up to 64"
+assert_clean
