@@ -26,6 +26,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -183,7 +184,17 @@ enter_load_checked (const char *name, const char *what, char **ret_run_dir, int 
       sb_error_set (err, 0, "%s: its state does not match the running sandbox", what);
       return NULL;
     }
-  if (!find_namespaces (pid, ns, fds))
+  /* the command is not dumpable between pid 1's fork and its exec, so its namespaces cannot
+     be opened then: a sandbox that has just started (--detach returns once the command is
+     released) is looked at again, for up to 0.5 s */
+  bool found = find_namespaces (pid, ns, fds);
+
+  for (int i = 0; !found && i < 50 && state_owner_alive (&o); i++)
+    {
+      (void) nanosleep (&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+      found = find_namespaces (pid, ns, fds);
+    }
+  if (!found)
     {
       json_object_put (state);
       sb_error_set (err, 0, "%s: no process of the sandbox is in the namespaces its launcher made",
