@@ -15,25 +15,14 @@ at_exit '"$SANDBOX" --stop --all --timeout 1 >/dev/null 2>&1'
 port=$((20000 + $$ % 20000))
 
 # a server on NAME's loopback: answers each connection with its own host name
-cat >"$T/server.py" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-open(sys.argv[2], "w").close()
-while True:
-    c, _ = s.accept()
-    c.sendall(socket.gethostname().encode() + b"\n")
-    c.close()
-PY
+cp "$srcdir/tests/reply-server.py" "$T/server.py"
 cat >"$T/client.py" <<'PY'
 import socket, sys
 c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 print(c.recv(100).decode().strip())
 PY
 
-run_sb -d --name srv --hostname srvhost --bind "$T" -- python3 "$T/server.py" "$port" "$T/ready"
+run_sb -d --name srv --hostname srvhost --bind "$T" -- python3 "$T/server.py" 127.0.0.1 "$port" "$T/ready"
 is "the server's sandbox starts" "$status" 0
 check "and listens" wait_for 100 test -e "$T/ready"
 

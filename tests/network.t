@@ -16,18 +16,7 @@ port=$((20000 + $$ % 20000))
 sock=$XDG_RUNTIME_DIR/sandbox/networks/appnet/sock
 
 # a server on every address of its sandbox: answers each connection with its host name
-cat >"$T/server.py" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-s.listen(8)
-open(sys.argv[2], "w").close()
-while True:
-    c, _ = s.accept()
-    c.sendall(socket.gethostname().encode() + b"\n")
-    c.close()
-PY
+cp "$srcdir/tests/reply-server.py" "$T/server.py"
 cat >"$T/client.py" <<'PY'
 import socket, sys
 try:
@@ -47,7 +36,7 @@ PY
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
 run_sb -d --name db --hostname dbhost --network appnet --bind "$T" -- \
-  python3 "$T/server.py" "$port" "$T/ready"
+  python3 "$T/server.py" 0.0.0.0 "$port" "$T/ready"
 is "a member starts (its network made on first use)" "$status" 0
 check "and listens" wait_for 100 test -e "$T/ready"
 holder=$(python3 "$T/holder.py" "$sock" 2>/dev/null)

@@ -19,30 +19,19 @@ start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
 port=$((20000 + $$ % 20000))
 hport=$((port + 1))
 
-cat >"$T/server.py" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-open(sys.argv[2], "w").close()
-while True:
-    c, _ = s.accept()
-    c.sendall(sys.argv[3].encode() + b"\n")
-    c.close()
-PY
+cp "$srcdir/tests/reply-server.py" "$T/server.py"
 cat >"$T/client.py" <<'PY'
 import socket, sys
 c = socket.create_connection((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", int(sys.argv[1])), timeout=3)
 print(c.recv(100).decode().strip())
 PY
 # the host's loopback: a service the sandboxes must not reach
-python3 "$T/server.py" "$hport" "$T/host-ready" host-loopback &
+python3 "$T/server.py" 127.0.0.1 "$hport" "$T/host-ready" host-loopback &
 hsrv=$!
 at_exit 'kill $hsrv 2>/dev/null'
 wait_for 100 test -e "$T/host-ready"
 
-run_sb -d --name srv --bind "$T" -- python3 "$T/server.py" "$port" "$T/ready" srv
+run_sb -d --name srv --bind "$T" -- python3 "$T/server.py" 127.0.0.1 "$port" "$T/ready" srv
 wait_for 100 test -e "$T/ready"
 run_sb --net sandbox:srv --bind "$T" -- python3 "$T/client.py" "$port"
 is "a real sandbox's network is joined" "$(cat "$T/out")" srv
