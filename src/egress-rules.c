@@ -5,14 +5,19 @@
    table inet sandbox {
      set names4 { type ipv4_addr; flags timeout; }   # the addresses the resolver gave out
      set names6 { type ipv6_addr; flags timeout; }
+     set allow4 { type ipv4_addr . nf_proto; flags interval; }   # --allow-net CIDR
+     set allow4p { type ipv4_addr . inet_proto . inet_service; flags interval; }  # with ports
+     (and allow6, allow6p, deny4, deny4p, deny6, deny6p: each only when it has elements)
      chain output { type filter hook output priority filter; policy drop;
        oifname "lo" accept                           # the sandbox's own services, its resolver
        ct state established,related accept           # replies, flows already let out
        icmpv6 type { 133-136, 143 } accept           # neighbour discovery, MLD: the link only
-       <each --deny-net>  [log group 7 prefix "deny"] reject
+       ip daddr . meta nfproto @deny4 [log group 7 prefix "deny"] reject  # and deny4p, 6, 6p
+       <each --deny-net that overlaps an element of its set> [log ...] reject
        ip daddr @names4 accept
        ip6 daddr @names6 accept
-       <each --allow-net> accept
+       ip daddr . meta nfproto @allow4 accept   # and allow4p: ip daddr . meta l4proto . th dport
+       <each --allow-net that overlaps an element of its set> accept
        [log group 7] reject with icmpx admin-prohibited
      }
    }
@@ -68,24 +73,37 @@ expr (struct nftnl_rule *r, const char *name)
   return e;
 }
 
+/* META's value into REG (NFT_REG_1, or a 32-bit NFT_REG32_xx of a concatenation) */
 static void
-meta (struct nftnl_rule *r, uint32_t key)
+meta_to (struct nftnl_rule *r, uint32_t key, uint32_t reg)
 {
   struct nftnl_expr *e = expr (r, "meta");
 
   nftnl_expr_set_u32 (e, NFTNL_EXPR_META_KEY, key);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_DREG, reg);
 }
 
 static void
-payload (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+meta (struct nftnl_rule *r, uint32_t key)
+{
+  meta_to (r, key, NFT_REG_1);
+}
+
+static void
+payload_to (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t reg)
 {
   struct nftnl_expr *e = expr (r, "payload");
 
   nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_BASE, base);
   nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
   nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_LEN, len);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+}
+
+static void
+payload (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+{
+  payload_to (r, base, offset, len, NFT_REG_1);
 }
 
 static void
@@ -439,6 +457,214 @@ add_names_rules (struct batch *bt)
     }
 }
 
+/* ------------------------------------------------------------------ the policy's sets */
+
+/* The --allow-net and --deny-net specs are elements of interval sets of concatenations, one
+   rule a set, rather than a rule each: the start loads one element a spec, and a packet
+   takes one lookup.  A spec without protocol nor port goes into "allow4" (address . meta
+   nfproto: the address alone, as the kernel's interval sets of concatenations need two
+   fields), the others into "allow4p" (address . l4proto . port; a port without /tcp or /udp
+   is both), and so for IPv6 and deny.  The kernel refuses an element that overlaps one in
+   its set: such a spec gets its own rule (add_net_rules), as the order of accepts, or of
+   refusals, does not matter.  */
+
+#define NSETS 8
+#define SETS_FIRST_ID 3
+#define KEY_MAX 24 /* an IPv6 address . protocol . port, each field in 32-bit registers */
+
+struct box
+{
+  uint8_t key[KEY_MAX], key_end[KEY_MAX];
+};
+
+struct nets_set
+{
+  struct box *boxes;
+  size_t n;
+};
+
+/* the set of KIND: deny, IPv6, with a port */
+static unsigned
+set_index (bool deny, int family, bool ports)
+{
+  return (deny ? 4u : 0u) + (family == AF_INET6 ? 2u : 0u) + (ports ? 1u : 0u);
+}
+
+static const char *
+set_name (unsigned i)
+{
+  static const char *const names[NSETS]
+      = { "allow4", "allow4p", "allow6", "allow6p", "deny4", "deny4p", "deny6", "deny6p" };
+  return names[i];
+}
+
+static unsigned
+set_alen (unsigned i)
+{
+  return (i & 2) ? 16 : 4;
+}
+
+static unsigned
+set_klen (unsigned i)
+{
+  return set_alen (i) + ((i & 1) ? 8 : 4);
+}
+
+/* N's box with protocol PROTO (0: any) */
+static void
+net_box (const struct egress_net *n, unsigned set, uint8_t proto, struct box *b)
+{
+  unsigned alen = set_alen (set);
+
+  memset (b, 0, sizeof *b);
+  memcpy (b->key, n->addr, alen);
+  memcpy (b->key_end, n->addr, alen);
+  for (unsigned bit = n->prefix; bit < alen * 8; bit++)
+    b->key_end[bit / 8] |= (uint8_t) (0x80u >> (bit % 8));
+  if ((set & 1) == 0)
+    {
+      /* meta nfproto: the set's family */
+      b->key[alen] = b->key_end[alen] = alen == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+      return;
+    }
+  b->key[alen] = b->key_end[alen] = proto;
+  b->key[alen + 4] = (uint8_t) (n->port_lo >> 8);
+  b->key[alen + 5] = (uint8_t) n->port_lo;
+  b->key_end[alen + 4] = n->port_lo == 0 ? 0xff : (uint8_t) (n->port_hi >> 8);
+  b->key_end[alen + 5] = n->port_lo == 0 ? 0xff : (uint8_t) n->port_hi;
+}
+
+/* A and B share a key in every field */
+static bool
+boxes_meet (const struct box *a, const struct box *b, unsigned set)
+{
+  unsigned alen = set_alen (set);
+  unsigned off[3] = { 0, alen, alen + 4 }, len[3] = { alen, 1, 2 };
+
+  for (unsigned f = 0; f < ((set & 1) ? 3u : 2u); f++)
+    if (memcmp (a->key + off[f], b->key_end + off[f], len[f]) > 0
+        || memcmp (b->key + off[f], a->key_end + off[f], len[f]) > 0)
+      return false;
+  return true;
+}
+
+/* N into its set; false: it overlaps an element there, and needs a rule of its own */
+static bool
+sets_add (struct nets_set sets[NSETS], const struct egress_net *n, bool deny)
+{
+  bool ports = n->port_lo != 0;
+  unsigned set = set_index (deny, n->family, ports || n->proto != 0);
+  struct nets_set *s = &sets[set];
+  struct box b[2];
+  size_t nb = 1;
+
+  net_box (n, set, (uint8_t) (n->proto != 0 ? n->proto : IPPROTO_TCP), &b[0]);
+  if (ports && n->proto == 0)
+    net_box (n, set, IPPROTO_UDP, &b[nb++]);
+  for (size_t i = 0; i < s->n; i++)
+    for (size_t j = 0; j < nb; j++)
+      if (boxes_meet (&s->boxes[i], &b[j], set))
+        return false;
+  s->boxes = xreallocarray (s->boxes, s->n + nb, sizeof *s->boxes);
+  memcpy (&s->boxes[s->n], b, nb * sizeof *b);
+  s->n += nb;
+  return true;
+}
+
+/* nft's type of the set's key, for "nft list" */
+static uint32_t
+set_type (unsigned i)
+{
+  uint32_t t = (i & 2) ? 8 : 7; /* ipv4_addr, ipv6_addr */
+
+  if ((i & 1) == 0)
+    return t << 6 | 2;            /* . nf_proto */
+  return (t << 6 | 12) << 6 | 13; /* . inet_proto . inet_service */
+}
+
+/* The set and its elements, in the batch */
+static void
+add_nets_set (struct batch *bt, unsigned i, const struct nets_set *ns)
+{
+  uint8_t fields[3] = { (uint8_t) set_alen (i), 1, 2 };
+  struct nftnl_set *s = nftnl_set_alloc ();
+  struct nlmsghdr *h;
+
+  if (s == NULL)
+    oom ();
+  nftnl_set_set_str (s, NFTNL_SET_TABLE, TABLE);
+  nftnl_set_set_str (s, NFTNL_SET_NAME, set_name (i));
+  nftnl_set_set_u32 (s, NFTNL_SET_FAMILY, NFPROTO_INET);
+  nftnl_set_set_u32 (s, NFTNL_SET_KEY_LEN, set_klen (i));
+  nftnl_set_set_u32 (s, NFTNL_SET_KEY_TYPE, set_type (i));
+  nftnl_set_set_u32 (s, NFTNL_SET_FLAGS, NFT_SET_INTERVAL | NFT_SET_CONCAT);
+  nftnl_set_set_data (s, NFTNL_SET_DESC_CONCAT, fields, (i & 1) ? 3 : 2);
+  nftnl_set_set_u32 (s, NFTNL_SET_ID, SETS_FIRST_ID + i);
+  h = batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE);
+  nftnl_set_nlmsg_build_payload (h, s);
+  batch_next (bt);
+  for (size_t k = 0; k < ns->n; k++)
+    {
+      struct nftnl_set_elem *e = nftnl_set_elem_alloc ();
+
+      if (e == NULL)
+        oom ();
+      nftnl_set_elem_set (e, NFTNL_SET_ELEM_KEY, ns->boxes[k].key, set_klen (i));
+      nftnl_set_elem_set (e, NFTNL_SET_ELEM_KEY_END, ns->boxes[k].key_end, set_klen (i));
+      nftnl_set_elem_add (s, e);
+    }
+  h = batch_hdr (bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+  nftnl_set_elems_nlmsg_build_payload (h, s);
+  nftnl_set_free (s);
+  batch_next (bt);
+}
+
+/* The rule that looks a packet up in set I: accept, or (deny) log and refuse */
+static void
+add_set_rule (struct batch *bt, const struct policy *p, unsigned i)
+{
+  struct nftnl_rule *r = new_rule ();
+  struct nftnl_expr *e;
+  int family = (i & 2) ? AF_INET6 : AF_INET;
+  uint32_t next = NFT_REG32_00 + set_alen (i) / 4;
+
+  nfproto (r, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+  daddr (r, family);
+  if ((i & 1) == 0)
+    meta_to (r, NFT_META_NFPROTO, next);
+  else
+    {
+      meta_to (r, NFT_META_L4PROTO, next);
+      payload_to (r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, next + 1);
+    }
+  e = expr (r, "lookup");
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+  nftnl_expr_set_str (e, NFTNL_EXPR_LOOKUP_SET, set_name (i));
+  nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SET_ID, SETS_FIRST_ID + i);
+  if (i >= 4)
+    refuse (p, r, "deny");
+  else
+    verdict (r, NF_ACCEPT);
+  add_rule (bt, r);
+}
+
+/* DENY's specs (or the allowed ones): their sets' rules, then the rules of the specs that
+   did not fit in a set.  The sets are in the batch already (add_policy_sets).  */
+static void
+add_policy_rules (struct batch *bt, const struct policy *p, const struct nets_set sets[NSETS],
+                  const bool *in_set, bool deny)
+{
+  const struct egress_net *nets = deny ? p->deny : p->allow;
+  size_t n = deny ? p->n_deny : p->n_allow;
+
+  for (unsigned i = deny ? 4 : 0; i < (deny ? 8u : 4u); i++)
+    if (sets[i].n > 0)
+      add_set_rule (bt, p, i);
+  for (size_t k = 0; k < n; k++)
+    if (!in_set[k])
+      add_net_rules (bt, p, &nets[k], deny);
+}
+
 int
 policy_parse (int argc, char **argv, struct policy *p, const char **ret_why)
 {
@@ -484,24 +710,35 @@ rules_open (bool bind, const char **ret_why)
 int
 rules_install (const struct policy *p, const char **ret_why)
 {
+  struct nets_set sets[NSETS] = { 0 };
+  cleanup_free bool *deny_in = xcalloc (p->n_deny + 1, sizeof (bool));
+  cleanup_free bool *allow_in = xcalloc (p->n_allow + 1, sizeof (bool));
   struct batch bt;
   struct nftnl_rule *r;
+  int ret = 0;
 
-  /* some 600 bytes a rule at most, 2 rules a spec */
+  for (size_t i = 0; i < p->n_deny; i++)
+    deny_in[i] = sets_add (sets, &p->deny[i], true);
+  for (size_t i = 0; i < p->n_allow; i++)
+    allow_in[i] = sets_add (sets, &p->allow[i], false);
+  /* some 600 bytes a rule at most, 2 rules a spec; an element takes less */
   batch_begin (&bt, 16384 + (p->n_allow + p->n_deny) * 2 * 1024);
   add_table_and_sets (&bt);
+  for (unsigned i = 0; i < NSETS; i++)
+    if (sets[i].n > 0)
+      add_nets_set (&bt, i, &sets[i]);
   add_base_rules (&bt);
-  for (size_t i = 0; i < p->n_deny; i++)
-    add_net_rules (&bt, p, &p->deny[i], true);
+  add_policy_rules (&bt, p, sets, deny_in, true);
   add_names_rules (&bt);
-  for (size_t i = 0; i < p->n_allow; i++)
-    add_net_rules (&bt, p, &p->allow[i], false);
+  add_policy_rules (&bt, p, sets, allow_in, false);
   r = new_rule ();
   refuse (p, r, NULL);
   add_rule (&bt, r);
+  for (unsigned i = 0; i < NSETS; i++)
+    free (sets[i].boxes);
   if (batch_send (&bt) < 0)
-    return *ret_why = "install the nftables rules", -1;
-  return 0;
+    ret = -1, *ret_why = "install the nftables rules";
+  return ret;
 }
 
 int

@@ -17,7 +17,7 @@ fi
 . "${srcdir:?}/tests/lib.sh"
 MODES="slirp"
 command -v pasta >/dev/null && MODES="slirp pasta"
-plan $((34 + $(echo $MODES | wc -w) * 15))
+plan $((38 + $(echo $MODES | wc -w) * 15))
 
 PIDS=
 # the zone, and the script that changes it from inside: in the working directory, which
@@ -163,6 +163,20 @@ EHOSTUNREACH
 echo:ping"
 check "--net-log names the host of a refused address it knows" \
   grep -q 'refused proto=tcp addr=192.0.2.10 port=8000 name=allowed.test why=deny-net$' "$T/err"
+# a 100-entry policy (one interval set a kind, and a rule for a spec that overlaps an
+# element of its set) is enforced exactly: its last entries connect, next door does not
+A100=$(i=0; while [ $i -lt 96 ]; do printf ' --allow-net 198.18.%d.%d:443/tcp' $((i / 256)) $((i % 256)); i=$((i + 1)); done)
+box $m $A100 --allow-net '[2001:db8::10]:8000/tcp' --allow-net 192.0.2.0/24:7000/udp \
+  --allow-net 192.0.2.11:7000/udp --allow-net 192.0.2.10:8000/tcp -- sh -c "$CLIENT tcp 192.0.2.10 8000; \
+  $CLIENT tcp 192.0.2.11 8000; $CLIENT tcp 192.0.2.10 8001; $CLIENT udp 192.0.2.11 7000; $CLIENT udp 192.0.2.10 7001; \
+  $CLIENT wait6; $CLIENT tcp 2001:db8::10 8000; $CLIENT tcp 2001:db8::11 8000"
+is "100 entries: the last one connects" "$(sed -n 1p "$T/out")" ok
+is "100 entries: the next address, and the next port, are refused" "$(sed -n 2,3p "$T/out")" "EHOSTUNREACH
+EHOSTUNREACH"
+is "100 entries: a spec inside another's range passes, the next port not" "$(sed -n 4,5p "$T/out")" "echo:ping
+EPERM"
+is "100 entries: IPv6: the entry connects, the next address is refused" "$(sed -n 7,8p "$T/out")" "ok
+EACCES"
 box $m --allow-net 192.0.2.10 --net-log="$T/net.log" -- $CLIENT tcp 192.0.2.66 8000
 check "--net-log=FILE appends the lines to FILE" grep -q 'Z refused proto=tcp addr=192.0.2.66 port=8000 why=not-allowed$' "$T/net.log"
 
