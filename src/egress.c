@@ -423,14 +423,23 @@ egress_wait (struct egress_helper *h, struct sb_error **err)
 }
 
 void
+egress_stop_begin (struct egress_helper *h)
+{
+  /* with --net-log the helper logs the refusals still queued, and exits */
+  if (h->proc.pid > 0 && !h->signalled)
+    (void) kill (h->proc.pid, h->drain ? SIGTERM : SIGKILL);
+  h->signalled = h->proc.pid > 0;
+}
+
+void
 egress_stop (struct egress_helper *h)
 {
-  /* the sandbox is gone: with --net-log the helper logs the refusals still queued and
-     exits; one that does not within a second is killed */
+  /* the sandbox is gone: one that does not end within a second of its SIGTERM is killed */
   if (h->drain)
-    helper_stop (&h->proc, SIGTERM, 1000);
+    helper_stop (&h->proc, h->signalled ? 0 : SIGTERM, 1000);
   else
     helper_stop (&h->proc, 0, 0);
+  h->signalled = false;
   for (int i = 0; i < EGRESS_NFDS; i++)
     closep (&h->fds[i]);
   closep (&h->ready_fd);

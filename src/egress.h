@@ -66,15 +66,19 @@ struct egress_helper
   int fds[EGRESS_NFDS]; /* from pid 1 (SYNC_EGRESS_FD), until the helper has them */
   int ready_fd;         /* the helper writes "1" once its rules are in, or why it failed */
   bool drain;           /* --net-log: let it log what is queued before it ends */
+  bool signalled;       /* egress_stop_begin told it to end */
 };
 #define EGRESS_HELPER_INIT                                                                         \
   {                                                                                                \
-    HELPER_INIT, { -1, -1, -1, -1 }, -1, false                                                     \
+    HELPER_INIT, { -1, -1, -1, -1 }, -1, false, false                                              \
   }
 
 /* Starts the helper (no wait), then waits until its rules are in place: before the command
    may run.  */
 int egress_start (const struct config *cfg, struct egress_helper *h, struct sb_error **err);
 int egress_wait (struct egress_helper *h, struct sb_error **err);
+/* The sandbox is gone: tells the helper to end, without waiting, so that its exit overlaps
+   the other helpers' stops; egress_stop reaps it.  */
+void egress_stop_begin (struct egress_helper *h);
 /* Kills and reaps the helper; safe on one never started.  */
 void egress_stop (struct egress_helper *h);

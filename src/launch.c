@@ -654,6 +654,8 @@ launch_teardown (struct launcher *l, bool ok)
   if (ok)
     workdir_report (cfg, l->w.upper_fd);
   closep (&l->w.upper_fd);
+  /* the allowlist's helper ends while slirp4netns or pasta does */
+  egress_stop_begin (&l->egress);
   net_helper_stop (&l->net);
   egress_stop (&l->egress);
   closep (&l->w.userns_fd);
