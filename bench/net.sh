@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/net.sh: network throughput and start-up of --net slirp / pasta against the host's
-# loopback, in one run.  Needs iperf3 (and hyperfine for start-up); not part of make check.
+# loopback, in one run.  Needs iperf3 and python3; not part of make check.
 #   bench/net.sh [SECONDS]     run from the build folder (outside /tmp: the sandbox's /tmp
 #                              is its own); SANDBOX=path overrides src/sandbox
 set -eu
@@ -46,14 +46,19 @@ else
   echo "pasta: not installed (Debian package passt), skipped"
 fi
 
-if command -v hyperfine >/dev/null; then
-  echo
-  echo "start-up of 'true' (wall clock, hyperfine):"
-  hyperfine -N --warmup 5 --runs "${RUNS:-50}" \
-    -n none "$SANDBOX --net none true" \
-    -n slirp "$SANDBOX --net slirp true" \
-    -n pasta "$SANDBOX --net pasta true" \
-    -n slirp-allow100 "$SANDBOX --net slirp $(i=0; while [ $i -lt 100 ]; do printf ' --allow-net 198.18.%d.%d:443/tcp' $((i / 256)) $((i % 256)); i=$((i + 1)); done) true" 2>/dev/null | grep -E 'Time|±|faster|^ +[0-9.]+ ±|none|slirp|pasta|allow'
-else
-  echo "hyperfine not installed: start-up skipped"
-fi
+# start-up, interleaved (bench/interleave.py): one run of each command in turn, so that the
+# policy's cost (issue 19: a 100-entry policy within 5 ms of the same without one) is a
+# difference within one run, not between two series taken minutes apart
+A100=$(i=0; while [ $i -lt 100 ]; do printf ' --allow-net 198.18.%d.%d:443/tcp' $((i / 256)) $((i % 256)); i=$((i + 1)); done)
+echo
+echo "start-up of 'true' (wall clock, interleaved, ${RUNS:-60} runs each):"
+{
+  printf 'none\t%s --net none true\n' "$SANDBOX"
+  printf 'slirp\t%s --net slirp true\n' "$SANDBOX"
+  printf 'slirp-allow100\t%s --net slirp%s true\n' "$SANDBOX" "$A100"
+  printf 'slirp-allow-host\t%s --net slirp --allow-host example.org true\n' "$SANDBOX"
+  if command -v pasta >/dev/null; then
+    printf 'pasta\t%s --net pasta true\n' "$SANDBOX"
+    printf 'pasta-allow100\t%s --net pasta%s true\n' "$SANDBOX" "$A100"
+  fi
+} | python3 "$(dirname "$0")/interleave.py" "${RUNS:-60}" none slirp
