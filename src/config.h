@@ -86,6 +86,8 @@ enum mount_kind
   MOUNT_RO_BIND, /* --ro-bind SRC[:DST] */
   MOUNT_TMPFS,   /* --tmpfs DST */
   MOUNT_MASK,    /* --mask DST: empty and unreadable */
+  MOUNT_DEVICE,  /* a host device node (or FIFO) bound on a file: a front end's (OCI
+                    linux.devices), read-only but not nodev */
 };
 
 /* A path inside a read-write bind that stays read-only (protect.c), or an anchor: a folder

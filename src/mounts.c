@@ -318,6 +318,7 @@ mounts_setup_user (const struct config *cfg, int root, const int *trees, int emp
         {
         case MOUNT_BIND:
         case MOUNT_RO_BIND:
+        case MOUNT_DEVICE:
           if (binds_attach (root, trees[i], op, err) < 0)
             return -1;
           break;
