@@ -11,12 +11,14 @@
    it that rootless podman's namespace gives.  Not translated yet (refused or ignored, as
    said): joining other namespaces by path (refused),
    uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
-   around it), devices, sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
+   around it), sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
    resources, terminal (ignored).  oci-hooks.c runs config.json's hooks.  */
 #pragma once
 
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "config.h"
 
 struct config;
 struct json_object;
@@ -49,6 +51,14 @@ int oci_extra_apply (const struct oci_extra *x, struct sb_error **err);
 /* O's KEY, an array of strings, into *RET (NULL when absent); a member that is no string
    is an error.  */
 int oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err);
+/* A mount of KIND (an engine's: no rule on the source's place) appended to CFG.  */
+void oci_config_add_mount (struct config *cfg, enum mount_kind kind, const char *opt,
+                           const char *src, const char *dst);
+/* linux.devices as MOUNT_DEVICE binds (oci-devices.c); a FIFO is made in STATE_DIR.  */
+int oci_devices_load (struct config *cfg, struct json_object *linux_, const char *state_dir,
+                      struct sb_error **err);
+/* PATH is a character or block device (a bind of it is a device bind).  */
+bool oci_device_is_node (const char *path);
 /* CFG's environment becomes exactly ENV (NAME=VALUE strings).  */
 int oci_config_env (struct config *cfg, char **env, struct sb_error **err);
 

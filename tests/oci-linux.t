@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/oci-linux.t: sandbox-oci and config.md's linux object (config-linux.md: devices,
+# rootfsPropagation, a network namespace that is not the container's own) and the hooks
+# run in the container's namespaces, from the spec's text, called directly by the user.
+. "${srcdir:?}/tests/lib.sh"
+: "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
+N=5
+plan $N
+
+busybox=$(command -v busybox || true)
+case "$(file -b "$busybox" 2>/dev/null)" in *static*) ;; *) busybox= ;; esac
+if [ -z "$busybox" ]; then
+  for i in $(seq 1 $N); do skip "oci-linux $i" "no static busybox (tests/setup installs busybox-static)"; done
+  exit 0
+fi
+
+R=$T/root
+B=$T/bundle
+mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev" "$B/rootfs/tmp" \
+  "$B/rootfs/mnt" "$B/rootfs/etc"
+cp "$busybox" "$B/rootfs/bin/busybox"
+for c in sh true sleep cat echo id grep ls stat head od test cut tr; do
+  ln -s busybox "$B/rootfs/bin/$c"
+done
+
+# config.json with ARGS (a JSON array), EXTRA (more members of "linux", each followed by a
+# comma), NS (the namespaces' array) and MOUNTS (more mounts, each followed by a comma)
+own_ns='[{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]'
+bundle() {
+  cat >"$B/config.json" <<EOF
+{"ociVersion": "1.2.0", "hooks": ${HOOKS:-null},
+ "process": {"terminal": false, "user": {"uid": 0, "gid": 0},
+   "args": $1, "env": ["PATH=/bin"], "cwd": "/"},
+ "root": {"path": "rootfs"},
+ "mounts": [${MOUNTS:-} {"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["ro"]}],
+ "linux": {${2:-} "namespaces": ${NS:-$own_ns}}}
+EOF
+}
+oci() { "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX_OCI" --root "$R" "$@"; }
+at_exit 'for c in $(oci list -q 2>/dev/null); do oci delete --force "$c"; done'
+one_line() { [ "$st" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$1" "$T/err"; }
+
+# config-linux.md "Devices": the host's node bound (rootless cannot mknod), of the type and
+# number asked, under the path asked; a FIFO with its fileMode
+dev_extra='"devices": [{"path": "/dev/myzero", "type": "c", "major": 1, "minor": 5},
+  {"path": "/dev/fifo", "type": "p", "fileMode": 384}'
+for d in fuse net/tun; do
+  [ -c "/dev/$d" ] || continue
+  set -- $(stat -c '%t %T' "/dev/$d")
+  dev_extra="$dev_extra, {\"path\": \"/dev/$d\", \"type\": \"c\", \"major\": $((0x$1)), \"minor\": $((0x$2))}"
+  opened="${opened:-}exec 3<>/dev/$d && echo $d opened; "
+done
+bundle "[\"sh\", \"-c\", \"stat -c '%t:%T %F' /dev/myzero; head -c 3 /dev/myzero | od -An -c; stat -c '%a %F' /dev/fifo; ${opened:-}\"]" \
+  "$dev_extra],"
+expect="1:5 character special file
+  \\0  \\0  \\0
+600 fifo"
+[ -c /dev/fuse ] && expect="$expect
+fuse opened"
+[ -c /dev/net/tun ] && expect="$expect
+net/tun opened"
+out=$(oci run -b "$B" d1 2>&1)
+is "linux.devices: /dev/zero as /dev/myzero, a FIFO with its fileMode, fuse and tun open" \
+  "$out" "$expect"
+bundle '["true"]' '"devices": [{"path": "/dev/nope", "type": "c", "major": 1, "minor": 250}],'
+oci run -b "$B" d2 2>"$T/err"; st=$?
+check "linux.devices: a device the host has not is refused, one line" \
+  one_line "linux.devices: '/dev/nope' (c 1:250): no such device on the host"
+bundle '["true"]' '"devices": [{"path": "/dev/null", "type": "x", "major": 1, "minor": 3}],'
+oci run -b "$B" d3 2>"$T/err"; st=$?
+check "linux.devices: an unknown type is refused, one line" one_line "type is not c, b, u or p"
+# a device bound as a mount (rootless podman's --device): usable, not nodev
+MOUNTS='{"destination": "/dev/z", "type": "bind", "source": "/dev/zero", "options": ["bind", "nosuid"]},' \
+  bundle '["sh", "-c", "head -c 2 /dev/z | od -An -c"]'
+is "a bind mount of a device is a device bind, usable" "$(oci run -b "$B" d4 2>&1)" "  \\0  \\0"
+
+assert_clean
