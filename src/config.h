@@ -196,6 +196,9 @@ struct config
   struct mount_op *mounts; /* binds, tmpfs and masks, in the order given */
   size_t n_mounts;
   bool no_bind_cwd; /* do not bind the working directory read-write */
+  /* the root mount's propagation once pivoted into (MS_PRIVATE, MS_SLAVE, MS_SHARED or
+     MS_UNBINDABLE, with MS_REC; a front end's: OCI rootfsPropagation); 0: as made */
+  unsigned long root_propagation;
   enum home_mode home;
   bool unprotect_git; /* --unprotect-git: .git/config and .git/hooks writable in binds */
 
