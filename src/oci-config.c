@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -451,6 +452,33 @@ load_sysctl (struct config *cfg, struct json_object *linux_, struct oci_extra *x
   return 0;
 }
 
+/* linux.rootfsPropagation: the root mount's, set by pid 1 once pivoted into.  */
+static int
+load_propagation (struct config *cfg, struct json_object *linux_, struct sb_error **err)
+{
+  static const struct
+  {
+    const char *name;
+    unsigned long flag;
+  } kinds[] = { { "private", MS_PRIVATE },
+                { "slave", MS_SLAVE },
+                { "shared", MS_SHARED },
+                { "unbindable", MS_UNBINDABLE } };
+  const char *p = get_str (linux_, "rootfsPropagation");
+  bool rec = p != NULL && p[0] == 'r';
+
+  if (p == NULL || *p == '\0')
+    return 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (strcmp (p + rec, kinds[i].name) == 0)
+      {
+        cfg->root_propagation = kinds[i].flag | (rec ? MS_REC : 0);
+        return 0;
+      }
+  return sb_error_set (err, 0, "config.json: linux.rootfsPropagation: '%s' is not a propagation",
+                       p);
+}
+
 /* linux.uidMappings/gidMappings as map lines; *RET NULL when absent.  */
 static int
 load_map (struct json_object *linux_, const char *key, char **ret, struct sb_error **err)
@@ -636,7 +664,8 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
   if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
       || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
       || load_namespaces (cfg, linux_, x, err) < 0 || load_sysctl (cfg, linux_, x, err) < 0
-      || oci_devices_load (cfg, linux_, state_dir, err) < 0 || load_maps (cfg, linux_, err) < 0
+      || oci_devices_load (cfg, linux_, state_dir, err) < 0
+      || load_propagation (cfg, linux_, err) < 0 || load_maps (cfg, linux_, err) < 0
       || load_seccomp (cfg, linux_, state_dir, err) < 0
       || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;

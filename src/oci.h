@@ -11,7 +11,7 @@
    it that rootless podman's namespace gives.  Not translated yet (refused or ignored, as
    said): joining other namespaces by path (refused),
    uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
-   around it), sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
+   around it), sysctl, oomScoreAdj, apparmor/selinux labels,
    resources, terminal (ignored).  oci-hooks.c runs config.json's hooks.  */
 #pragma once
 

@@ -5,7 +5,7 @@
 # run in the container's namespaces, from the spec's text, called directly by the user.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=5
+N=11
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -20,7 +20,7 @@ B=$T/bundle
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev" "$B/rootfs/tmp" \
   "$B/rootfs/mnt" "$B/rootfs/etc"
 cp "$busybox" "$B/rootfs/bin/busybox"
-for c in sh true sleep cat echo id grep ls stat head od test cut tr; do
+for c in sh true sleep cat echo id grep ls stat head od test cut tr awk sed; do
   ln -s busybox "$B/rootfs/bin/$c"
 done
 
@@ -75,5 +75,27 @@ check "linux.devices: an unknown type is refused, one line" one_line "type is no
 MOUNTS='{"destination": "/dev/z", "type": "bind", "source": "/dev/zero", "options": ["bind", "nosuid"]},' \
   bundle '["sh", "-c", "head -c 2 /dev/z | od -An -c"]'
 is "a bind mount of a device is a device bind, usable" "$(oci run -b "$B" d4 2>&1)" "  \\0  \\0"
+
+# config-linux.md "Rootfs Mount Propagation": the root mount's, as mountinfo's optional
+# fields show it inside (proc(5)); the r-forms reach the mounts below it too
+cat >"$B/rootfs/bin/fields" <<'EOF'
+#!/bin/sh
+awk '{ o = ""; for (i = 7; $i != "-"; i++) o = o " " $i; f[$5] = o }
+  END { print "/:" f["/"] "|/proc:" f["/proc"] }' /proc/self/mountinfo
+EOF
+chmod +x "$B/rootfs/bin/fields"
+propagation() {
+  bundle '["fields"]' "\"rootfsPropagation\": \"$1\","
+  oci run -b "$B" "p-$1" 2>&1 | sed 's/:[0-9][0-9]*/:N/g'
+}
+is "rootfsPropagation shared: the root is shared, the mounts below not" "$(propagation shared)" "/: shared:N|/proc:"
+is "rootfsPropagation rshared: the root and the mounts below are shared" "$(propagation rshared)" \
+  "/: shared:N|/proc: shared:N"
+is "rootfsPropagation unbindable" "$(propagation unbindable)" "/: unbindable|/proc:"
+is "rootfsPropagation private: no peer, no master" "$(propagation private)" "/:|/proc:"
+is "rootfsPropagation slave (of no peer: private)" "$(propagation rslave)" "/:|/proc:"
+bundle '["true"]' '"rootfsPropagation": "sideways",'
+oci run -b "$B" p1 2>"$T/err"; st=$?
+check "rootfsPropagation: an unknown value is refused, one line" one_line "'sideways' is not a propagation"
 
 assert_clean
