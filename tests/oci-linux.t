@@ -5,7 +5,7 @@
 # run in the container's namespaces, from the spec's text, called directly by the user.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=11
+N=12
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -97,5 +97,12 @@ is "rootfsPropagation slave (of no peer: private)" "$(propagation rslave)" "/:|/
 bundle '["true"]' '"rootfsPropagation": "sideways",'
 oci run -b "$B" p1 2>"$T/err"; st=$?
 check "rootfsPropagation: an unknown value is refused, one line" one_line "'sideways' is not a propagation"
+
+# a network namespace that is not the container's own (no network entry: the caller's):
+# sysfs cannot be mounted there rootless, the host's /sys is bound read-only instead
+NS='[{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]' \
+  bundle '["sh", "-c", "ls /sys/class/net; awk '"'"'$5 == \"/sys\" { print substr($6, 1, 3) }'"'"' /proc/self/mountinfo"]'
+is "the caller's network: the host's /sys, read-only" "$(oci run -b "$B" s1 2>&1)" "$(ls /sys/class/net)
+ro,"
 
 assert_clean

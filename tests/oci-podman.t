@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=22
+N=23
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -45,6 +45,9 @@ is "an imported image with -e, -w, -u" "$out" "bar
 
 out=$(pm run --rm --network none --rootfs "$F" sh -c 'ls /sys/class/net' 2>&1)
 is "--network none: loopback only" "$out" lo
+# --network host: the caller's namespace, where sysfs cannot be mounted: the host's /sys
+out=$(pm run --rm --network host --rootfs "$F" ls /sys/class/net 2>&1)
+is "--network host: the host's /sys" "$out" "$(ls /sys/class/net)"
 out=$(pm run --rm --rootfs "$F" sh -c 'grep -c nameserver /etc/resolv.conf' 2>&1)
 check "the default network: podman's resolv.conf" [ "${out:-0}" -ge 1 ]
 
