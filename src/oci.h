@@ -123,12 +123,20 @@ enum oci_hook_kind
 
 /* CONF's hooks, checked (one line for the first fault), copied to DIR/hooks.json.  */
 int oci_hooks_save (struct json_object *conf, const char *dir, struct sb_error **err);
+/* The namespaces createContainer and startContainer hooks join: pid 1's user, mnt, pid,
+   net, ipc and uts namespaces.  */
+#define OCI_HOOK_NS_COUNT 6
+/* NSFD: PID's namespaces that are not ours, opened (-1: the same as ours).  Only while pid 1
+   is still dumpable (launch.h's namespaces step) can an unprivileged caller open them.  */
+int oci_hooks_open_ns (pid_t pid, int nsfd[OCI_HOOK_NS_COUNT], struct sb_error **err);
+void oci_hooks_close_ns (int nsfd[OCI_HOOK_NS_COUNT]);
 /* Runs DIR/hooks.json's hooks of KIND in order, the state ST with STATUS on their stdin;
-   createContainer and startContainer in the namespaces of ST->init (pid 1).  The first failure
-   stops the rest and is the error, except for poststart and poststop, where every hook
-   runs and the first failure is the error (the caller's warning).  */
+   createContainer and startContainer in the namespaces NSFD (oci_hooks_open_ns's; NULL
+   for the other kinds).  The first failure stops the rest and is the error, except for
+   poststart and poststop, where every hook runs and the first failure is the error (the
+   caller's warning).  */
 int oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state *st,
-                   enum oci_status status, struct sb_error **err);
+                   enum oci_status status, const int *nsfd, struct sb_error **err);
 
 /* ------------------------------------------------------------- shared by the operations */
 

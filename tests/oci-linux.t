@@ -5,7 +5,7 @@
 # run in the container's namespaces, from the spec's text, called directly by the user.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=12
+N=19
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -104,5 +104,53 @@ NS='[{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]' \
   bundle '["sh", "-c", "ls /sys/class/net; awk '"'"'$5 == \"/sys\" { print substr($6, 1, 3) }'"'"' /proc/self/mountinfo"]'
 is "the caller's network: the host's /sys, read-only" "$(oci run -b "$B" s1 2>&1)" "$(ls /sys/class/net)
 ro,"
+
+# config.md "POSIX-platform Hooks", runtime.md "Lifecycle", called by the user directly:
+# createContainer (its path resolved here) and startContainer (its path resolved inside)
+# in the container's namespaces (its root, its pid namespace), in the spec's order with
+# the runtime's hooks, the state on stdin
+cat >"$T/hook.sh" <<'EOF'
+#!/bin/sh
+st=$(sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')
+echo "$1 $st $(cat /etc/marker 2>/dev/null || echo host) $$" >>"$2"
+exit "${3:-0}"
+EOF
+chmod +x "$T/hook.sh"
+cp "$T/hook.sh" "$B/rootfs/bin/hook.sh"
+echo container >"$B/rootfs/etc/marker"
+log=$B/rootfs/tmp/log
+hook() { # KIND PATH LOG [STATUS]
+  echo "{\"path\": \"$2\", \"args\": [\"hook.sh\", \"$1\", \"$3\"${4:+, \"$4\"}], \"env\": [\"PATH=/bin:/usr/bin\"]}"
+}
+HOOKS="{\"prestart\": [$(hook prestart "$T/hook.sh" "$log")],
+  \"createRuntime\": [$(hook createRuntime "$T/hook.sh" "$log")],
+  \"createContainer\": [$(hook createContainer "$T/hook.sh" /tmp/log)],
+  \"startContainer\": [$(hook startContainer /bin/hook.sh /tmp/log)]}" \
+  bundle '["sh", "-c", "echo process >>/tmp/log; exec sleep 60"]'
+rm -f "$log"
+oci create -b "$B" h1 2>"$T/err"; st=$?
+[ "$st" -eq 0 ] || diag "$(cat "$T/err")"
+created_log() { sed 's/ [0-9]*$//' "$log" | tr '\n' '|'; }
+is "hooks: create runs prestart, createRuntime here, then createContainer in the container" \
+  "$(created_log)" "prestart creating host|createRuntime creating host|createContainer creating container|"
+small_pid() { [ "$(sed -n 's/^createContainer .* \([0-9]*\)$/\1/p' "$log")" -lt 100 ]; }
+check "hooks: createContainer in the container's pid namespace" small_pid
+oci start h1 2>"$T/err"; st=$?
+is "hooks: start exits 0" "$st" 0
+check "hooks: the process runs after start" wait_for 100 grep -q process "$log"
+is "hooks: startContainer in the container, with the state created, before the process" \
+  "$(sed 's/ [0-9]*$//' "$log" | sed -n '4,5p' | tr '\n' '|')" "startContainer created container|process|"
+oci delete --force h1
+# a failing startContainer hook: start fails with one line, the process never runs
+HOOKS="{\"startContainer\": [$(hook startContainer /bin/hook.sh /tmp/log 4)]}" \
+  bundle '["sh", "-c", "echo process >>/tmp/log"]'
+rm -f "$log"
+oci create -b "$B" h2 2>"$T/err" && oci start h2 2>"$T/err"; st=$?
+check "hooks: a failing startContainer hook fails start, one line" \
+  one_line "startContainer hook 0 '/bin/hook.sh': exit status 4"
+is_stopped() { oci state h2 2>/dev/null | grep -q '"status": *"stopped"'; }
+check "hooks: and the container is stopped, its process never ran" \
+  eval 'wait_for 100 is_stopped && ! grep -q process "$log"'
+oci delete --force h2
 
 assert_clean
