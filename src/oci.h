@@ -3,16 +3,15 @@
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
    features), oci-exec.c exec (enter.h's stages), oci-state.c a container's folder under
-   --root, oci-config.c the translation, oci-hooks.c the hooks, oci-console.c the pid file
-   and the console socket.
+   --root, oci-config.c the translation (oci-devices.c linux.devices), oci-hooks.c the
+   hooks, oci-console.c the pid file and the console socket.
 
    A network namespace given by path is joined by the launcher before its clone (the
    sandbox then shares it, as --net host shares the caller's): that needs the rights over
    it that rootless podman's namespace gives.  Not translated yet (refused or ignored, as
-   said): joining other namespaces by path (refused),
-   uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
-   around it), sysctl, oomScoreAdj, apparmor/selinux labels,
-   resources, terminal (ignored).  oci-hooks.c runs config.json's hooks.  */
+   said): joining other namespaces by path (refused), apparmor/selinux labels (ignored).
+   uidMappings/gidMappings: without them the sandbox maps the caller to process.user and
+   its subids around it.  */
 #pragma once
 
 #include <stdbool.h>
@@ -146,6 +145,13 @@ int oci_write_pid_file_at (int dir, const char *path, pid_t pid, struct sb_error
    `recvtty`), and MASTER sent over it with SCM_RIGHTS, as crun and runc send it.  */
 int oci_console_connect (const char *path, struct sb_error **err);
 int oci_console_send (int sock, int master, struct sb_error **err);
+
+/* ------------------------------------------------------------- kill (oci-signal.c) */
+
+/* "TERM", "SIGTERM", "sigterm", "15", "RTMIN+2": the signal's number; -1 when unknown.  */
+int oci_parse_signal (const char *s);
+/* PID and every descendant of it, PID first; *RET_N of them.  */
+pid_t *oci_descendants (pid_t pid, size_t *ret_n);
 
 /* ------------------------------------------------------------- exec (oci-exec.c) */
 
