@@ -5,7 +5,7 @@
 # run in the container's namespaces, from the spec's text, called directly by the user.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=19
+N=20
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -152,5 +152,9 @@ is_stopped() { oci state h2 2>/dev/null | grep -q '"status": *"stopped"'; }
 check "hooks: and the container is stopped, its process never ran" \
   eval 'wait_for 100 is_stopped && ! grep -q process "$log"'
 oci delete --force h2
+
+# features.md: the hooks it runs are named
+hooks_named() { oci features | tr -d ' \n' | grep -q '"hooks":\["prestart","createRuntime","createContainer","startContainer","poststart","poststop"\]'; }
+check "features names the six kinds of hooks" hooks_named
 
 assert_clean
