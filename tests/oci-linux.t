@@ -48,8 +48,8 @@ dev_extra='"devices": [{"path": "/dev/myzero", "type": "c", "major": 1, "minor":
   {"path": "/dev/fifo", "type": "p", "fileMode": 384}'
 for d in fuse net/tun; do
   [ -c "/dev/$d" ] || continue
-  set -- $(stat -c '%t %T' "/dev/$d")
-  dev_extra="$dev_extra, {\"path\": \"/dev/$d\", \"type\": \"c\", \"major\": $((0x$1)), \"minor\": $((0x$2))}"
+  maj=$(stat -c %t "/dev/$d") min=$(stat -c %T "/dev/$d")
+  dev_extra="$dev_extra, {\"path\": \"/dev/$d\", \"type\": \"c\", \"major\": $((0x$maj)), \"minor\": $((0x$min))}"
   opened="${opened:-}exec 3<>/dev/$d && echo $d opened; "
 done
 bundle "[\"sh\", \"-c\", \"stat -c '%t:%T %F' /dev/myzero; head -c 3 /dev/myzero | od -An -c; stat -c '%a %F' /dev/fifo; ${opened:-}\"]" \
