@@ -338,8 +338,15 @@ binds_attach (int root, int tree, const struct mount_op *op, struct sb_error **e
                          op->what, op->dst);
   if (target < 0)
     return sb_error_set (err, errno, "%s: destination '%s'", op->what, op->dst);
-  /* a read-write bind runs nothing setuid and opens no device: files the sandbox wrote */
+  /* a read-write bind runs nothing setuid and opens no device: files the sandbox wrote; a
+     device bind is the one node, read-only (writing to a device is not writing its inode) */
   attr.attr_set = binds_is_rw (op) ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV : MOUNT_ATTR_RDONLY;
+  if (op->kind == MOUNT_DEVICE)
+    {
+      if (S_ISDIR (st.st_mode) || S_ISREG (st.st_mode) || S_ISLNK (st.st_mode))
+        return sb_error_set (err, 0, "%s: '%s' is not a device", op->what, op->src);
+      attr.attr_set |= MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+    }
   if (sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
     return sb_error_set (err, errno, "%s: set its mount flags", op->what);
   if (sys_move_mount (tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

@@ -86,6 +86,8 @@ enum mount_kind
   MOUNT_RO_BIND, /* --ro-bind SRC[:DST] */
   MOUNT_TMPFS,   /* --tmpfs DST */
   MOUNT_MASK,    /* --mask DST: empty and unreadable */
+  MOUNT_DEVICE,  /* a host device node (or FIFO) bound on a file: a front end's (OCI
+                    linux.devices), read-only but not nodev */
 };
 
 /* A path inside a read-write bind that stays read-only (protect.c), or an anchor: a folder
@@ -194,6 +196,9 @@ struct config
   struct mount_op *mounts; /* binds, tmpfs and masks, in the order given */
   size_t n_mounts;
   bool no_bind_cwd; /* do not bind the working directory read-write */
+  /* the root mount's propagation once pivoted into (MS_PRIVATE, MS_SLAVE, MS_SHARED or
+     MS_UNBINDABLE, with MS_REC; a front end's: OCI rootfsPropagation); 0: as made */
+  unsigned long root_propagation;
   enum home_mode home;
   bool unprotect_git; /* --unprotect-git: .git/config and .git/hooks writable in binds */
 

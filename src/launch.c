@@ -599,6 +599,9 @@ launch_start (struct launcher *l, struct sb_error **err)
   if (network_attach (cfg, l->net.netns_fd, err) < 0)
     return -1;
   named_record_namespaces (l->w.pid);
+  if (l->w.hooks != NULL && l->w.hooks->namespaces != NULL
+      && l->w.hooks->namespaces (l->w.hooks->data, l->w.pid, err) < 0)
+    return -1;
   fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &l->cg, l->w.pid, err) < 0 || procviews_limit_cpus (cfg, l->w.pid, err) < 0
       || sync_send (l->sock, SYNC_MAPS_DONE, 0, err) < 0)

@@ -28,6 +28,11 @@ int launch_run (const struct config *cfg, int *ret_status, struct sb_error **err
 struct launch_hooks
 {
   int (*ready) (void *data, pid_t pid1, int sock, struct sb_error **err);
+  /* Set: runs once pid 1 has made its namespaces, before it stops being dumpable (before
+     SYNC_MAPS_DONE): the one time the caller's front end may open its /proc/PID1/ns files
+     (the OCI runtime's createContainer and startContainer hooks join them later).  A
+     failure kills the sandbox and becomes launch_run's error.  */
+  int (*namespaces) (void *data, pid_t pid1, struct sb_error **err);
   /* Set: the command gets a pty (terminal_plan_console), whose master is handed to PTY
      (which owns it) instead of relayed to our terminal.  */
   int (*pty) (void *data, int master, struct sb_error **err);

@@ -157,12 +157,23 @@ setup_sys (int root, int sys)
   cleanup_close int cg = -1;
   char p[32];
 
-  /* a fresh sysfs shows the new network namespace's devices only; where the kernel refuses
-     it, /sys stays as the lower tree has it */
+  /* a fresh sysfs shows the new network namespace's devices only.  The kernel refuses it
+     in a network namespace that is not ours (--net host, an OCI engine's joined by path):
+     the host's /sys then, read-only with what is mounted below it, as crun does; failing
+     that, /sys stays as the lower tree has it */
   fd_path (sys, p);
   if (mount ("sysfs", p, "sysfs", ro, NULL) < 0)
     {
-      log_debug ("mount sysfs: %s", strerror (errno));
+      struct sb_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID
+                                                | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+      cleanup_close int tree = -1;
+
+      log_debug ("mount sysfs: %s; binding the host's /sys", strerror (errno));
+      tree = sys_open_tree (AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (tree < 0 || sys_mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0
+          || sys_move_mount (tree, "", sys, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+                 < 0)
+        log_debug ("bind the host's /sys: %s", strerror (errno));
       return 0;
     }
   /* the cgroup namespace makes our own cgroup the root of this view */
@@ -318,6 +329,7 @@ mounts_setup_user (const struct config *cfg, int root, const int *trees, int emp
         {
         case MOUNT_BIND:
         case MOUNT_RO_BIND:
+        case MOUNT_DEVICE:
           if (binds_attach (root, trees[i], op, err) < 0)
             return -1;
           break;

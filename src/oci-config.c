@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -256,9 +257,9 @@ load_process (struct config *cfg, struct json_object *process, struct oci_extra 
   return load_rlimits (cfg, process, err) < 0 || load_caps (cfg, process, err) < 0 ? -1 : 0;
 }
 
-static void
-add_mount (struct config *cfg, enum mount_kind kind, const char *opt, const char *src,
-           const char *dst)
+void
+oci_config_add_mount (struct config *cfg, enum mount_kind kind, const char *opt, const char *src,
+                      const char *dst)
 {
   struct mount_op *m;
 
@@ -314,12 +315,17 @@ load_mount (struct config *cfg, const char *bundle, struct json_object *m, struc
       if (src == NULL)
         return sb_error_set (err, 0, "config.json: mounts: '%s': a bind without source", dst);
       abs_src = src[0] == '/' ? xstrdup (src) : path_clean (bundle, src);
-      add_mount (cfg, ro ? MOUNT_RO_BIND : MOUNT_BIND, ro ? "ro-bind" : "bind", abs_src, dst);
+      /* a device bound as a mount (podman's --device, rootless): a device bind, not nodev */
+      if (oci_device_is_node (abs_src))
+        oci_config_add_mount (cfg, MOUNT_DEVICE, "device", abs_src, dst);
+      else
+        oci_config_add_mount (cfg, ro ? MOUNT_RO_BIND : MOUNT_BIND, ro ? "ro-bind" : "bind",
+                              abs_src, dst);
     }
   else if (is_pseudo (type, dst))
     log_debug ("oci: mount '%s' (%s): the sandbox's own", dst, type ? type : "?");
   else if (type != NULL && strcmp (type, "tmpfs") == 0)
-    add_mount (cfg, MOUNT_TMPFS, "tmpfs", NULL, dst);
+    oci_config_add_mount (cfg, MOUNT_TMPFS, "tmpfs", NULL, dst);
   else
     return sb_error_set (err, 0, "config.json: mounts: '%s': type '%s' is not supported", dst,
                          type ? type : "(none)");
@@ -363,10 +369,10 @@ load_paths (struct config *cfg, struct json_object *linux_, struct sb_error **er
       if (asprintf (&src, "%s%s", cfg->rootfs, *p) < 0)
         oom ();
       if (access (src, F_OK) == 0)
-        add_mount (cfg, MOUNT_RO_BIND, "ro-bind", src, *p);
+        oci_config_add_mount (cfg, MOUNT_RO_BIND, "ro-bind", src, *p);
     }
   for (char **p = masked; p != NULL && *p != NULL; p++)
-    add_mount (cfg, MOUNT_MASK, "mask", NULL, *p);
+    oci_config_add_mount (cfg, MOUNT_MASK, "mask", NULL, *p);
   return 0;
 }
 
@@ -444,6 +450,33 @@ load_sysctl (struct config *cfg, struct json_object *linux_, struct oci_extra *x
       }
   }
   return 0;
+}
+
+/* linux.rootfsPropagation: the root mount's, set by pid 1 once pivoted into.  */
+static int
+load_propagation (struct config *cfg, struct json_object *linux_, struct sb_error **err)
+{
+  static const struct
+  {
+    const char *name;
+    unsigned long flag;
+  } kinds[] = { { "private", MS_PRIVATE },
+                { "slave", MS_SLAVE },
+                { "shared", MS_SHARED },
+                { "unbindable", MS_UNBINDABLE } };
+  const char *p = get_str (linux_, "rootfsPropagation");
+  bool rec = p != NULL && p[0] == 'r';
+
+  if (p == NULL || *p == '\0')
+    return 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (strcmp (p + rec, kinds[i].name) == 0)
+      {
+        cfg->root_propagation = kinds[i].flag | (rec ? MS_REC : 0);
+        return 0;
+      }
+  return sb_error_set (err, 0, "config.json: linux.rootfsPropagation: '%s' is not a propagation",
+                       p);
 }
 
 /* linux.uidMappings/gidMappings as map lines; *RET NULL when absent.  */
@@ -631,7 +664,9 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
   if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
       || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
       || load_namespaces (cfg, linux_, x, err) < 0 || load_sysctl (cfg, linux_, x, err) < 0
-      || load_maps (cfg, linux_, err) < 0 || load_seccomp (cfg, linux_, state_dir, err) < 0
+      || oci_devices_load (cfg, linux_, state_dir, err) < 0
+      || load_propagation (cfg, linux_, err) < 0 || load_maps (cfg, linux_, err) < 0
+      || load_seccomp (cfg, linux_, state_dir, err) < 0
       || oci_hooks_save (conf, state_dir, err) < 0)
     goto out;
   load_resources (cfg, linux_);

@@ -7,11 +7,13 @@
    path, args and env, the state JSON on its stdin (a memfd), no other fd, default signals,
    in a process group of its own that its timeout kills.  prestart, createRuntime,
    poststart and poststop run in the runtime's namespaces (the caller's, or podman's);
-   createContainer and startContainer in the container's, joined from pid 1's /proc/PID/ns
-   (user last): createContainer's path resolved in the runtime's mount namespace (opened
-   before), startContainer's in the container's.  Those two need the rights over pid 1
-   that root in an engine's user namespace has (podman's); called by an unprivileged user
-   directly they fail with one line, rather than run outside the container.  */
+   createContainer and startContainer in the container's, from fds on pid 1's namespaces
+   that the monitor opened before pid 1 stopped being dumpable (oci_hooks_open_ns, from
+   launch.h's namespaces step): so an unprivileged caller joins them as root in an engine's
+   user namespace does, and pid 1 stays out of reach of the container.  Both run in the
+   monitor, createContainer once the container is built (its path resolved in the
+   runtime's mount namespace, opened before), startContainer when start releases it (its
+   path resolved in the container's).  */
 #include "build-config.h"
 
 #include <errno.h>
@@ -40,12 +42,13 @@ static const char *const hook_names[OCI_HOOK_COUNT] = {
   "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
-/* The namespaces a hook in the container joins, in setns order: the user namespace last,
-   since in it the runtime would lose its rights over the others that an ancestor user
-   namespace owns (podman's network namespace): the runtime, root in the engine's user
-   namespace, has them over the container's too.  */
-static const char *const hook_ns[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt", "user" };
-#define HOOK_NS_COUNT (sizeof hook_ns / sizeof hook_ns[0])
+/* The namespaces a hook in the container joins, in setns order.  Root in an engine's user
+   namespace joins the others first: in the container's user namespace it would lose its
+   rights over those an ancestor owns (podman's network namespace).  An unprivileged
+   caller has rights over none of them until it is in the container's user namespace
+   (which it owns): hook_child retries after the user namespace what failed before.  The
+   cgroup namespace is not among them: pid 1 makes it after it stopped being dumpable.  */
+static const char *const hook_ns[OCI_HOOK_NS_COUNT] = { "ipc", "uts", "net", "pid", "mnt", "user" };
 
 struct hook
 {
@@ -143,7 +146,7 @@ static _Noreturn void
 hook_child (const struct hook *h, int state, const int *nsfd, int exe)
 {
   sigset_t none;
-  bool pidns = false;
+  bool pidns = false, joined[OCI_HOOK_NS_COUNT] = { false };
   int status;
   pid_t pid;
 
@@ -155,16 +158,25 @@ hook_child (const struct hook *h, int state, const int *nsfd, int exe)
   (void) setpgid (0, 0);
   if (dup2 (state, STDIN_FILENO) < 0)
     _exit (127);
-  for (size_t i = 0; i < HOOK_NS_COUNT; i++)
-    if (nsfd[i] >= 0)
+  /* twice: what needs the container's user namespace joined is retried after it */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < OCI_HOOK_NS_COUNT; i++)
       {
-        if (setns (nsfd[i], 0) < 0)
+        bool user = strcmp (hook_ns[i], "user") == 0;
+
+        if (nsfd[i] < 0 || joined[i] || (user && pass == 1))
+          continue;
+        if (setns (nsfd[i], 0) == 0)
+          {
+            joined[i] = true;
+            pidns |= strcmp (hook_ns[i], "pid") == 0;
+          }
+        else if (pass == 1 || user || errno != EPERM)
           {
             dprintf (STDERR_FILENO, "sandbox-oci: hook '%s': join the %s namespace: %s\n", h->path,
                      hook_ns[i], strerror (errno));
             _exit (127);
           }
-        pidns |= strcmp (hook_ns[i], "pid") == 0;
       }
   if (pidns && (pid = fork ()) != 0)
     {
@@ -185,37 +197,36 @@ hook_child (const struct hook *h, int state, const int *nsfd, int exe)
   _exit (127);
 }
 
-/* NSFD: PID's namespaces that are not ours, opened (-1: the same as ours, or no PID).
-   Called by the user directly, the runtime cannot open them: pid 1 is not dumpable and
-   its memory is of the caller's user namespace, where the caller has no CAP_SYS_PTRACE
-   (ptrace(2), "ptrace access mode checking"); as root in an engine's user namespace
-   (podman's) it can.  */
-static int
-hook_open_ns (pid_t pid, const char *what, const char *hook, int *nsfd, struct sb_error **err)
+int
+oci_hooks_open_ns (pid_t pid, int nsfd[OCI_HOOK_NS_COUNT], struct sb_error **err)
 {
-  for (size_t i = 0; i < HOOK_NS_COUNT; i++)
+  for (size_t i = 0; i < OCI_HOOK_NS_COUNT; i++)
     nsfd[i] = -1;
-  for (size_t i = 0; i < HOOK_NS_COUNT; i++)
+  for (size_t i = 0; i < OCI_HOOK_NS_COUNT; i++)
     {
       char path[64];
       struct stat theirs, ours;
 
-      if (pid <= 0)
-        continue;
       snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) pid, hook_ns[i]);
       nsfd[i] = open (path, O_RDONLY | O_CLOEXEC);
-      if (nsfd[i] < 0 && errno == EACCES)
-        return sb_error_set (err, 0,
-                             "%s '%s': the container's namespaces cannot be joined by an "
-                             "unprivileged caller (only as root in an engine's, as podman's)",
-                             what, hook);
       if (nsfd[i] < 0 || fstat (nsfd[i], &theirs) < 0)
-        return sb_error_set (err, errno, "%s: open '%s'", what, path);
+        {
+          sb_error_set (err, errno, "open '%s'", path);
+          oci_hooks_close_ns (nsfd);
+          return -1;
+        }
       snprintf (path, sizeof path, "/proc/self/ns/%s", hook_ns[i]);
       if (stat (path, &ours) == 0 && ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
         closep (&nsfd[i]);
     }
   return 0;
+}
+
+void
+oci_hooks_close_ns (int nsfd[OCI_HOOK_NS_COUNT])
+{
+  for (size_t i = 0; i < OCI_HOOK_NS_COUNT; i++)
+    closep (&nsfd[i]);
 }
 
 /* Waits for hook PID (its group killed at H's timeout); 0 when it exited 0.  */
@@ -242,42 +253,25 @@ hook_wait (const struct hook *h, const char *what, pid_t pid, struct sb_error **
 }
 
 static int
-hook_run (const struct hook *h, const char *what, int state, pid_t ns_pid, bool path_inside,
+hook_run (const struct hook *h, const char *what, int state, const int *nsfd, bool path_inside,
           struct sb_error **err)
 {
-  int nsfd[HOOK_NS_COUNT];
+  static const int none[OCI_HOOK_NS_COUNT] = { -1, -1, -1, -1, -1, -1 };
   cleanup_close int exe = -1;
-  int r = -1;
   pid_t pid;
 
-  if (hook_open_ns (ns_pid, what, h->path, nsfd, err) < 0)
-    goto out;
-  if (ns_pid > 0 && !path_inside && (exe = open (h->path, O_PATH | O_CLOEXEC)) < 0)
-    {
-      sb_error_set (err, errno, "%s '%s'", what, h->path);
-      goto out;
-    }
+  if (nsfd != NULL && !path_inside && (exe = open (h->path, O_PATH | O_CLOEXEC)) < 0)
+    return sb_error_set (err, errno, "%s '%s'", what, h->path);
   if (lseek (state, 0, SEEK_SET) < 0)
-    {
-      sb_error_set (err, errno, "%s: the state", what);
-      goto out;
-    }
+    return sb_error_set (err, errno, "%s: the state", what);
   fflush (NULL);
   pid = fork ();
   if (pid < 0)
-    {
-      sb_error_set (err, errno, "%s: fork", what);
-      goto out;
-    }
+    return sb_error_set (err, errno, "%s: fork", what);
   if (pid == 0)
-    hook_child (h, state, nsfd, exe);
+    hook_child (h, state, nsfd != NULL ? nsfd : none, exe);
   (void) setpgid (pid, pid);
-  r = hook_wait (h, what, pid, err);
-out:
-  for (size_t i = 0; i < HOOK_NS_COUNT; i++)
-    if (nsfd[i] >= 0)
-      (void) close (nsfd[i]);
-  return r;
+  return hook_wait (h, what, pid, err);
 }
 
 /* ST's state JSON with STATUS, in a memfd.  */
@@ -302,7 +296,7 @@ state_memfd (const struct oci_state *st, enum oci_status status, struct sb_error
 
 int
 oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state *st,
-               enum oci_status status, struct sb_error **err)
+               enum oci_status status, const int *nsfd, struct sb_error **err)
 {
   cleanup_free char *path = NULL;
   cleanup_close int state = -1;
@@ -321,6 +315,12 @@ oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state 
     return sb_error_set (err, 0, "read '%s'", path);
   if (!json_object_object_get_ex (hooks, hook_names[kind], &a) || json_object_array_length (a) == 0)
     goto out;
+  if (inside && nsfd == NULL)
+    {
+      r = sb_error_set (err, 0, "%s hooks: the container's namespaces are not open",
+                        hook_names[kind]);
+      goto out;
+    }
   state = state_memfd (st, status, err);
   if (state < 0)
     {
@@ -334,7 +334,7 @@ oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state 
 
       snprintf (what, sizeof what, "%s hook %zu", hook_names[kind], i);
       if (hook_parse (json_object_array_get_idx (a, i), what, &h, r == 0 ? err : NULL) < 0
-          || hook_run (&h, what, state, inside ? st->init : 0, kind == OCI_HOOK_START_CONTAINER,
+          || hook_run (&h, what, state, inside ? nsfd : NULL, kind == OCI_HOOK_START_CONTAINER,
                        r == 0 ? err : NULL)
                  < 0)
         r = -1;

@@ -139,8 +139,10 @@ struct monitor
   const char *pid_file;
   int ready_fd; /* create: the pipe to the `create` call; -1 for run */
   int fifo_fd;  /* exec.fifo, opened read-write: start's open never blocks, nor fails */
-  const char *console_socket; /* process.terminal: where the pty's master goes */
-  bool run;                   /* `run` in the foreground: start's hooks are ours too */
+  const char *console_socket;  /* process.terminal: where the pty's master goes */
+  bool run;                    /* `run` in the foreground: start's hooks are ours too */
+  int reply_fd;                /* start.fifo, opened read-write: our word to `start` */
+  int nsfd[OCI_HOOK_NS_COUNT]; /* pid 1's namespaces, for createContainer and startContainer */
 };
 
 /* pid 1's one child at the ready hook: the command's process, not yet released.  pid 1
@@ -156,13 +158,40 @@ first_child (pid_t pid)
   return s != NULL ? (pid_t) atoi (s) : -1;
 }
 
+/* The launcher's namespaces step: pid 1's namespaces opened while it is still dumpable,
+   for the hooks that run in them.  */
+static int
+on_namespaces (void *data, pid_t pid1, struct sb_error **err)
+{
+  struct monitor *m = data;
+
+  return oci_hooks_open_ns (pid1, m->nsfd, err);
+}
+
+/* start wrote to exec.fifo: the startContainer hooks (in the container's namespaces), then
+   our word to `start` on start.fifo, "ok" or why not.  */
+static int
+on_start (struct monitor *m, struct sb_error **err)
+{
+  int r = oci_hooks_run (m->dir, OCI_HOOK_START_CONTAINER, &m->st, OCI_CREATED, m->nsfd, err) < 0
+                  || touch (m->dir, "started", "", err) < 0
+              ? -1
+              : 0;
+  cleanup_free char *text = r < 0 ? sb_error_text (*err) : xstrdup ("ok");
+
+  (void) write_all (m->reply_fd, text, strlen (text));
+  return r;
+}
+
 /* The launcher's ready hook: the sandbox is built, its command not yet released.  */
 static int
 on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
 {
   struct monitor *m = data;
   struct pollfd p[2] = { { .fd = m->fifo_fd, .events = POLLIN }, { .fd = sock, .events = POLLIN } };
+  cleanup_free char *reply = NULL;
   char c;
+  int r = 0;
 
   m->st.init = pid1;
   m->st.pid = first_child (pid1);
@@ -172,14 +201,22 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   m->st.monitor_start = oci_proc_start (getpid ());
   if (oci_state_write (m->dir, &m->st, err) < 0
       || (m->pid_file != NULL && oci_write_pid_file_at (AT_FDCWD, m->pid_file, getpid (), err) < 0)
-      || oci_hooks_run (m->dir, OCI_HOOK_PRESTART, &m->st, OCI_CREATING, err) < 0
-      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_RUNTIME, &m->st, OCI_CREATING, err) < 0
-      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_CONTAINER, &m->st, OCI_CREATING, err) < 0)
+      || oci_hooks_run (m->dir, OCI_HOOK_PRESTART, &m->st, OCI_CREATING, NULL, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_RUNTIME, &m->st, OCI_CREATING, NULL, err) < 0
+      || oci_hooks_run (m->dir, OCI_HOOK_CREATE_CONTAINER, &m->st, OCI_CREATING, m->nsfd, err) < 0)
     return -1;
   if (m->ready_fd < 0)
-    return oci_hooks_run (m->dir, OCI_HOOK_START_CONTAINER, &m->st, OCI_CREATED, err) < 0
-               ? -1
-               : touch (m->dir, "started", "", err);
+    {
+      r = oci_hooks_run (m->dir, OCI_HOOK_START_CONTAINER, &m->st, OCI_CREATED, m->nsfd, err) < 0
+              ? -1
+              : touch (m->dir, "started", "", err);
+      oci_hooks_close_ns (m->nsfd);
+      return r;
+    }
+  if (asprintf (&reply, "%s/start.fifo", m->dir) < 0)
+    oom ();
+  if (mkfifo (reply, 0600) < 0 || (m->reply_fd = open (reply, O_RDWR | O_CLOEXEC)) < 0)
+    return sb_error_set (err, errno, "make '%s'", reply);
   if (write_all (m->ready_fd, "ok", 2) < 0)
     return sb_error_set (err, errno, "tell create that the container is ready");
   closep (&m->ready_fd);
@@ -188,8 +225,13 @@ on_ready (void *data, pid_t pid1, int sock, struct sb_error **err)
   while (TEMP_FAILURE_RETRY (poll (p, 2, -1)) < 0)
     return sb_error_set (err, errno, "poll");
   if (p[0].revents & POLLIN)
-    (void) TEMP_FAILURE_RETRY (read (m->fifo_fd, &c, 1));
-  return 0;
+    {
+      (void) TEMP_FAILURE_RETRY (read (m->fifo_fd, &c, 1));
+      r = on_start (m, err);
+    }
+  oci_hooks_close_ns (m->nsfd);
+  closep (&m->reply_fd);
+  return r;
 }
 
 /* `run` in the foreground: the command is released; poststart's failures are warnings.  */
@@ -199,7 +241,7 @@ on_released (void *data)
   struct monitor *m = data;
   struct sb_error *err = NULL;
 
-  if (m->run && oci_hooks_run (m->dir, OCI_HOOK_POSTSTART, &m->st, OCI_RUNNING, &err) < 0)
+  if (m->run && oci_hooks_run (m->dir, OCI_HOOK_POSTSTART, &m->st, OCI_RUNNING, NULL, &err) < 0)
     warn (err);
 }
 
@@ -218,7 +260,8 @@ on_pty (void *data, int master, struct sb_error **err)
 static int
 monitor_run (struct config *cfg, struct monitor *m)
 {
-  struct launch_hooks hooks = { .ready = on_ready, .released = on_released, .data = m };
+  struct launch_hooks hooks
+      = { .namespaces = on_namespaces, .ready = on_ready, .released = on_released, .data = m };
   struct sb_error *err = NULL;
   char buf[16];
   int status = 0;
@@ -340,23 +383,32 @@ run_detached (const char *id, int fifo, pid_t pid, struct sb_error **err)
   return r;
 }
 
-/* start's steps for a created container: startContainer hooks (a failure stops it), the
-   command released through exec.fifo (FIFO: open for writing), poststart hooks.  */
+/* start's steps for a created container: the command released through exec.fifo (FIFO:
+   open for writing) once the monitor has run the startContainer hooks (a failure stops
+   it, and is the monitor's word on start.fifo), then the poststart hooks.  */
 static int
 start_container (const char *dir, const struct oci_state *st, int fifo, struct sb_error **err)
 {
   struct sb_error *warning = NULL;
+  cleanup_free char *path = NULL;
+  cleanup_close int reply = -1;
+  char msg[1024];
+  ssize_t n;
 
-  if (oci_hooks_run (dir, OCI_HOOK_START_CONTAINER, st, OCI_CREATED, err) < 0)
-    {
-      (void) kill (st->init, SIGKILL);
-      return -1;
-    }
-  if (touch (dir, "started", "", err) < 0)
-    return -1;
+  if (asprintf (&path, "%s/start.fifo", dir) < 0)
+    oom ();
+  /* the monitor holds it open: no wait here, and its end is our end of file */
+  reply = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (reply < 0 || fcntl (reply, F_SETFL, 0) < 0)
+    return sb_error_set (err, errno, "start '%s'", st->id);
   if (TEMP_FAILURE_RETRY (write (fifo, "s", 1)) != 1)
     return sb_error_set (err, errno, "start '%s'", st->id);
-  if (oci_hooks_run (dir, OCI_HOOK_POSTSTART, st, OCI_RUNNING, &warning) < 0)
+  n = TEMP_FAILURE_RETRY (read (reply, msg, sizeof msg - 1));
+  msg[n > 0 ? n : 0] = '\0';
+  if (n != 2 || memcmp (msg, "ok", 2) != 0)
+    return sb_error_set (err, 0, "%s",
+                         n > 0 ? msg : "the container's monitor ended before it was started");
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTART, st, OCI_RUNNING, NULL, &warning) < 0)
     warn (warning);
   return 0;
 }
@@ -367,7 +419,7 @@ poststop (const char *dir, struct oci_state *st)
 {
   struct sb_error *warning = NULL;
 
-  if (oci_hooks_run (dir, OCI_HOOK_POSTSTOP, st, OCI_STOPPED, &warning) < 0)
+  if (oci_hooks_run (dir, OCI_HOOK_POSTSTOP, st, OCI_STOPPED, NULL, &warning) < 0)
     warn (warning);
 }
 
@@ -376,7 +428,11 @@ do_create (const char *id, const struct create_opts *o, bool run)
 {
   struct sb_error *err = NULL;
   struct config cfg;
-  struct monitor m = { .ready_fd = -1, .fifo_fd = -1, .pid_file = o->pid_file };
+  struct monitor m = { .ready_fd = -1,
+                       .fifo_fd = -1,
+                       .reply_fd = -1,
+                       .pid_file = o->pid_file,
+                       .nsfd = { -1, -1, -1, -1, -1, -1 } };
   cleanup_free char *bundle = NULL;
   cleanup_free char *dir = NULL;
   cleanup_free char *fifo = NULL;
@@ -496,79 +552,6 @@ do_state (const char *id)
   return 0;
 }
 
-/* "TERM", "SIGTERM", "sigterm", "15": the signal's number; -1 when unknown.  */
-static int
-parse_signal (const char *s)
-{
-  char *end;
-  long n;
-
-  if (s[0] >= '0' && s[0] <= '9')
-    {
-      n = strtol (s, &end, 10);
-      return *end == '\0' && n > 0 && n < NSIG ? (int) n : -1;
-    }
-  if (strncasecmp (s, "SIG", 3) == 0)
-    s += 3;
-  for (int i = 1; i < SIGRTMIN; i++)
-    if (sigabbrev_np (i) != NULL && strcasecmp (s, sigabbrev_np (i)) == 0)
-      return i;
-  if (strncasecmp (s, "RTMIN+", 6) == 0 && (n = strtol (s + 6, &end, 10)) >= 0 && *end == '\0'
-      && SIGRTMIN + n <= SIGRTMAX)
-    return SIGRTMIN + (int) n;
-  return -1;
-}
-
-/* PID and every descendant of it, PID first; *RET_N of them.  A parent's pid comes before
-   its children's in /proc's order only by chance: the scan repeats until it finds no new
-   one.  */
-static pid_t *
-descendants (pid_t pid, size_t *ret_n)
-{
-  pid_t *set = xcalloc (1, sizeof (pid_t));
-  size_t n = 0;
-
-  set[n++] = pid;
-  for (bool grew = true; grew;)
-    {
-      DIR *d = opendir ("/proc");
-      struct dirent *de;
-
-      grew = false;
-      while (d != NULL && (de = readdir (d)) != NULL)
-        {
-          char path[64];
-          cleanup_free char *stat = NULL;
-          pid_t p = (pid_t) atoi (de->d_name), pp = 0;
-          bool known = false, child = false;
-          char *s;
-
-          if (p <= 0)
-            continue;
-          snprintf (path, sizeof path, "/proc/%d/stat", (int) p);
-          stat = read_file_at (AT_FDCWD, path, NULL);
-          if (stat == NULL || (s = strrchr (stat, ')')) == NULL
-              || sscanf (s + 2, "%*c %d", &pp) != 1)
-            continue;
-          for (size_t i = 0; i < n; i++)
-            {
-              known |= set[i] == p;
-              child |= set[i] == pp;
-            }
-          if (!known && child)
-            {
-              set = xreallocarray (set, n + 1, sizeof (pid_t));
-              set[n++] = p;
-              grew = true;
-            }
-        }
-      if (d != NULL)
-        closedir (d);
-    }
-  *ret_n = n;
-  return set;
-}
-
 static bool
 ignored_by_default (int sig)
 {
@@ -581,7 +564,7 @@ do_kill (const char *id, const char *signame, bool all)
 {
   struct sb_error *err = NULL;
   struct oci_state st;
-  int sig = parse_signal (signame ? signame : "TERM");
+  int sig = oci_parse_signal (signame ? signame : "TERM");
 
   if (sig < 0)
     return (sb_error_set (&err, 0, "'%s': unknown signal", signame), fail (err));
@@ -600,7 +583,7 @@ do_kill (const char *id, const char *signame, bool all)
   if (all)
     {
       size_t n;
-      cleanup_free pid_t *set = descendants (st.init, &n);
+      cleanup_free pid_t *set = oci_descendants (st.init, &n);
 
       for (size_t i = n; i-- > 1;)
         (void) kill (set[i], sig);
@@ -732,7 +715,7 @@ do_ps (const char *id, bool json)
   if (oci_state_read (g.root, id, &st, NULL, &err) < 0)
     return (json_object_put (a), fail (err));
   if (st.status == OCI_CREATED || st.status == OCI_RUNNING)
-    set = descendants (st.init, &n);
+    set = oci_descendants (st.init, &n);
   /* the sandbox's pid 1 is ours, not the container's */
   for (size_t i = 1; i < n; i++)
     if (json)
@@ -755,7 +738,8 @@ do_features (void)
       = "{\n"
         "  \"ociVersionMin\": \"1.0.0\",\n"
         "  \"ociVersionMax\": \"1.2.0\",\n"
-        "  \"hooks\": [],\n"
+        "  \"hooks\": [\"prestart\", \"createRuntime\", \"createContainer\", \"startContainer\",\n"
+        "            \"poststart\", \"poststop\"],\n"
         "  \"mountOptions\": [\"bind\", \"rbind\", \"ro\", \"rw\"],\n"
         "  \"linux\": {\n"
         "    \"namespaces\": [\"user\", \"mount\", \"pid\", \"ipc\", \"uts\", \"network\"],\n"

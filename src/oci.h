@@ -3,20 +3,21 @@
    struct config the command line fills, and the same stages run it (launch.c with a ready
    hook).  oci.c holds the operations (create, start, state, kill, delete, run, list, ps,
    features), oci-exec.c exec (enter.h's stages), oci-state.c a container's folder under
-   --root, oci-config.c the translation, oci-hooks.c the hooks, oci-console.c the pid file
-   and the console socket.
+   --root, oci-config.c the translation (oci-devices.c linux.devices), oci-hooks.c the
+   hooks, oci-console.c the pid file and the console socket.
 
    A network namespace given by path is joined by the launcher before its clone (the
    sandbox then shares it, as --net host shares the caller's): that needs the rights over
    it that rootless podman's namespace gives.  Not translated yet (refused or ignored, as
-   said): joining other namespaces by path (refused),
-   uidMappings/gidMappings (the sandbox maps the caller to process.user and its subids
-   around it), devices, sysctl, rootfsPropagation, oomScoreAdj, apparmor/selinux labels,
-   resources, terminal (ignored).  oci-hooks.c runs config.json's hooks.  */
+   said): joining other namespaces by path (refused), apparmor/selinux labels (ignored).
+   uidMappings/gidMappings: without them the sandbox maps the caller to process.user and
+   its subids around it.  */
 #pragma once
 
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "config.h"
 
 struct config;
 struct json_object;
@@ -49,6 +50,14 @@ int oci_extra_apply (const struct oci_extra *x, struct sb_error **err);
 /* O's KEY, an array of strings, into *RET (NULL when absent); a member that is no string
    is an error.  */
 int oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err);
+/* A mount of KIND (an engine's: no rule on the source's place) appended to CFG.  */
+void oci_config_add_mount (struct config *cfg, enum mount_kind kind, const char *opt,
+                           const char *src, const char *dst);
+/* linux.devices as MOUNT_DEVICE binds (oci-devices.c); a FIFO is made in STATE_DIR.  */
+int oci_devices_load (struct config *cfg, struct json_object *linux_, const char *state_dir,
+                      struct sb_error **err);
+/* PATH is a character or block device (a bind of it is a device bind).  */
+bool oci_device_is_node (const char *path);
 /* CFG's environment becomes exactly ENV (NAME=VALUE strings).  */
 int oci_config_env (struct config *cfg, char **env, struct sb_error **err);
 
@@ -113,12 +122,20 @@ enum oci_hook_kind
 
 /* CONF's hooks, checked (one line for the first fault), copied to DIR/hooks.json.  */
 int oci_hooks_save (struct json_object *conf, const char *dir, struct sb_error **err);
+/* The namespaces createContainer and startContainer hooks join: pid 1's user, mnt, pid,
+   net, ipc and uts namespaces.  */
+#define OCI_HOOK_NS_COUNT 6
+/* NSFD: PID's namespaces that are not ours, opened (-1: the same as ours).  Only while pid 1
+   is still dumpable (launch.h's namespaces step) can an unprivileged caller open them.  */
+int oci_hooks_open_ns (pid_t pid, int nsfd[OCI_HOOK_NS_COUNT], struct sb_error **err);
+void oci_hooks_close_ns (int nsfd[OCI_HOOK_NS_COUNT]);
 /* Runs DIR/hooks.json's hooks of KIND in order, the state ST with STATUS on their stdin;
-   createContainer and startContainer in the namespaces of ST->init (pid 1).  The first failure
-   stops the rest and is the error, except for poststart and poststop, where every hook
-   runs and the first failure is the error (the caller's warning).  */
+   createContainer and startContainer in the namespaces NSFD (oci_hooks_open_ns's; NULL
+   for the other kinds).  The first failure stops the rest and is the error, except for
+   poststart and poststop, where every hook runs and the first failure is the error (the
+   caller's warning).  */
 int oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state *st,
-                   enum oci_status status, struct sb_error **err);
+                   enum oci_status status, const int *nsfd, struct sb_error **err);
 
 /* ------------------------------------------------------------- shared by the operations */
 
@@ -128,6 +145,13 @@ int oci_write_pid_file_at (int dir, const char *path, pid_t pid, struct sb_error
    `recvtty`), and MASTER sent over it with SCM_RIGHTS, as crun and runc send it.  */
 int oci_console_connect (const char *path, struct sb_error **err);
 int oci_console_send (int sock, int master, struct sb_error **err);
+
+/* ------------------------------------------------------------- kill (oci-signal.c) */
+
+/* "TERM", "SIGTERM", "sigterm", "15", "RTMIN+2": the signal's number; -1 when unknown.  */
+int oci_parse_signal (const char *s);
+/* PID and every descendant of it, PID first; *RET_N of them.  */
+pid_t *oci_descendants (pid_t pid, size_t *ret_n);
 
 /* ------------------------------------------------------------- exec (oci-exec.c) */
 

@@ -252,5 +252,7 @@ rootfs_pivot (struct rootctx *c, struct sb_error **err)
     return sb_error_set (err, errno, "detach the old root");
   if (chdir ("/") < 0)
     return sb_error_set (err, errno, "chdir '/'");
+  if (c->cfg->root_propagation != 0 && mount (NULL, "/", NULL, c->cfg->root_propagation, NULL) < 0)
+    return sb_error_set (err, errno, "set the root's propagation");
   return 0;
 }

@@ -35,5 +35,6 @@ int rootfs_take_upper_fd (struct rootctx *c);
 int rootfs_root_fd (const struct rootctx *c);
 /* The user's --bind, --tmpfs and --mask, from the clones rootfs_open made.  */
 int rootfs_mount_user (const struct rootctx *c, struct sb_error **err);
-/* pivot_root into it; the old root is detached.  The working directory is / afterwards.  */
+/* pivot_root into it; the old root is detached, the root gets cfg->root_propagation.  The
+   working directory is / afterwards.  */
 int rootfs_pivot (struct rootctx *c, struct sb_error **err);

@@ -5,7 +5,7 @@
 # the end through `podman unshare`: the storage has files of the subordinate ids).
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=22
+N=24
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -45,6 +45,16 @@ is "an imported image with -e, -w, -u" "$out" "bar
 
 out=$(pm run --rm --network none --rootfs "$F" sh -c 'ls /sys/class/net' 2>&1)
 is "--network none: loopback only" "$out" lo
+# --network host: the caller's namespace, where sysfs cannot be mounted: the host's /sys
+out=$(pm run --rm --network host --rootfs "$F" ls /sys/class/net 2>&1)
+is "--network host: the host's /sys" "$out" "$(ls /sys/class/net)"
+# --device: rootless podman binds the host's node; it must be usable (not nodev)
+if [ -c /dev/fuse ]; then
+  out=$(pm run --rm --device /dev/fuse --rootfs "$F" sh -c 'exec 3<>/dev/fuse && echo opened' 2>&1)
+  is "--device /dev/fuse: the host's node, usable" "$out" opened
+else
+  skip "--device /dev/fuse" "no /dev/fuse"
+fi
 out=$(pm run --rm --rootfs "$F" sh -c 'grep -c nameserver /etc/resolv.conf' 2>&1)
 check "the default network: podman's resolv.conf" [ "${out:-0}" -ge 1 ]
 
