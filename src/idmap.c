@@ -365,28 +365,59 @@ have_cap_setgid (void)
   return syscall (SYS_capget, &h, d) == 0 && (d[0].effective & (1U << CAP_SETGID)) != 0;
 }
 
-int
-idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
+/* M's one-id maps into the /proc folder DIR of the namespace's first process.  */
+static int
+write_maps (const struct idmap *m, const char *dir, bool deny, struct sb_error **err)
 {
-  char dir[64];
-  cleanup_close int dfd = -1;
+  cleanup_close int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-  if (m->written)
-    return 0;
-  if (m->helpers)
-    return start_helpers (m, pid, err);
-  snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
-  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return sb_error_set (err, errno, "open '%s'", dir);
   /* an unprivileged writer may map its own id only, and gid_map only after setgroups deny */
-  if (!have_cap_setgid () && write_file_at (dfd, "setgroups", "deny") < 0 && errno != ENOENT)
+  if (deny && write_file_at (dfd, "setgroups", "deny") < 0 && errno != ENOENT)
     return sb_error_set (err, errno, "write '%s/setgroups'", dir);
   if (write_file_at (dfd, "uid_map", m->uid_map) < 0)
     return sb_error_set (err, errno, "write '%s/uid_map'", dir);
   if (write_file_at (dfd, "gid_map", m->gid_map) < 0)
     return sb_error_set (err, errno, "write '%s/gid_map'", dir);
   return 0;
+}
+
+/* Whether MAP holds one line that maps one id.  */
+static bool
+one_id (const char *map)
+{
+  unsigned in, out, count;
+  int end = 0;
+
+  return map != NULL && sscanf (map, "%u %u %u\n%n", &in, &out, &count, &end) == 3 && count == 1
+         && end > 0 && map[end] == '\0';
+}
+
+bool
+idmap_self (const struct idmap *m)
+{
+  return !m->helpers && !m->written && one_id (m->uid_map) && one_id (m->gid_map)
+         && !have_cap_setgid ();
+}
+
+int
+idmap_write_self (const struct idmap *m, struct sb_error **err)
+{
+  return write_maps (m, "/proc/self", true, err);
+}
+
+int
+idmap_start (struct idmap *m, pid_t pid, struct sb_error **err)
+{
+  char dir[64];
+
+  if (m->written)
+    return 0;
+  if (m->helpers)
+    return start_helpers (m, pid, err);
+  snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
+  return write_maps (m, dir, !have_cap_setgid (), err);
 }
 
 int

@@ -44,6 +44,12 @@ int idmap_plan (const struct config *cfg, struct idmap *ret, struct sb_error **e
 /* Starts writing the maps of PID's user namespace: the helpers run while the caller goes on
    (they take milliseconds: a setuid exec each); a one-id map is written at once.  */
 int idmap_start (struct idmap *m, pid_t pid, struct sb_error **err);
+/* Whether pid 1 may write M itself, from inside its new user namespace, as bwrap's child
+   does: one line mapping one id, no helper, not written already, and a launcher without
+   CAP_SETGID (which leaves setgroups allowed, as only it may).  */
+bool idmap_self (const struct idmap *m);
+/* pid 1, when idmap_self: writes M for its own user namespace, setgroups denied first.  */
+int idmap_write_self (const struct idmap *m, struct sb_error **err);
 /* Waits for the helpers; their failure, with their own error line, becomes *err.  */
 int idmap_finish (struct idmap *m, struct sb_error **err);
 /* Reaps helpers still running (after a failure elsewhere) and frees M.  */

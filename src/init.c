@@ -30,9 +30,11 @@
 #include "desktop.h"
 #include "egress.h"
 #include "error.h"
+#include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "mounts.h"
+#include "named.h"
 #include "net.h"
 #include "procviews.h"
 #include "protect.h"
@@ -341,12 +343,19 @@ build_root (const struct config *cfg, int sock, struct rootctx *root)
 
 /* While newuidmap and newgidmap write our maps: the work that needs no mapped id (our own ids
    are unmapped here, so nothing may create a file yet).  We hold every capability of the
-   new user namespace already.  */
+   new user namespace already.  SELF_MAP: we write our one-id map ourselves, as bwrap's child
+   does, and go on without waiting (sync.h): the launcher gets our namespaces' identities
+   with SYNC_NS_READY, and our user namespace for fuse-overlayfs, since it will not open our
+   /proc files.  */
 static void
-make_namespaces (const struct config *cfg, int sock)
+make_namespaces (const struct config *cfg, int sock, const struct idmap *self_map)
 {
   struct sb_error *err = NULL;
   int egress_fds[EGRESS_NFDS];
+  bool self = self_map != NULL;
+
+  if (self && idmap_write_self (self_map, &err) < 0)
+    fail (sock, err, 125);
 
   if (unshare (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
                | (cfg->net == NET_HOST || cfg->net == NET_JOIN ? 0 : CLONE_NEWNET))
@@ -372,7 +381,22 @@ make_namespaces (const struct config *cfg, int sock)
         (void) close (egress_fds[i]);
       }
   /* the network helper joins our namespaces only now: before, they were the host's */
-  if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
+  if (self)
+    {
+      char ids[sizeof ((struct sync_msg *) NULL)->text];
+      cleanup_close int userns = -1;
+
+      if (cfg->fuse_overlayfs != NULL)
+        {
+          userns = open ("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+          if (userns < 0)
+            fail_errno (sock, "open '/proc/self/ns/user'");
+        }
+      named_namespaces_text (ids, sizeof ids);
+      if (sync_send_text (sock, SYNC_NS_READY, ids, userns, &err) < 0)
+        _exit (125);
+    }
+  else if (sync_send (sock, SYNC_NS_READY, 0, &err) < 0)
     _exit (125);
 }
 
@@ -437,7 +461,8 @@ make_root (const struct config *cfg, int sock, struct rootctx *root)
 }
 
 _Noreturn void
-init_main (const struct config *cfg, const struct term_plan *term, int sock)
+init_main (const struct config *cfg, const struct term_plan *term, const struct idmap *self_map,
+           int sock)
 {
   struct sb_error *err = NULL;
   struct rootctx *root = NULL;
@@ -450,7 +475,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     _exit (125);
   detach_from_caller (cfg, term, sock);
-  make_namespaces (cfg, sock);
+  make_namespaces (cfg, sock, self_map);
   /* the caller's tree, seen in our mount namespace (a bind source must be in it) */
   if (net_open_hosts (cfg, &err) < 0)
     fail (sock, err, 125);
@@ -458,7 +483,7 @@ init_main (const struct config *cfg, const struct term_plan *term, int sock)
   root = rootfs_open (cfg, &err);
   if (root == NULL)
     fail (sock, err, 125);
-  if (sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
+  if (self_map == NULL && sync_expect (sock, SYNC_MAPS_DONE, &err) < 0)
     _exit (125);
   /* From here on nobody opens our /proc/PID files: the launcher holds the namespace files
      the helpers need (and newuidmap is done).  Not dumpable, this process can be traced or

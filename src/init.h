@@ -9,9 +9,12 @@ struct term_plan;
    passes it to the command's process group, as the terminal would have.  */
 #define INIT_SIGNAL_GROUP 1
 
-/* Waits for the id maps, builds the sandbox, runs the command under a reaper, and reports
-   the command's end to the launcher on SOCK.  Never returns.  */
-_Noreturn void init_main (const struct config *cfg, const struct term_plan *term, int sock);
+/* Waits for the id maps (or writes SELF_MAP, not NULL when idmap_self), builds the sandbox,
+   runs the command under a reaper, and reports the command's end to the launcher on SOCK.
+   Never returns.  */
+struct idmap;
+_Noreturn void init_main (const struct config *cfg, const struct term_plan *term,
+                          const struct idmap *self_map, int sock);
 
 /* The command's credentials, as uid 0 of the sandbox's user namespace: the bounding set,
    the ids, the capability sets, the rlimits, no_new_privs.  The command's process and

@@ -163,8 +163,8 @@ open_namespaces (const struct config *cfg, pid_t pid, int *ret_user, int *ret_ne
 /* pid 1 has made its namespaces: from now on /proc/PID/ns/ names the sandbox's.  With the
    allowlist, its sockets for sandbox-egress come first.  */
 static int
-expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egress,
-                   struct sb_error **err)
+expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egress, bool self,
+                   int *ret_userns, struct sb_error **err)
 {
   size_t n = 0;
 
@@ -182,10 +182,20 @@ expect_namespaces (const struct config *cfg, int sock, struct egress_helper *egr
           egress->fds[n++] = fd;
           continue;
         }
-      closep (&fd);
       if (m.step != SYNC_NS_READY || n != (egress_wanted (cfg) ? EGRESS_NFDS : 0))
-        return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
-                             SYNC_NS_READY);
+        {
+          closep (&fd);
+          return sb_error_set (err, EPROTO, "the setup process sent step %u, expected %d", m.step,
+                               SYNC_NS_READY);
+        }
+      /* pid 1 wrote its own map: it told us its namespaces, and gave its user namespace */
+      if (self)
+        {
+          m.text[sizeof m.text - 1] = '\0';
+          named_take_namespaces (m.text);
+          *ret_userns = steal_fd (&fd);
+        }
+      closep (&fd);
       return 0;
     }
 }
@@ -479,8 +489,9 @@ struct launcher
   struct egress_helper egress;
   struct sb_dbus_proxy dbus;
   struct term_plan term;
-  int sock; /* our end of the sync socket */
-  int sfd;  /* signalfd: SIGCHLD and the relayed signals */
+  int sock;      /* our end of the sync socket */
+  int sfd;       /* signalfd: SIGCHLD and the relayed signals */
+  bool self_map; /* pid 1 writes its own map and does not wait for us (pid1_maps_itself) */
   sigset_t old;
 };
 
@@ -515,6 +526,22 @@ launch_prepare (struct launcher *l, int *ret_sv1, struct sb_error **err)
   return 0;
 }
 
+/* Whether pid 1 may write its own one-id map and build its root without waiting for us, as
+   bwrap's child does: nothing of ours must come between its namespaces and its root.  No
+   map helper, no cgroup to enter, no network helper or network to attach (they open its
+   /proc files, or its namespaces, while it may still be opened), no allowlist, no CPU limit
+   of the /proc views, no front end's hooks.  fuse-overlayfs, which may be needed later,
+   gets the user namespace from pid 1 itself.  */
+static bool
+pid1_maps_itself (const struct launcher *l)
+{
+  const struct config *cfg = l->cfg;
+
+  return idmap_self (&l->map) && l->cg.kind == CGROUP_KIND_NONE && l->w.hooks == NULL
+         && (cfg->net == NET_NONE || cfg->net == NET_HOST) && !egress_wanted (cfg)
+         && !procviews_wanted (cfg);
+}
+
 /* 2. pid 1 (init_main), with the relayed signals blocked until signalfd reads them; the
    --timeout clock starts.  */
 static int
@@ -533,6 +560,7 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
     terminal_plan_console (&l->term);
   terminal_relay_init (&l->w.term, &l->term);
 
+  l->self_map = pid1_maps_itself (l);
   log_debug ("clone");
   /* --net sandbox:NAME: pid 1 is made inside NAME's network, its maps written there */
   l->w.pid = cfg->net == NET_JOIN || cfg->net == NET_NETWORK
@@ -541,7 +569,7 @@ launch_clone (struct launcher *l, int sv1, struct sb_error **err)
   if (l->w.pid == 0)
     {
       (void) close (l->sock);
-      init_main (cfg, &l->term, sv1);
+      init_main (cfg, &l->term, l->self_map ? &l->map : NULL, sv1);
     }
   (void) close (sv1);
   if (l->w.pid < 0)
@@ -577,13 +605,14 @@ launch_start (struct launcher *l, struct sb_error **err)
 {
   const struct config *cfg = l->cfg;
 
-  log_debug ("cloned pid %d; writing id maps", (int) l->w.pid);
-  if (idmap_start (&l->map, l->w.pid, err) < 0)
+  log_debug ("cloned pid %d; %s", (int) l->w.pid,
+             l->self_map ? "it writes its own id map" : "writing id maps");
+  if (!l->self_map && idmap_start (&l->map, l->w.pid, err) < 0)
     return -1;
   /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
      a new namespace takes milliseconds) are the longest path to the command; pid 1 makes
      its sockets before it has its maps */
-  if (expect_namespaces (cfg, l->sock, &l->egress, err) < 0
+  if (expect_namespaces (cfg, l->sock, &l->egress, l->self_map, &l->w.userns_fd, err) < 0
       || egress_start (cfg, &l->egress, err) < 0)
     return -1;
   fault_point (FAULT_IDMAP_STARTED);
@@ -592,22 +621,24 @@ launch_start (struct launcher *l, struct sb_error **err)
     return take_error (l, err);
   fault_point (FAULT_IDMAP_DONE);
   /* pid 1 is under the limits before it is released: nothing runs unlimited */
-  if (open_namespaces (cfg, l->w.pid, &l->w.userns_fd, &l->net.netns_fd, err) < 0)
+  if (!l->self_map && open_namespaces (cfg, l->w.pid, &l->w.userns_fd, &l->net.netns_fd, err) < 0)
     return -1;
   l->net.userns_fd = l->w.userns_fd;
   /* --network NET: pid 1's eth0 on NET's bridge before it goes on */
   if (network_attach (cfg, l->net.netns_fd, err) < 0)
     return -1;
-  named_record_namespaces (l->w.pid);
+  if (!l->self_map)
+    named_record_namespaces (l->w.pid);
   if (l->w.hooks != NULL && l->w.hooks->namespaces != NULL
       && l->w.hooks->namespaces (l->w.hooks->data, l->w.pid, err) < 0)
     return -1;
   fault_point (FAULT_NS_READY);
   if (cgroup_enter (cfg, &l->cg, l->w.pid, err) < 0 || procviews_limit_cpus (cfg, l->w.pid, err) < 0
-      || sync_send (l->sock, SYNC_MAPS_DONE, 0, err) < 0)
+      || (!l->self_map && sync_send (l->sock, SYNC_MAPS_DONE, 0, err) < 0))
     /* pid 1 fails early too (rootfs_open): its reason is queued */
     return take_error (l, err);
-  log_debug ("id maps written");
+  if (!l->self_map)
+    log_debug ("id maps written");
   fault_point (FAULT_MAPS_DONE);
   /* the helper starts while the child builds its root; the event loop (wait_sandbox)
      waits for it, and releases the command once it and the allowlist's helper are up */

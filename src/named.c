@@ -290,6 +290,45 @@ named_record_namespaces (pid_t pid)
     }
 }
 
+void
+named_namespaces_text (char *buf, size_t len)
+{
+  size_t n = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ENTER_NS_COUNT && n < len; i++)
+    {
+      char path[64];
+      struct stat st = { 0 };
+      int r;
+
+      snprintf (path, sizeof path, "/proc/self/ns/%s", enter_ns_names[i]);
+      if (stat (path, &st) < 0)
+        st.st_dev = st.st_ino = 0;
+      r = snprintf (buf + n, len - n, "%llu:%llu ", (unsigned long long) st.st_dev,
+                    (unsigned long long) st.st_ino);
+      if (r < 0)
+        break;
+      n += (size_t) r;
+    }
+}
+
+void
+named_take_namespaces (const char *text)
+{
+  for (size_t i = 0; i < ENTER_NS_COUNT; i++)
+    {
+      int end = 0;
+
+      if (sscanf (text, " %llu:%llu%n", &ns_ids[i].dev, &ns_ids[i].ino, &end) != 2)
+        {
+          ns_ids[i].dev = ns_ids[i].ino = 0;
+          return;
+        }
+      text += end;
+    }
+}
+
 /* What --enter needs to give its process what the command has: the namespaces' identities,
    the ids, capabilities, rlimits, environment and working directory.  */
 static void

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -26,6 +27,11 @@ int named_prepare (struct config *cfg, struct sb_error **err);
 /* The launcher, while pid 1 can still be looked at (before it is released): records the
    identities of its namespaces for --enter.  */
 void named_record_namespaces (pid_t pid);
+/* The same when pid 1 writes its own maps and does not wait for the launcher: pid 1 puts
+   its namespaces' identities into BUF (LEN bytes) as text, the launcher takes them from
+   it.  */
+void named_namespaces_text (char *buf, size_t len);
+void named_take_namespaces (const char *text);
 /* The launcher, once the sandbox runs: PID is its pid 1, CGROUP its cgroup folder or NULL.
    Completes the state, writes --info-fd's JSON, and lets a detached caller go.  */
 void named_running (const struct config *cfg, pid_t pid, const char *cgroup);

@@ -173,18 +173,69 @@ own_like_fd (int fd, const struct stat *st)
   (void) fchmod (fd, st->st_mode & 07777);
 }
 
-/* The same for a path of ours (on OVERLAY_ROOT's tmpfs), a symlink included.  */
+/* Whether a lchown of a path we made to UID:GID can change it.  We own what we make (as our
+   ids inside), so our own ids change nothing; and once root was refused (EINVAL: a one-id
+   map has no root inside), root is refused again: a root-owned tree of a few dozen
+   folders is not asked about each.  */
+static bool root_unmapped;
+
+static bool
+chown_useful (uid_t uid, gid_t gid)
+{
+  static uid_t euid = (uid_t) -1;
+  static gid_t egid = (gid_t) -1;
+
+  if (euid == (uid_t) -1)
+    {
+      euid = geteuid ();
+      egid = getegid ();
+    }
+  return !(uid == euid && gid == egid) && !(root_unmapped && uid == 0 && gid == 0);
+}
+
+/* The same for a path of ours (on OVERLAY_ROOT's tmpfs), a symlink included.  MADE_MODE:
+   the mode it was made with, when it already is the lower one's (no chmod), else 0.  */
 static void
-own_like (const char *path, const struct stat *st)
+own_like_made (const char *path, const struct stat *st, mode_t made_mode)
 {
   uid_t uid = st->st_uid == 65534 ? 0 : st->st_uid;
   gid_t gid = st->st_gid == 65534 ? 0 : st->st_gid;
 
-  /* the same call again would fail the same way (a one-id map has no root) */
-  if (lchown (path, uid, gid) < 0 && (uid != 0 || gid != 0))
-    (void) lchown (path, 0, 0);
-  if (!S_ISLNK (st->st_mode))
+  if (chown_useful (uid, gid) && lchown (path, uid, gid) < 0)
+    {
+      if (uid == 0 && gid == 0)
+        root_unmapped |= errno == EINVAL;
+      else if (chown_useful (0, 0) && lchown (path, 0, 0) < 0)
+        root_unmapped |= errno == EINVAL;
+    }
+  if (!S_ISLNK (st->st_mode) && (st->st_mode & 07777) != made_mode)
     (void) chmod (path, st->st_mode & 07777);
+}
+
+static void
+own_like (const char *path, const struct stat *st)
+{
+  own_like_made (path, st, 0);
+}
+
+/* mkdir of PATH with the mode of the lower folder ST when the umask keeps it whole (the
+   chmod of own_like is then saved); else 0700, and own_like_made gives the mode.  The
+   pool's tmpfs is pid 1's alone: nobody sees the folder between the two.  Returns the mode
+   made, or (mode_t) -1 with errno.  */
+static mode_t
+mkdir_like (const char *path, const struct stat *st)
+{
+  static mode_t mask = (mode_t) -1;
+  mode_t want = st->st_mode & 07777;
+
+  if (mask == (mode_t) -1)
+    {
+      mask = umask (0);
+      (void) umask (mask);
+    }
+  if ((want & ~(mode_t) 0777) != 0 || (want & mask) != 0)
+    want = 0700;
+  return mkdir (path, want) < 0 ? (mode_t) -1 : want;
 }
 
 /* The upper and work folders of REL: made below their roots by fd, never through a symlink.
@@ -239,9 +290,10 @@ upper_dir_like (int up, const char *rel, const struct stat *st)
 }
 
 /* The folders of ROOTREL ("" or the overlay's folder) on the way to PATH (absolute, inside):
-   those that exist in the lower tree with an owner we do not map, made in UP first.  */
+   those that exist in the lower tree with an owner we do not map, made in UP first.  *SEEN:
+   the folders looked at already (the paths share their start: the home, its .config...).  */
 static void
-upper_path (struct overlay_ctx *c, const char *rootrel, int up, const char *path)
+upper_path (struct overlay_ctx *c, const char *rootrel, int up, const char *path, char ***seen)
 {
   size_t n = strlen (rootrel);
   cleanup_free char *rel = NULL;
@@ -258,6 +310,12 @@ upper_path (struct overlay_ctx *c, const char *rootrel, int up, const char *path
 
       *s = '\0';
       full = n > 0 ? join (rootrel, rel) : xstrdup (rel);
+      if (strv_has (*seen, full))
+        {
+          *s = '/';
+          continue;
+        }
+      strv_push (seen, xstrdup (full));
       fd = find_lower (c, full, &st);
       if (fd < 0 || !S_ISDIR (st.st_mode))
         return;
@@ -294,6 +352,7 @@ prepare_upper (struct overlay_ctx *c, const char *rel, int up)
 {
   const struct config *cfg = c->cfg;
   struct writable_scan w = { .c = c, .rel = rel, .up = up };
+  cleanup_strv char **seen = xcalloc (1, sizeof (char *));
 
   if (*rel != '\0')
     {
@@ -307,12 +366,12 @@ prepare_upper (struct overlay_ctx *c, const char *rel, int up)
           (void) close (w.dir);
         }
     }
-  upper_path (c, rel, up, cfg->cwd);
-  upper_path (c, rel, up, cfg->home_dir);
+  upper_path (c, rel, up, cfg->cwd, &seen);
+  upper_path (c, rel, up, cfg->home_dir, &seen);
   for (size_t i = 0; i < cfg->n_mounts; i++)
-    upper_path (c, rel, up, cfg->mounts[i].dst);
+    upper_path (c, rel, up, cfg->mounts[i].dst, &seen);
   for (size_t i = 0; i < cfg->n_desktop_binds; i++)
-    upper_path (c, rel, up, cfg->desktop_binds[i].dst);
+    upper_path (c, rel, up, cfg->desktop_binds[i].dst, &seen);
 }
 
 /* One overlay of REL ("" for the whole root) on OVERLAY_ROOT/REL: the layers that have REL as a
@@ -476,11 +535,86 @@ seen_name (const char *name, void *arg)
   return false;
 }
 
+/* REL of the lower tree, read once for is_empty_everywhere and folder_read_only when there
+   are no layers (the common case): one open and one read of it instead of one each.  */
+struct lower_dir
+{
+  bool read; /* false: not read here (layers): each reads for itself */
+  int fd;    /* O_RDONLY | O_DIRECTORY; -1 when it could not be read (errnum) */
+  int errnum;
+  char *buf; /* its getdents64 records */
+  size_t len;
+};
+
+static void
+lower_dir_read (const struct overlay_ctx *c, const char *rel, struct lower_dir *d)
+{
+  size_t cap = 8192;
+
+  *d = (struct lower_dir){ .read = true, .fd = -1 };
+  d->fd = lower_open (c, c->n_layers, rel, O_RDONLY | O_DIRECTORY);
+  if (d->fd < 0)
+    {
+      d->errnum = errno;
+      return;
+    }
+  d->buf = xreallocarray (NULL, cap, 1);
+  for (;;)
+    {
+      long n;
+
+      if (cap - d->len < 4096)
+        d->buf = xreallocarray (d->buf, cap *= 2, 1);
+      n = syscall (SYS_getdents64, d->fd, d->buf + d->len, cap - d->len);
+      if (n == 0)
+        return;
+      if (n < 0)
+        {
+          /* not known: taken as unreadable, which keeps the folder's overlay */
+          d->errnum = errno;
+          closep (&d->fd);
+          return;
+        }
+      d->len += (size_t) n;
+    }
+}
+
+/* FN (NAME, ARG) for each entry D holds but "." and "..", until FN returns false.  */
+static void
+lower_dir_each (const struct lower_dir *d, bool (*fn) (const char *name, void *arg), void *arg)
+{
+  for (size_t off = 0; off < d->len;)
+    {
+      const struct dirent64 *de = (const struct dirent64 *) (d->buf + off);
+
+      off += de->d_reclen;
+      if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0 && !fn (de->d_name, arg))
+        return;
+    }
+}
+
+static void
+lower_dir_free (struct lower_dir *d)
+{
+  closep (&d->fd);
+  free (d->buf);
+  d->buf = NULL;
+}
+
 /* REL has no entry in the lower tree nor in any layer.  A folder we cannot read is not
    known to be empty: it keeps its overlay.  */
 static bool
-is_empty_everywhere (const struct overlay_ctx *c, const char *rel)
+is_empty_everywhere (const struct overlay_ctx *c, const char *rel, const struct lower_dir *d)
 {
+  if (d->read)
+    {
+      bool seen = false;
+
+      if (d->fd < 0)
+        return d->errnum == ENOENT || d->errnum == ENOTDIR || d->errnum == ELOOP;
+      lower_dir_each (d, seen_name, &seen);
+      return !seen;
+    }
   for (size_t i = 0; i <= c->n_layers; i++)
     {
       int fd = lower_open (c, i, rel, O_RDONLY | O_DIRECTORY);
@@ -590,30 +724,25 @@ mount_made_in (const struct overlay_ctx *c, const char *rel)
   return false;
 }
 
-/* Whether REL (a folder of the lower tree, ST) is one auto binds read-only.  */
+/* Whether REL (a folder of the lower tree, ST; D: read by lower_dir_read) is one auto binds
+   read-only.  */
 static bool
-folder_read_only (const struct overlay_ctx *c, const char *rel, const struct stat *st)
+folder_read_only (const struct overlay_ctx *c, const char *rel, const struct stat *st,
+                  const struct lower_dir *d)
 {
   const struct config *cfg = c->cfg;
-  struct system_scan s = { .dir = -1, .euid = geteuid () };
-  int names;
+  struct system_scan s = { .dir = d->fd, .euid = geteuid () };
 
-  if (!caller_rights_only (c) || path_in (cfg->home_dir, rel) || path_in (cfg->cwd, rel)
+  /* caller_rights_only: no layers, so D was read */
+  if (!caller_rights_only (c) || !d->read || path_in (cfg->home_dir, rel) || path_in (cfg->cwd, rel)
       || mount_made_in (c, rel))
     return false;
-  s.dir = lower_open (c, c->n_layers, rel, O_RDONLY | O_DIRECTORY);
   if (s.dir < 0)
-    return errno == EACCES && st->st_uid != s.euid; /* its entries are closed to us too */
+    return d->errnum == EACCES && st->st_uid != s.euid; /* its entries are closed to us too */
   if (st->st_uid == s.euid || faccessat (s.dir, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) == 0)
-    {
-      (void) close (s.dir);
-      return false;
-    }
-  names = fcntl (s.dir, F_DUPFD_CLOEXEC, 3);
-  if (names >= 0)
-    each_name (names, scan_entry, &s);
-  (void) close (s.dir);
-  return names >= 0 && !s.mine;
+    return false;
+  lower_dir_each (d, scan_entry, &s);
+  return !s.mine;
 }
 
 /* REL of the lower tree (SRC: an O_PATH fd on it) bound on TARGET, read-only, nosuid and
@@ -648,8 +777,11 @@ assemble_entry (struct overlay_ctx *c, const char *rel, int depth, struct sb_err
   cleanup_free char *target = join (OVERLAY_ROOT, rel);
   cleanup_free char *real = join (c->base_real, rel);
   cleanup_close int src = -1;
+  struct lower_dir d = { .fd = -1 };
   struct stat st;
   const char *type;
+  mode_t made;
+  int r;
 
   if (depth == 0 && is_fresh (rel))
     {
@@ -675,22 +807,28 @@ assemble_entry (struct overlay_ctx *c, const char *rel, int depth, struct sb_err
     }
   if (!S_ISDIR (st.st_mode))
     return bind_file_ro (src, target, err);
-  if (mkdir (target, 0700) < 0)
+  made = mkdir_like (target, &st);
+  if (made == (mode_t) -1)
     return sb_error_set (err, errno, "mkdir '/%s'", rel);
-  own_like (target, &st);
+  own_like_made (target, &st, made);
   type = mount_type_at (c, real);
   if (type != NULL && is_pseudo (type))
     return 0; /* made fresh, or left empty */
   if (has_mount_below (c, real))
     return assemble (c, rel, depth + 1, err);
+  if (c->n_layers == 0 && (c->persist_fd < 0 || caller_rights_only (c)))
+    lower_dir_read (c, rel, &d);
   /* an empty folder (/srv, /media, often /boot) is the same as an overlay of it: writes
      land on the ephemeral tmpfs either way, and the mount, about 0.15 ms with its
      teardown, is saved.  With --persist the writes must reach the upper folder.  */
-  if (c->persist_fd < 0 && is_empty_everywhere (c, rel))
-    return 0;
-  if (folder_read_only (c, rel, &st))
-    return bind_dir_ro (src, target, rel, err);
-  return mount_overlay (c, rel, &st, err);
+  if (c->persist_fd < 0 && is_empty_everywhere (c, rel, &d))
+    r = 0;
+  else if (folder_read_only (c, rel, &st, &d))
+    r = bind_dir_ro (src, target, rel, err);
+  else
+    r = mount_overlay (c, rel, &st, err);
+  lower_dir_free (&d);
+  return r;
 }
 
 static int

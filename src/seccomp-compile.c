@@ -140,8 +140,9 @@ check_string_array (struct compiler *c, struct json_object *a, const char *where
 }
 
 /* Validates "architectures" and "archMap".  Whatever they list, the filter covers the
-   machine's own ABIs (on x86_64: x86_64, i386 and x32), each with the same rules: a call
-   denied on one ABI must not be reachable through another.  */
+   machine's own ABIs (on x86_64: x86_64 and i386), each with the same rules: a call denied
+   on one ABI must not be reachable through another.  x32 has no rules: its calls
+   answer ENOSYS (set_attrs).  */
 static int
 check_arches (struct compiler *c, struct json_object *root)
 {
@@ -660,12 +661,18 @@ export_bpf (struct compiler *c, struct sb_seccomp_bpf *ret)
   return 0;
 }
 
-/* We set no_new_privs ourselves; a binary tree keeps long allow lists cheap per call.  */
+/* We set no_new_privs ourselves; a binary tree keeps long allow lists cheap per call.  A
+   call of an ABI the filter has no rules for (x32: Debian's kernels are built without it or
+   leave it off) answers ENOSYS, as on a kernel without that ABI, whatever the policy's
+   default: an allowing default must not open the calls it denies through x32.  A copy of
+   the rules for x32 was a quarter of the program, which the kernel checks and compiles at
+   every start.  */
 static void
 set_attrs (scmp_filter_ctx ctx)
 {
   (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
   (void) seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  (void) seccomp_attr_set (ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO (ENOSYS));
 }
 
 int
@@ -700,8 +707,6 @@ sb_seccomp_compile (const char *path, const char *text, size_t len,
   /* the other ABIs this machine's kernel may run: each gets the same rules */
   if (native == SCMP_ARCH_X86_64)
     {
-      if ((r = seccomp_arch_add (ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST)
-        return sb_error_set (err, -r, "seccomp_arch_add x32");
       ctx32 = seccomp_init (c.default_action);
       if (ctx32 == NULL)
         return sb_error_set (err, 0, "%s: libseccomp refused the default action", path);

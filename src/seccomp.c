@@ -76,7 +76,10 @@ policy_find (const char *name, char **ret_path, struct sb_error **err)
 /* ---------------------------------------------------------------- the cache key
    Everything the program was compiled from: our version, libseccomp's, the architecture,
    the capabilities, the kernel and the policy file.  A hit compares the whole key, so a
-   hash collision cannot pick a wrong program (seccomp-cache.c).  */
+   hash collision cannot pick a wrong program (seccomp-cache.c).  COMPILER_REVISION changes
+   with what the compiler makes of the same policy (2: no x32 rules).  */
+
+#define COMPILER_REVISION 2
 
 static char *
 cache_key (const char *path, const struct stat *st, const struct sb_seccomp_target *t,
@@ -93,10 +96,10 @@ cache_key (const char *path, const struct stat *st, const struct sb_seccomp_targ
      mtime): tools that edit in place or by rename both do.  libseccomp's version is the
      one sandbox-seccomp was built with.  */
   n = asprintf (&key,
-                "sandbox %s\nlibseccomp %u.%u.%u\narch %s\ncaps %llx\nkernel %u.%u\n"
+                "sandbox %s %d\nlibseccomp %u.%u.%u\narch %s\ncaps %llx\nkernel %u.%u\n"
                 "policy %s\nfile %llu:%llu %lld %lld.%09ld %lld.%09ld\n",
-                PACKAGE_VERSION, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO, u.machine,
-                (unsigned long long) t->caps, t->kernel_major, t->kernel_minor, path,
+                PACKAGE_VERSION, COMPILER_REVISION, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO,
+                u.machine, (unsigned long long) t->caps, t->kernel_major, t->kernel_minor, path,
                 (unsigned long long) st->st_dev, (unsigned long long) st->st_ino,
                 (long long) st->st_size, (long long) st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
                 (long long) st->st_ctim.tv_sec, st->st_ctim.tv_nsec);

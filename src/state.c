@@ -20,9 +20,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "enter.h"
 #include "error.h"
 #include "fault.h"
 #include "log.h"
+#include "named-internal.h"
 #include "state.h"
 #include "util.h"
 
@@ -188,6 +190,23 @@ remove_tree (int at, const char *name, int depth)
   (void) unlinkat (at, name, AT_REMOVEDIR);
 }
 
+/* The launcher's folder PATH.  A plain run leaves only its state and the filter in it:
+   those are removed by name, and the folder then goes without a read of it (on ext4 a
+   folder's read builds a hash tree of its entries); what else is left is found and
+   removed.  */
+static void
+remove_run_dir (const char *path)
+{
+  static const char *const known[] = { STATE_FILE, ENTER_FILTER_FILE };
+  cleanup_close int fd = open (path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd >= 0)
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+      (void) unlinkat (fd, known[i], 0);
+  if (rmdir (path) < 0 && errno != ENOENT)
+    remove_tree (AT_FDCWD, path, MAX_DEPTH);
+}
+
 const char *
 state_run_dir (struct config *cfg, struct sb_error **err)
 {
@@ -241,7 +260,7 @@ state_run_remove (struct config *cfg)
         }
       cfg->name_claimed = false;
     }
-  remove_tree (AT_FDCWD, cfg->run_dir, MAX_DEPTH);
+  remove_run_dir (cfg->run_dir);
   free (steal_ptr (&cfg->run_dir));
 }
 

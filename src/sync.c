@@ -42,6 +42,12 @@ sync_send_error (int sock, const struct sb_error *e, int status)
 int
 sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
 {
+  return sync_send_text (sock, step, "", fd, err);
+}
+
+int
+sync_send_text (int sock, enum sync_step step, const char *text, int fd, struct sb_error **err)
+{
   struct sync_msg m;
   union
   {
@@ -55,15 +61,19 @@ sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err)
   memset (&m, 0, sizeof m);
   memset (&u, 0, sizeof u);
   m.step = step;
+  strncpy (m.text, text, sizeof m.text - 1);
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
-  mh.msg_control = u.buf;
-  mh.msg_controllen = sizeof u.buf;
-  c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof (int));
+  if (fd >= 0)
+    {
+      mh.msg_control = u.buf;
+      mh.msg_controllen = sizeof u.buf;
+      c = CMSG_FIRSTHDR (&mh);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
   if (TEMP_FAILURE_RETRY (sendmsg (sock, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
     return sb_error_set (err, errno, "write to the launcher");
   return 0;

@@ -12,7 +12,7 @@
                <------------------------------ [SYNC_EGRESS_FD] x4, fd each, fixed order
                <------------------------------ SYNC_NS_READY
      id maps written, pid 1 in its cgroup
-     SYNC_MAPS_DONE --------------------------->
+     [SYNC_MAPS_DONE] ------------------------->
                                                the root, built
                <------------------------------ [SYNC_FUSE_FD] fd: start fuse-overlayfs
                <------------------------------ [SYNC_UPPER_FD] fd: count cwd changes
@@ -30,6 +30,10 @@
 
    What may replace what: pid 1, and the command's process before its exec, may send
    SYNC_ERROR in place of any message of theirs, and then exit; it is the last message.
+   When pid 1 writes its own one-id map (launch.c: nothing of the launcher's must come
+   between its namespaces and its root), SYNC_NS_READY carries the namespaces' identities
+   as text (and, when fuse-overlayfs may be needed, its user namespace's fd), and no
+   SYNC_MAPS_DONE follows: pid 1 goes on at once.
    The launcher sends SYNC_MAPS_DONE only after SYNC_NS_READY, and SYNC_NET_READY only
    after SYNC_MAPS_DONE (pid 1 reads nothing between them), so that they cannot cross.
    pid 1's messages after SYNC_MAPS_DONE come in the order above, but the launcher takes
@@ -67,6 +71,8 @@ struct sync_msg
 int sync_send (int sock, enum sync_step step, int status, struct sb_error **err);
 /* Sends STEP with FD attached.  */
 int sync_send_fd (int sock, enum sync_step step, int fd, struct sb_error **err);
+/* Sends STEP with TEXT (cut to the message's size) and FD attached when FD >= 0.  */
+int sync_send_text (int sock, enum sync_step step, const char *text, int fd, struct sb_error **err);
 /* Sends E as SYNC_ERROR with exit status STATUS.  Best effort: the sender is about to
    _exit anyway.  */
 void sync_send_error (int sock, const struct sb_error *e, int status);
