@@ -21,8 +21,9 @@ static void
 expect (int r, struct sb_error **err, int rc, const char *msg, const char *name)
 {
   tap_ok (r == rc
-              && (msg == NULL ? *err == NULL
-                              : *err != NULL && (*err)->errnum == 0 && strcmp ((*err)->msg, msg) == 0),
+              && (msg == NULL
+                      ? *err == NULL
+                      : *err != NULL && (*err)->errnum == 0 && strcmp ((*err)->msg, msg) == 0),
           "%s: %d, %s (got %d, %s)", name, rc, msg ? msg : "no error", r,
           *err ? (*err)->msg : "no error");
   sb_error_free (err);
