@@ -137,9 +137,10 @@ _leftovers() {
       }
     }'
 }
-# What the launcher keeps on disk while it runs (src/state.c): its own folder in the per-user
-# one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID); older versions made
-# sandbox-dbus.XXXXXX and sandbox-net.XXXXXX in $XDG_RUNTIME_DIR (else $TMPDIR, /tmp).
+# What the launcher keeps on disk while it runs (src/state.c): its own folder, run-PIDNS-
+# PID-START (the D-Bus proxy's sockets and a named sandbox's state.json are in it), in the
+# per-user one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID), and a named
+# sandbox's link there.
 runtime_base() {
   if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -w "$XDG_RUNTIME_DIR" ]; then
     echo "$XDG_RUNTIME_DIR"
@@ -150,7 +151,7 @@ state_dir() {
   else echo "${TMPDIR:-/tmp}/sandbox-$(id -u)"; fi
 }
 _state_left() {
-  ls -d "$(state_dir)"/run-* "$(runtime_base)"/sandbox-dbus.* "$(runtime_base)"/sandbox-net.* 2>/dev/null
+  ls -d "$(state_dir)"/run-* 2>/dev/null
   # a named sandbox's name: a link to its launcher's folder (src/state.c)
   find "$(state_dir)" -maxdepth 1 -type l 2>/dev/null
 }
