@@ -132,10 +132,7 @@ config_caller_plan (struct config *cfg, struct sb_error **err)
     cfg->caller_name = xstrdup (pw->pw_name);
   /* the home is $HOME, as for the shell and the profiles' ${HOME}; the password file's when
      it is unset */
-  if (getenv ("HOME") != NULL && getenv ("HOME")[0] == '/')
-    cfg->home_dir = path_clean (NULL, getenv ("HOME"));
-  else if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
-    cfg->home_dir = path_clean (NULL, pw->pw_dir);
+  cfg->home_dir = user_home_dir ();
   /* --uid 0 alone is root's group too, as podman's --user 0 */
   if (cfg->uid_set && cfg->uid == 0 && !cfg->gid_set)
     {

@@ -32,13 +32,13 @@
 static char *
 bus_socket_path (const char *address)
 {
-  const char *host_dir = getenv ("XDG_RUNTIME_DIR");
+  const char *host_dir = user_runtime_dir ();
   char *path;
 
   if (address == NULL || address[0] == '\0')
     {
       /* the default of sd-bus and libdbus: $XDG_RUNTIME_DIR/bus */
-      if (host_dir == NULL || host_dir[0] != '/')
+      if (host_dir == NULL)
         return NULL;
       if (asprintf (&path, "%s/bus", host_dir) < 0)
         oom ();

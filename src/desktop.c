@@ -161,11 +161,11 @@ static int
 share_runtime_socket (struct config *cfg, const char *opt, const char *name, const char *dst,
                       bool *ret_found, struct sb_error **err)
 {
-  const char *host_dir = getenv ("XDG_RUNTIME_DIR");
+  const char *host_dir = user_runtime_dir ();
   cleanup_free char *src = NULL, *inside = NULL;
 
   *ret_found = false;
-  if (name[0] != '/' && (host_dir == NULL || host_dir[0] != '/'))
+  if (name[0] != '/' && host_dir == NULL)
     {
       log_debug ("--%s: XDG_RUNTIME_DIR is not set; nothing to share", opt);
       return 0;

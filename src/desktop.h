@@ -7,10 +7,11 @@
 struct config;
 struct sb_error;
 
-/* In the launcher, before the first namespace: opens what --x11, --wayland, --pulseaudio,
-   --pipewire and --gpu share, reads the display's X11 cookie, and sets the command's
-   environment (DISPLAY, XAUTHORITY, WAYLAND_DISPLAY, PULSE_SERVER, XDG_RUNTIME_DIR).
-   What the host lacks is left out with a debug line: profiles name several of them.  */
+/* In the launcher, before the first namespace: finds what --x11, --wayland, --pulseaudio,
+   --pipewire and --gpu share (pid 1 opens it: desktop_open), reads the display's X11
+   cookie, and sets the command's environment (DISPLAY, XAUTHORITY, WAYLAND_DISPLAY,
+   PULSE_SERVER, XDG_RUNTIME_DIR).  What the host lacks is left out with a debug line:
+   profiles name several of them.  */
 int desktop_prepare (struct config *cfg, struct sb_error **err);
 /* In the child, first thing in its mount namespace: opens what is to be bound, while the
    host's paths are still in sight (a mount can only be bound from our own namespace, so the

@@ -98,9 +98,10 @@ open_checked_ns (pid_t pid, struct json_object *want, int *fds)
         }
       snprintf (id, sizeof id, "%llu:%llu", (unsigned long long) st.st_dev,
                 (unsigned long long) st.st_ino);
-      if (strcmp (id, named_state_str (want, strcmp (enter_ns_names[i], "cgroup") == 0
-                                                 ? "user"
-                                                 : enter_ns_names[i]))
+      if (strcmp (id, sb_json_str_or (want,
+                                      strcmp (enter_ns_names[i], "cgroup") == 0 ? "user"
+                                                                                : enter_ns_names[i],
+                                      ""))
           != 0)
         return false;
     }
@@ -174,10 +175,11 @@ enter_load_checked (const char *name, const char *what, char **ret_run_dir, int 
       return NULL;
     }
   state = named_read_state (run_dir);
-  pid = state ? (pid_t) named_state_int (state, "pid") : 0;
-  if (state == NULL || !json_object_object_get_ex (state, "namespaces", &ns) || pid <= 1
-      || named_state_int (state, "launcher") != o.pid || parent_of (pid) != o.pid
-      || state_start_time (pid) != (unsigned long long) named_state_int (state, "pid_start")
+  pid = state ? (pid_t) sb_json_int_or (state, "pid", 0) : 0;
+  ns = sb_json_member (state, "namespaces", json_type_object);
+  if (state == NULL || ns == NULL || pid <= 1 || sb_json_int_or (state, "launcher", 0) != o.pid
+      || parent_of (pid) != o.pid
+      || state_start_time (pid) != (unsigned long long) sb_json_int_or (state, "pid_start", 0)
       || !state_owner_alive (&o))
     {
       json_object_put (state);
@@ -214,28 +216,28 @@ fill_config (struct config *ec, struct json_object *state, const char *run_dir,
   struct json_object *v;
 
   config_init (ec);
-  ec->uid = (unsigned) named_state_int (state, "uid");
-  ec->gid = (unsigned) named_state_int (state, "gid");
-  ec->caps = strtoull (named_state_str (state, "caps"), NULL, 10);
-  ec->map_root = json_object_object_get_ex (state, "map_root", &v) && json_object_get_boolean (v);
-  if (json_object_object_get_ex (state, "rlimits", &v) && json_object_is_type (v, json_type_array))
-    for (size_t i = 0; i < json_object_array_length (v); i++)
-      {
-        struct json_object *r = json_object_array_get_idx (v, i);
+  ec->uid = (unsigned) sb_json_int_or (state, "uid", 0);
+  ec->gid = (unsigned) sb_json_int_or (state, "gid", 0);
+  ec->caps = strtoull (sb_json_str_or (state, "caps", ""), NULL, 10);
+  ec->map_root = json_object_get_boolean (sb_json_member (state, "map_root", json_type_boolean));
+  v = sb_json_member (state, "rlimits", json_type_array);
+  for (size_t i = 0; v != NULL && i < json_object_array_length (v); i++)
+    {
+      struct json_object *r = json_object_array_get_idx (v, i);
 
-        ec->rlimits = xreallocarray (ec->rlimits, ec->n_rlimits + 1, sizeof *ec->rlimits);
-        ec->rlimits[ec->n_rlimits++] = (struct rlimit_op){
-          (int) json_object_get_int64 (json_object_array_get_idx (r, 0)),
-          (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 1)),
-          (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 2)),
-        };
-      }
+      ec->rlimits = xreallocarray (ec->rlimits, ec->n_rlimits + 1, sizeof *ec->rlimits);
+      ec->rlimits[ec->n_rlimits++] = (struct rlimit_op){
+        (int) json_object_get_int64 (json_object_array_get_idx (r, 0)),
+        (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 1)),
+        (rlim_t) json_object_get_uint64 (json_object_array_get_idx (r, 2)),
+      };
+    }
   ec->envp = xcalloc (1, sizeof (char *));
-  if (json_object_object_get_ex (state, "env", &v) && json_object_is_type (v, json_type_array))
-    for (size_t i = 0; i < json_object_array_length (v); i++)
-      strv_push (&ec->envp, xstrdup (json_object_get_string (json_object_array_get_idx (v, i))));
+  v = sb_json_member (state, "env", json_type_array);
+  for (size_t i = 0; v != NULL && i < json_object_array_length (v); i++)
+    strv_push (&ec->envp, xstrdup (json_object_get_string (json_object_array_get_idx (v, i))));
   /* the filter the launch compiled: confined sandboxes have one, and it must be there */
-  if (json_object_object_get_ex (state, "seccomp", &v) && json_object_get_boolean (v))
+  if (json_object_get_boolean (sb_json_member (state, "seccomp", json_type_boolean)))
     {
       cleanup_close int dir = open (run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       size_t len = 0;
@@ -256,7 +258,7 @@ fill_config (struct config *ec, struct json_object *state, const char *run_dir,
 static int
 join_cgroup (struct json_object *state, struct sb_error **err)
 {
-  const char *cg = named_state_str (state, "cgroup");
+  const char *cg = sb_json_str_or (state, "cgroup", "");
   cleanup_close int dir = -1;
   char pid[32];
 
@@ -390,9 +392,9 @@ enter_open (const char *name, struct enter_target *t, struct sb_error **err)
   t->state = enter_load_checked (name, what, &t->run_dir, t->fds, err);
   if (t->state == NULL)
     return -1;
-  t->launcher = (pid_t) named_state_int (t->state, "launcher");
-  t->cwd = named_state_str (t->state, "cwd");
-  t->shell = named_state_str (t->state, "shell");
+  t->launcher = (pid_t) sb_json_int_or (t->state, "launcher", 0);
+  t->cwd = sb_json_str_or (t->state, "cwd", "");
+  t->shell = sb_json_str_or (t->state, "shell", "");
   config_free (&t->ec);
   return fill_config (&t->ec, t->state, t->run_dir, err);
 }

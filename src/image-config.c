@@ -5,130 +5,53 @@
 
 #include <errno.h>
 #include <grp.h>
-#include <json-c/json.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "image-config.h"
+#include "json.h"
 #include "util.h"
 
 extern char **environ;
 
-struct json_object *
-image_json_parse (const char *text, size_t len, const char *what, struct sb_error **err)
-{
-  struct json_tokener *tok;
-  struct json_object *obj;
-  enum json_tokener_error e;
-  size_t end;
-
-  if (len > IMAGE_JSON_MAX)
-    {
-      sb_error_set (err, 0, "%s: larger than %u bytes", what, IMAGE_JSON_MAX);
-      return NULL;
-    }
-  tok = json_tokener_new_ex (64);
-  if (tok == NULL)
-    oom ();
-  obj = json_tokener_parse_ex (tok, text, (int) len);
-  e = json_tokener_get_error (tok);
-  end = json_tokener_get_parse_end (tok);
-  json_tokener_free (tok);
-  if (obj == NULL || e != json_tokener_success)
-    {
-      json_object_put (obj);
-      sb_error_set (err, 0, "%s: not valid JSON: %s", what,
-                    e == json_tokener_continue ? "it ends early" : json_tokener_error_desc (e));
-      return NULL;
-    }
-  for (; end < len; end++)
-    if (strchr (" \t\r\n", text[end]) == NULL)
-      {
-        json_object_put (obj);
-        sb_error_set (err, 0, "%s: not valid JSON: text after the value", what);
-        return NULL;
-      }
-  return obj;
-}
-
-const char *
-image_json_string (struct json_object *obj, const char *key)
-{
-  struct json_object *v;
-
-  if (!json_object_is_type (obj, json_type_object) || !json_object_object_get_ex (obj, key, &v)
-      || !json_object_is_type (v, json_type_string))
-    return NULL;
-  return json_object_get_string (v);
-}
-
-int
-image_json_strv (struct json_object *obj, const char *key, const char *what, char ***ret,
-                 struct sb_error **err)
-{
-  struct json_object *v;
-  char **out;
-  size_t n;
-
-  *ret = NULL;
-  if (!json_object_object_get_ex (obj, key, &v) || json_object_is_type (v, json_type_null))
-    return 0;
-  if (!json_object_is_type (v, json_type_array))
-    return sb_error_set (err, 0, "%s: '%s' is not an array", what, key);
-  n = json_object_array_length (v);
-  out = xcalloc (n + 1, sizeof (char *));
-  for (size_t i = 0; i < n; i++)
-    {
-      struct json_object *s = json_object_array_get_idx (v, i);
-
-      if (!json_object_is_type (s, json_type_string))
-        {
-          strv_free (out);
-          return sb_error_set (err, 0, "%s: '%s' holds something other than strings", what, key);
-        }
-      out[i] = xstrdup (json_object_get_string (s));
-    }
-  *ret = out;
-  return 0;
-}
-
+/* The image-spec's config: a member of the wrong type makes it invalid.  */
 static int
 parse_config_object (struct json_object *root, const char *what, struct image_config *ic,
                      struct sb_error **err)
 {
-  struct json_object *c, *rootfs;
-  const char *s;
+  struct json_object *c = NULL, *rootfs = NULL;
+  const char *s = NULL, *workdir = NULL, *user = NULL;
 
   /* "config" may be missing or null: an image with no defaults at all */
-  if (json_object_object_get_ex (root, "config", &c) && !json_object_is_type (c, json_type_null))
+  if (sb_json_get (root, "config", json_type_object, what, &c, err) < 0
+      || sb_json_strv (c, "Env", what, &ic->env, err) < 0
+      || sb_json_strv (c, "Entrypoint", what, &ic->entrypoint, err) < 0
+      || sb_json_strv (c, "Cmd", what, &ic->cmd, err) < 0
+      || sb_json_str (c, "WorkingDir", what, &workdir, err) < 0
+      || sb_json_str (c, "User", what, &user, err) < 0)
+    return -1;
+  for (char **e = ic->env; e != NULL && *e != NULL; e++)
+    if (strchr (*e, '=') == NULL || **e == '=')
+      return sb_error_set (err, 0, "%s: Env entry '%s' is not NAME=VALUE", what, *e);
+  if (workdir != NULL && *workdir != '\0')
     {
-      if (!json_object_is_type (c, json_type_object))
-        return sb_error_set (err, 0, "%s: 'config' is not an object", what);
-      if (image_json_strv (c, "Env", what, &ic->env, err) < 0
-          || image_json_strv (c, "Entrypoint", what, &ic->entrypoint, err) < 0
-          || image_json_strv (c, "Cmd", what, &ic->cmd, err) < 0)
-        return -1;
-      for (char **e = ic->env; e != NULL && *e != NULL; e++)
-        if (strchr (*e, '=') == NULL || **e == '=')
-          return sb_error_set (err, 0, "%s: Env entry '%s' is not NAME=VALUE", what, *e);
-      if ((s = image_json_string (c, "WorkingDir")) != NULL && *s != '\0')
-        {
-          if (*s != '/')
-            return sb_error_set (err, 0, "%s: WorkingDir '%s' is not an absolute path", what, s);
-          ic->workdir = xstrdup (s);
-        }
-      if ((s = image_json_string (c, "User")) != NULL && *s != '\0')
-        ic->user = xstrdup (s);
+      if (*workdir != '/')
+        return sb_error_set (err, 0, "%s: WorkingDir '%s' is not an absolute path", what, workdir);
+      ic->workdir = xstrdup (workdir);
     }
-  if (!json_object_object_get_ex (root, "rootfs", &rootfs)
-      || !json_object_is_type (rootfs, json_type_object))
+  if (user != NULL && *user != '\0')
+    ic->user = xstrdup (user);
+  if (sb_json_get (root, "rootfs", json_type_object, what, &rootfs, err) < 0)
+    return -1;
+  if (rootfs == NULL)
     return sb_error_set (err, 0, "%s: no 'rootfs' object", what);
-  s = image_json_string (rootfs, "type");
+  if (sb_json_str (rootfs, "type", what, &s, err) < 0)
+    return -1;
   if (s == NULL || strcmp (s, "layers") != 0)
     return sb_error_set (err, 0, "%s: rootfs type '%s', expected 'layers'", what, s ? s : "");
-  if (image_json_strv (rootfs, "diff_ids", what, &ic->diff_ids, err) < 0)
+  if (sb_json_strv (rootfs, "diff_ids", what, &ic->diff_ids, err) < 0)
     return -1;
   if (ic->diff_ids == NULL)
     ic->diff_ids = xcalloc (1, sizeof (char *));
@@ -139,7 +62,7 @@ int
 image_config_parse (const char *json, size_t len, const char *what, struct image_config *ret,
                     struct sb_error **err)
 {
-  struct json_object *root = image_json_parse (json, len, what, err);
+  struct json_object *root = sb_json_parse (json, len, IMAGE_JSON_MAX, what, err);
   struct image_config ic = { 0 };
   int r;
 

@@ -10,9 +10,8 @@
 
 struct config;
 struct sb_error;
-struct json_object;
 
-/* The largest manifest, index or config blob we read into memory.  */
+/* The largest manifest, index or config blob we read into memory (json.h's sb_json_parse).  */
 #define IMAGE_JSON_MAX (4u << 20)
 
 struct image_config
@@ -24,17 +23,6 @@ struct image_config
   char *user;        /* NULL or "": none (root, as podman) */
   char **diff_ids;   /* rootfs.diff_ids, bottom first */
 };
-
-/* Parses LEN bytes of JSON (WHAT names them in errors): one value, nothing after it, nested
-   at most 64 deep.  NULL on failure.  */
-struct json_object *image_json_parse (const char *text, size_t len, const char *what,
-                                      struct sb_error **err);
-/* OBJ's member KEY when it is a string; NULL when it is missing, null or of another type.  */
-const char *image_json_string (struct json_object *obj, const char *key);
-/* OBJ's member KEY as a string vector: *RET stays NULL when KEY is missing or null; an error
-   when it is not an array of strings.  */
-int image_json_strv (struct json_object *obj, const char *key, const char *what, char ***ret,
-                     struct sb_error **err);
 
 /* Parses an image config blob.  WHAT names it in errors.  */
 int image_config_parse (const char *json, size_t len, const char *what, struct image_config *ret,

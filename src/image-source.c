@@ -7,7 +7,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -16,6 +15,7 @@
 #include "error.h"
 #include "image-source.h"
 #include "image-store.h"
+#include "json.h"
 #include "util.h"
 
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
@@ -156,8 +156,8 @@ static char *
 read_blob (struct image_source *s, struct json_object *desc, const char *what, size_t *ret_len,
            struct sb_error **err)
 {
-  const char *digest = image_json_string (desc, "digest");
-  struct json_object *size;
+  const char *digest = sb_json_str_or (desc, "digest", NULL);
+  struct json_object *size = sb_json_member (desc, "size", json_type_null);
   cleanup_free char *path = NULL;
   cleanup_free char *buf = NULL;
   char got[72];
@@ -180,7 +180,7 @@ read_blob (struct image_source *s, struct json_object *desc, const char *what, s
         }
       return NULL;
     }
-  if (json_object_object_get_ex (desc, "size", &size)
+  if (size != NULL
       && (!json_object_is_type (size, json_type_int)
           || json_object_get_int64 (size) != (int64_t) len))
     {
@@ -221,23 +221,18 @@ machine_arch (void)
 static bool
 platform_matches (struct json_object *desc)
 {
-  struct json_object *p;
+  struct json_object *p = sb_json_member (desc, "platform", json_type_object);
 
-  if (!json_object_object_get_ex (desc, "platform", &p))
-    return false;
-  return image_json_string (p, "os") != NULL && strcmp (image_json_string (p, "os"), "linux") == 0
-         && image_json_string (p, "architecture") != NULL
-         && strcmp (image_json_string (p, "architecture"), machine_arch ()) == 0;
+  return strcmp (sb_json_str_or (p, "os", ""), "linux") == 0
+         && strcmp (sb_json_str_or (p, "architecture", ""), machine_arch ()) == 0;
 }
 
 static struct json_object *
 manifests_of (struct json_object *index, const char *what, struct sb_error **err)
 {
-  struct json_object *m;
+  struct json_object *m = sb_json_member (index, "manifests", json_type_array);
 
-  if (!json_object_is_type (index, json_type_object)
-      || !json_object_object_get_ex (index, "manifests", &m)
-      || !json_object_is_type (m, json_type_array))
+  if (m == NULL)
     {
       sb_error_set (err, 0, "%s: no 'manifests' array", what);
       return NULL;
@@ -258,11 +253,9 @@ pick_top (struct image_source *s, struct json_object *index, struct sb_error **e
   n = json_object_array_length (m);
   for (size_t i = 0; i < n; i++)
     {
-      struct json_object *d = json_object_array_get_idx (m, i), *ann;
-      const char *ref = NULL;
-
-      if (json_object_object_get_ex (d, "annotations", &ann))
-        ref = image_json_string (ann, "org.opencontainers.image.ref.name");
+      struct json_object *d = json_object_array_get_idx (m, i);
+      const char *ref = sb_json_str_or (sb_json_member (d, "annotations", json_type_object),
+                                        "org.opencontainers.image.ref.name", NULL);
       if (s->tag != NULL && ref != NULL && strcmp (ref, s->tag) == 0)
         return d;
       if (s->tag == NULL && (n == 1 || platform_matches (d)))
@@ -284,7 +277,7 @@ static int layer_descs (struct image_source *s, struct json_object *manifest,
 static int
 resolve (struct image_source *s, struct json_object *desc, int depth, struct sb_error **err)
 {
-  const char *mt = image_json_string (desc, "mediaType");
+  const char *mt = sb_json_str_or (desc, "mediaType", NULL);
   struct json_object *doc = NULL;
   cleanup_free char *buf = NULL;
   size_t len;
@@ -299,7 +292,8 @@ resolve (struct image_source *s, struct json_object *desc, int depth, struct sb_
       struct json_object *m, *pick = NULL;
 
       buf = read_blob (s, desc, "index", &len, err);
-      if (buf == NULL || (doc = image_json_parse (buf, len, "image index", err)) == NULL
+      if (buf == NULL
+          || (doc = sb_json_parse (buf, len, IMAGE_JSON_MAX, "image index", err)) == NULL
           || (m = manifests_of (doc, "image index", err)) == NULL)
         goto out;
       for (size_t i = 0; i < json_object_array_length (m) && pick == NULL; i++)
@@ -315,9 +309,10 @@ resolve (struct image_source *s, struct json_object *desc, int depth, struct sb_
   if (strcmp (mt, MT_OCI_MANIFEST) != 0 && strcmp (mt, MT_DOCKER_MANIFEST) != 0)
     return sb_error_set (err, 0, "'%s': unknown media type '%s'", s->path, mt);
   buf = read_blob (s, desc, "manifest", &len, err);
-  if (buf == NULL || (doc = image_json_parse (buf, len, "image manifest", err)) == NULL)
+  if (buf == NULL
+      || (doc = sb_json_parse (buf, len, IMAGE_JSON_MAX, "image manifest", err)) == NULL)
     goto out;
-  s->manifest_digest = xstrdup (image_json_string (desc, "digest"));
+  s->manifest_digest = xstrdup (sb_json_str_or (desc, "digest", NULL));
   r = layer_descs (s, doc, err);
 out:
   json_object_put (doc);
@@ -327,7 +322,7 @@ out:
 static int
 read_config (struct image_source *s, struct json_object *cdesc, struct sb_error **err)
 {
-  const char *mt = image_json_string (cdesc, "mediaType");
+  const char *mt = sb_json_str_or (cdesc, "mediaType", NULL);
 
   if (mt == NULL || (strcmp (mt, MT_OCI_CONFIG) != 0 && strcmp (mt, MT_DOCKER_CONFIG) != 0))
     return sb_error_set (err, 0, "'%s': unknown media type '%s' for the config", s->path,
@@ -335,19 +330,18 @@ read_config (struct image_source *s, struct json_object *cdesc, struct sb_error 
   s->config = read_blob (s, cdesc, "config", &s->config_len, err);
   if (s->config == NULL)
     return -1;
-  s->config_digest = xstrdup (image_json_string (cdesc, "digest"));
+  s->config_digest = xstrdup (sb_json_str_or (cdesc, "digest", NULL));
   return image_config_parse (s->config, s->config_len, "image config", &s->parsed, err);
 }
 
 static int
 layer_descs (struct image_source *s, struct json_object *manifest, struct sb_error **err)
 {
-  struct json_object *cdesc, *layers;
+  struct json_object *cdesc = sb_json_member (manifest, "config", json_type_null);
+  struct json_object *layers = sb_json_member (manifest, "layers", json_type_array);
   size_t n;
 
-  if (!json_object_object_get_ex (manifest, "config", &cdesc)
-      || !json_object_object_get_ex (manifest, "layers", &layers)
-      || !json_object_is_type (layers, json_type_array))
+  if (cdesc == NULL || layers == NULL)
     return sb_error_set (err, 0, "'%s': a manifest without config or layers", s->path);
   if (read_config (s, cdesc, err) < 0)
     return -1;
@@ -358,9 +352,10 @@ layer_descs (struct image_source *s, struct json_object *manifest, struct sb_err
   s->layers = xcalloc (n + 1, sizeof *s->layers);
   for (size_t i = 0; i < n; i++, s->n_layers++)
     {
-      struct json_object *l = json_object_array_get_idx (layers, i), *size;
-      const char *mt = image_json_string (l, "mediaType");
-      const char *digest = image_json_string (l, "digest");
+      struct json_object *l = json_object_array_get_idx (layers, i);
+      struct json_object *size = sb_json_member (l, "size", json_type_int);
+      const char *mt = sb_json_str_or (l, "mediaType", NULL);
+      const char *digest = sb_json_str_or (l, "digest", NULL);
       struct image_layer_desc *d = &s->layers[i];
       size_t t;
 
@@ -373,8 +368,7 @@ layer_descs (struct image_source *s, struct json_object *manifest, struct sb_err
       if (!image_digest_valid (digest) || !image_digest_valid (s->parsed.diff_ids[i]))
         return sb_error_set (err, 0, "'%s': layer %zu: only sha256 digests are read", s->path,
                              i + 1);
-      if (!json_object_object_get_ex (l, "size", &size)
-          || !json_object_is_type (size, json_type_int) || json_object_get_int64 (size) < 0)
+      if (size == NULL || json_object_get_int64 (size) < 0)
         return sb_error_set (err, 0, "'%s': layer %s: no size", s->path, digest);
       d->compression = layer_types[t].compression;
       d->digest = xstrdup (digest);
@@ -396,7 +390,7 @@ open_oci (struct image_source *s, struct sb_error **err)
   buf = source_read (s, "index.json", IMAGE_JSON_MAX, &len, err);
   if (buf == NULL)
     return -1;
-  index = image_json_parse (buf, len, "index.json", err);
+  index = sb_json_parse (buf, len, IMAGE_JSON_MAX, "index.json", err);
   if (index == NULL)
     return -1;
   top = pick_top (s, index, err);
@@ -430,7 +424,7 @@ pick_docker (struct image_source *s, struct json_object *list, struct sb_error *
       cleanup_strv char **tags = NULL;
       struct sb_error *e2 = NULL;
 
-      if (image_json_strv (e, "RepoTags", "manifest.json", &tags, &e2) < 0)
+      if (sb_json_strv (e, "RepoTags", "manifest.json", &tags, &e2) < 0)
         sb_error_free (&e2);
       for (char **t = tags; t != NULL && *t != NULL; t++)
         {
@@ -456,7 +450,7 @@ docker_layers (struct image_source *s, struct json_object *m, struct sb_error **
   cleanup_strv char **paths = NULL;
   size_t n;
 
-  if (image_json_strv (m, "Layers", "manifest.json", &paths, err) < 0)
+  if (sb_json_strv (m, "Layers", "manifest.json", &paths, err) < 0)
     return -1;
   n = strv_len (paths);
   if (n != strv_len (s->parsed.diff_ids))
@@ -489,12 +483,13 @@ open_docker (struct image_source *s, struct sb_error **err)
   int r = -1;
 
   buf = source_read (s, "manifest.json", IMAGE_JSON_MAX, &len, err);
-  if (buf == NULL || (list = image_json_parse (buf, len, "manifest.json", err)) == NULL)
+  if (buf == NULL
+      || (list = sb_json_parse (buf, len, IMAGE_JSON_MAX, "manifest.json", err)) == NULL)
     return -1;
   m = pick_docker (s, list, err);
   if (m == NULL)
     goto out;
-  cpath = image_json_string (m, "Config");
+  cpath = sb_json_str_or (m, "Config", NULL);
   if (cpath == NULL)
     {
       sb_error_set (err, 0, "'%s': manifest.json names no Config", s->path);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -14,6 +13,7 @@
 #include "error.h"
 #include "image-config.h"
 #include "image-store.h"
+#include "json.h"
 #include "util.h"
 
 bool
@@ -217,11 +217,11 @@ image_index_free (struct image_index *idx)
 static int
 parse_entry (struct json_object *o, struct image_entry *e, struct sb_error **err)
 {
-  const char *name = image_json_string (o, "name");
-  const char *digest = image_json_string (o, "digest");
-  const char *config = image_json_string (o, "config");
-  const char *source = image_json_string (o, "source");
-  const char *stamp = image_json_string (o, "stamp");
+  const char *name = sb_json_str_or (o, "name", NULL);
+  const char *digest = sb_json_str_or (o, "digest", NULL);
+  const char *config = sb_json_str_or (o, "config", NULL);
+  const char *source = sb_json_str_or (o, "source", NULL);
+  const char *stamp = sb_json_str_or (o, "stamp", NULL);
 
   if (name == NULL || !image_digest_valid (digest) || !image_digest_valid (config))
     return sb_error_set (err, 0, "image store: index.json: a bad image entry");
@@ -230,7 +230,7 @@ parse_entry (struct json_object *o, struct image_entry *e, struct sb_error **err
   e->config = xstrdup (config);
   e->source = xstrdup (source ? source : "");
   e->stamp = stamp ? xstrdup (stamp) : NULL;
-  if (image_json_strv (o, "layers", "image store: index.json", &e->layers, err) < 0)
+  if (sb_json_strv (o, "layers", "image store: index.json", &e->layers, err) < 0)
     return -1;
   if (e->layers == NULL)
     e->layers = xcalloc (1, sizeof (char *));
@@ -243,12 +243,12 @@ parse_entry (struct json_object *o, struct image_entry *e, struct sb_error **err
 static int
 parse_index (struct json_object *root, struct image_index *idx, struct sb_error **err)
 {
-  struct json_object *images, *layers;
+  struct json_object *images = sb_json_member (root, "images", json_type_array);
+  struct json_object *layers = sb_json_member (root, "layers", json_type_object);
 
   if (!json_object_is_type (root, json_type_object))
     return sb_error_set (err, 0, "image store: index.json: not an object");
-  if (json_object_object_get_ex (root, "images", &images)
-      && json_object_is_type (images, json_type_array))
+  if (images != NULL)
     {
       size_t n = json_object_array_length (images);
 
@@ -260,8 +260,7 @@ parse_index (struct json_object *root, struct image_index *idx, struct sb_error 
             return -1;
           }
     }
-  if (json_object_object_get_ex (root, "layers", &layers)
-      && json_object_is_type (layers, json_type_object))
+  if (layers != NULL)
     {
       json_object_object_foreach (layers, id, size)
       {
@@ -289,7 +288,7 @@ image_index_read (int store, struct image_index *ret, struct sb_error **err)
       sb_error_free (err);
       return 0;
     }
-  root = image_json_parse (text, len, "image store: index.json", err);
+  root = sb_json_parse (text, len, IMAGE_JSON_MAX, "image store: index.json", err);
   if (root == NULL)
     return -1;
   r = parse_index (root, ret, err);

@@ -158,19 +158,19 @@ cgroup_usage (const char *cg, uint64_t *ret_mem, uint64_t *ret_cpu_us)
 static void
 usage (struct sandbox_row *s, int proc)
 {
-  pid_t root = (pid_t) named_state_int (s->state, "pid");
+  pid_t root = (pid_t) sb_json_int_or (s->state, "pid", 0);
   long hz = sysconf (_SC_CLK_TCK), page = sysconf (_SC_PAGESIZE);
   struct tree_sum t = { .proc = proc, .budget = 1u << 16 };
   unsigned long long start, ticks, rss;
 
-  if (cgroup_usage (named_state_str (s->state, "cgroup"), &s->mem, &s->cpu_us))
+  if (cgroup_usage (sb_json_str_or (s->state, "cgroup", ""), &s->mem, &s->cpu_us))
     {
       s->usage = true;
       return;
     }
   /* a pid that is another process's by now counts nothing */
   if (proc < 0 || root <= 1 || !read_stat (proc, root, &start, &ticks, &rss)
-      || start != (unsigned long long) named_state_int (s->state, "pid_start"))
+      || start != (unsigned long long) sb_json_int_or (s->state, "pid_start", 0))
     return;
   add_tree (&t, root, 0);
   s->usage = true;
@@ -206,13 +206,10 @@ format_uptime (int64_t s, char *buf, size_t len)
 static char *
 ports_text (struct json_object *state)
 {
-  struct json_object *ports;
+  struct json_object *ports = sb_json_member (state, "ports", json_type_array);
   char *s = xstrdup ("");
 
-  if (!json_object_object_get_ex (state, "ports", &ports)
-      || !json_object_is_type (ports, json_type_array))
-    return s;
-  for (size_t i = 0; i < json_object_array_length (ports); i++)
+  for (size_t i = 0; ports != NULL && i < json_object_array_length (ports); i++)
     {
       char *t;
 
@@ -238,18 +235,18 @@ print_table (FILE *out, struct sandbox_row *rows, size_t n)
       struct json_object *o = rows[i].state;
       cleanup_free char *ports = ports_text (o);
       char up[32], mem[32] = "-", cpu[32] = "-";
-      const char *prof = named_state_str (o, "profile");
+      const char *prof = sb_json_str_or (o, "profile", "");
 
-      format_uptime (now - named_state_int (o, "started"), up, sizeof up);
+      format_uptime (now - sb_json_int_or (o, "started", 0), up, sizeof up);
       if (rows[i].usage)
         {
           format_size (rows[i].mem, mem, sizeof mem);
           snprintf (cpu, sizeof cpu, "%.2fs", (double) rows[i].cpu_us / 1e6);
         }
       fprintf (out, "%-20s %8" PRId64 " %8s %8s %8s %-12s %-8s %-16s %s\n", rows[i].name,
-               named_state_int (o, "pid"), up, mem, cpu, prof[0] ? prof : "-",
-               named_state_str (o, "network"), ports[0] ? ports : "-",
-               named_state_str (o, "command"));
+               sb_json_int_or (o, "pid", 0), up, mem, cpu, prof[0] ? prof : "-",
+               sb_json_str_or (o, "network", ""), ports[0] ? ports : "-",
+               sb_json_str_or (o, "command", ""));
     }
 }
 
@@ -264,7 +261,7 @@ print_json (FILE *out, struct sandbox_row *rows, size_t n)
       struct json_object *o = json_object_get (rows[i].state);
 
       json_object_object_add (o, "uptime",
-                              json_object_new_int64 (now - named_state_int (o, "started")));
+                              json_object_new_int64 (now - sb_json_int_or (o, "started", 0)));
       json_object_object_add (o, "memory",
                               rows[i].usage ? json_object_new_uint64 (rows[i].mem) : NULL);
       json_object_object_add (o, "cpu_usec",

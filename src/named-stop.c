@@ -60,8 +60,8 @@ add_target (const char *name, const char *run_dir, const struct state_owner *own
   *v = xreallocarray (*v, n + 2, sizeof **v);
   (*v)[n] = (struct target){ xstrdup (name), open_checked (owner->pid, owner->start), -1 };
   if (state != NULL)
-    (*v)[n].init = open_checked ((pid_t) named_state_int (state, "pid"),
-                                 (unsigned long long) named_state_int (state, "pid_start"));
+    (*v)[n].init = open_checked ((pid_t) sb_json_int_or (state, "pid", 0),
+                                 (unsigned long long) sb_json_int_or (state, "pid_start", 0));
   (*v)[n + 1] = (struct target){ NULL, -1, -1 };
   json_object_put (state);
 }

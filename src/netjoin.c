@@ -61,7 +61,7 @@ netjoin_config_finish (struct config *cfg, struct sb_error **err)
   state = enter_load_checked (cfg->net_join, what, &run_dir, fds, err);
   if (state == NULL)
     return -1;
-  mode = named_state_str (state, "network");
+  mode = sb_json_str_or (state, "network", "");
   /* fds[3]: "net" in enter_ns_names */
   owner = ioctl (fds[3], NS_GET_USERNS);
   if (strcmp (mode, "host") == 0 || same_ns (fds[3], "/proc/self/ns/net") || owner < 0

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,51 +20,10 @@
 #include "config.h"
 #include "error.h"
 #include "init.h"
+#include "json.h"
 #include "log.h"
 #include "oci.h"
 #include "util.h"
-
-static struct json_object *
-get (struct json_object *o, const char *key, enum json_type type)
-{
-  struct json_object *v;
-
-  if (o == NULL || !json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, type))
-    return NULL;
-  return v;
-}
-
-static const char *
-get_str (struct json_object *o, const char *key)
-{
-  struct json_object *v = get (o, key, json_type_string);
-  return v != NULL ? json_object_get_string (v) : NULL;
-}
-
-int
-oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err)
-{
-  struct json_object *a = get (o, key, json_type_array);
-  char **v;
-
-  *ret = NULL;
-  if (a == NULL)
-    return 0;
-  v = xcalloc (json_object_array_length (a) + 1, sizeof (char *));
-  for (size_t i = 0; i < json_object_array_length (a); i++)
-    {
-      struct json_object *s = json_object_array_get_idx (a, i);
-
-      if (!json_object_is_type (s, json_type_string))
-        {
-          strv_free (v);
-          return sb_error_set (err, 0, "config.json: %s: expected strings", key);
-        }
-      v[i] = xstrdup (json_object_get_string (s));
-    }
-  *ret = v;
-  return 0;
-}
 
 static void
 add_env_op (struct config *cfg, char *name, char *value)
@@ -124,22 +82,25 @@ static const struct
 static int
 load_rlimits (struct config *cfg, struct json_object *process, struct sb_error **err)
 {
-  struct json_object *a = get (process, "rlimits", json_type_array);
+  struct json_object *a = NULL;
 
+  if (sb_json_get (process, "rlimits", json_type_array, "config.json: process", &a, err) < 0)
+    return -1;
   for (size_t i = 0; a != NULL && i < json_object_array_length (a); i++)
     {
       struct json_object *r = json_object_array_get_idx (a, i);
-      const char *type = get_str (r, "type");
+      const char *type = sb_json_str_or (r, "type", NULL);
+      struct json_object *soft = sb_json_member (r, "soft", json_type_int);
+      struct json_object *hard = sb_json_member (r, "hard", json_type_int);
       struct rlimit_op op = { .resource = -1 };
 
       for (size_t k = 0; type != NULL && k < sizeof rlimit_names / sizeof *rlimit_names; k++)
         if (strcmp (type, rlimit_names[k].name) == 0)
           op.resource = rlimit_names[k].resource;
-      if (op.resource < 0 || get (r, "soft", json_type_int) == NULL
-          || get (r, "hard", json_type_int) == NULL)
+      if (op.resource < 0 || soft == NULL || hard == NULL)
         return sb_error_set (err, 0, "config.json: process.rlimits: bad entry %zu", i);
-      op.soft = (rlim_t) json_object_get_uint64 (get (r, "soft", json_type_int));
-      op.hard = (rlim_t) json_object_get_uint64 (get (r, "hard", json_type_int));
+      op.soft = (rlim_t) json_object_get_uint64 (soft);
+      op.hard = (rlim_t) json_object_get_uint64 (hard);
       cfg->rlimits = xreallocarray (cfg->rlimits, cfg->n_rlimits + 1, sizeof *cfg->rlimits);
       cfg->rlimits[cfg->n_rlimits++] = op;
     }
@@ -152,15 +113,18 @@ load_rlimits (struct config *cfg, struct json_object *process, struct sb_error *
 static int
 load_caps (struct config *cfg, struct json_object *process, struct sb_error **err)
 {
-  struct json_object *c = get (process, "capabilities", json_type_object);
+  const char *what = "config.json: process.capabilities";
+  struct json_object *c = NULL;
   cleanup_strv char **bounding = NULL;
+  int r;
 
   cfg->cap_drop_all = true;
-  if (c == NULL)
-    return 0;
-  if (oci_config_strv (c, "effective", &bounding, err) < 0)
+  r = sb_json_get (process, "capabilities", json_type_object, "config.json: process", &c, err);
+  if (r <= 0)
+    return r; /* none, or not an object */
+  if (sb_json_strv (c, "effective", what, &bounding, err) < 0)
     return -1;
-  if (bounding == NULL && oci_config_strv (c, "bounding", &bounding, err) < 0)
+  if (bounding == NULL && sb_json_strv (c, "bounding", what, &bounding, err) < 0)
     return -1;
   for (char **b = bounding; b != NULL && *b != NULL; b++)
     {
@@ -217,43 +181,64 @@ oci_extra_apply (const struct oci_extra *x, struct sb_error **err)
   return 0;
 }
 
+/* process.user: uid and gid (0 when absent), additionalGids.  */
+static int
+load_user (struct config *cfg, struct json_object *process, struct sb_error **err)
+{
+  const char *what = "config.json: process.user";
+  struct json_object *user = NULL, *groups = NULL;
+  int64_t uid = 0, gid = 0;
+  int r = sb_json_get (process, "user", json_type_object, "config.json: process", &user, err);
+
+  if (r <= 0)
+    return r;
+  if (sb_json_int (user, "uid", what, &uid, err) < 0
+      || sb_json_int (user, "gid", what, &gid, err) < 0
+      || sb_json_get (user, "additionalGids", json_type_array, what, &groups, err) < 0)
+    return -1;
+  cfg->uid = (unsigned) uid;
+  cfg->gid = (unsigned) gid;
+  cfg->uid_set = cfg->gid_set = true;
+  return load_groups (cfg, groups, err);
+}
+
 static int
 load_process (struct config *cfg, struct json_object *process, struct oci_extra *x,
               struct sb_error **err)
 {
-  struct json_object *user = get (process, "user", json_type_object);
+  const char *what = "config.json: process";
   cleanup_strv char **env = NULL;
-  const char *cwd = get_str (process, "cwd");
+  const char *cwd = NULL;
+  int64_t adj = 0;
+  int r;
 
   if (process == NULL)
     return sb_error_set (err, 0, "config.json: process: missing");
-  if (oci_config_strv (process, "args", &cfg->argv, err) < 0)
+  if (sb_json_strv (process, "args", what, &cfg->argv, err) < 0)
     return -1;
   if (cfg->argv == NULL || cfg->argv[0] == NULL)
     return sb_error_set (err, 0, "config.json: process.args: missing or empty");
+  if (sb_json_str (process, "cwd", what, &cwd, err) < 0)
+    return -1;
   if (cwd == NULL || cwd[0] != '/')
     return sb_error_set (err, 0, "config.json: process.cwd: missing or not absolute");
   cfg->chdir = xstrdup (cwd);
-  if (oci_config_strv (process, "env", &env, err) < 0 || oci_config_env (cfg, env, err) < 0)
+  if (sb_json_strv (process, "env", what, &env, err) < 0 || oci_config_env (cfg, env, err) < 0
+      || load_user (cfg, process, err) < 0)
     return -1;
-  if (user != NULL)
+  r = sb_json_int (process, "oomScoreAdj", what, &adj, err);
+  if (r < 0)
+    return -1;
+  if (r > 0)
     {
-      cfg->uid = (unsigned) json_object_get_int64 (get (user, "uid", json_type_int));
-      cfg->gid = (unsigned) json_object_get_int64 (get (user, "gid", json_type_int));
-      cfg->uid_set = cfg->gid_set = true;
-      if (load_groups (cfg, get (user, "additionalGids", json_type_array), err) < 0)
-        return -1;
-    }
-  if (get (process, "oomScoreAdj", json_type_int) != NULL)
-    {
-      int64_t adj = json_object_get_int64 (get (process, "oomScoreAdj", json_type_int));
-
       if (adj < -1000 || adj > 1000)
         return sb_error_set (err, 0, "config.json: process.oomScoreAdj: not in -1000..1000");
       x->oom_score_adj = (int) adj;
       x->oom_score_adj_set = true;
     }
-  x->terminal = json_object_get_boolean (get (process, "terminal", json_type_boolean));
+  x->terminal = false;
+  if (sb_json_bool (process, "terminal", what, &x->terminal, err) < 0)
+    return -1;
   return load_rlimits (cfg, process, err) < 0 || load_caps (cfg, process, err) < 0 ? -1 : 0;
 }
 
@@ -294,16 +279,20 @@ is_pseudo (const char *type, const char *dst)
 static int
 load_mount (struct config *cfg, const char *bundle, struct json_object *m, struct sb_error **err)
 {
-  const char *dst = get_str (m, "destination");
-  const char *type = get_str (m, "type");
-  const char *src = get_str (m, "source");
+  const char *what = "config.json: mounts";
+  const char *dst = NULL, *type = NULL, *src = NULL;
   cleanup_strv char **opts = NULL;
   cleanup_free char *abs_src = NULL;
-  bool bind = type != NULL && strcmp (type, "bind") == 0, ro = false;
+  bool bind, ro = false;
 
+  if (sb_json_str (m, "destination", what, &dst, err) < 0
+      || sb_json_str (m, "type", what, &type, err) < 0
+      || sb_json_str (m, "source", what, &src, err) < 0)
+    return -1;
+  bind = type != NULL && strcmp (type, "bind") == 0;
   if (dst == NULL || dst[0] != '/')
     return sb_error_set (err, 0, "config.json: mounts: destination missing or not absolute");
-  if (oci_config_strv (m, "options", &opts, err) < 0)
+  if (sb_json_strv (m, "options", what, &opts, err) < 0)
     return -1;
   for (char **o = opts; o != NULL && *o != NULL; o++)
     {
@@ -336,15 +325,19 @@ static int
 load_root_and_mounts (struct config *cfg, const char *bundle, struct json_object *conf,
                       struct sb_error **err)
 {
-  struct json_object *root = get (conf, "root", json_type_object);
-  struct json_object *mounts = get (conf, "mounts", json_type_array);
-  const char *path = get_str (root, "path");
+  struct json_object *root = NULL, *mounts = NULL;
+  const char *path = NULL;
+  bool readonly = false;
 
+  if (sb_json_get (conf, "root", json_type_object, "config.json", &root, err) < 0
+      || sb_json_get (conf, "mounts", json_type_array, "config.json", &mounts, err) < 0
+      || sb_json_str (root, "path", "config.json: root", &path, err) < 0
+      || sb_json_bool (root, "readonly", "config.json: root", &readonly, err) < 0)
+    return -1;
   if (path == NULL)
     return sb_error_set (err, 0, "config.json: root.path: missing");
   cfg->rootfs = path[0] == '/' ? xstrdup (path) : path_clean (bundle, path);
-  cfg->overlay = json_object_get_boolean (get (root, "readonly", json_type_boolean)) ? OVERLAY_NONE
-                                                                                     : OVERLAY_BIND;
+  cfg->overlay = readonly ? OVERLAY_NONE : OVERLAY_BIND;
   for (size_t i = 0; mounts != NULL && i < json_object_array_length (mounts); i++)
     if (load_mount (cfg, bundle, json_object_array_get_idx (mounts, i), err) < 0)
       return -1;
@@ -359,8 +352,8 @@ load_paths (struct config *cfg, struct json_object *linux_, struct sb_error **er
   cleanup_strv char **masked = NULL;
   cleanup_strv char **ro = NULL;
 
-  if (oci_config_strv (linux_, "maskedPaths", &masked, err) < 0
-      || oci_config_strv (linux_, "readonlyPaths", &ro, err) < 0)
+  if (sb_json_strv (linux_, "maskedPaths", "config.json: linux", &masked, err) < 0
+      || sb_json_strv (linux_, "readonlyPaths", "config.json: linux", &ro, err) < 0)
     return -1;
   for (char **p = ro; p != NULL && *p != NULL; p++)
     {
@@ -382,23 +375,29 @@ static int
 load_namespaces (struct config *cfg, struct json_object *linux_, struct oci_extra *x,
                  struct sb_error **err)
 {
-  struct json_object *a = get (linux_, "namespaces", json_type_array);
+  const char *what = "config.json: linux.namespaces";
+  struct json_object *a = NULL;
   bool net = false;
 
+  if (sb_json_get (linux_, "namespaces", json_type_array, "config.json: linux", &a, err) < 0)
+    return -1;
   for (size_t i = 0; a != NULL && i < json_object_array_length (a); i++)
     {
       struct json_object *ns = json_object_array_get_idx (a, i);
-      const char *type = get_str (ns, "type");
+      const char *type = NULL, *path = NULL;
 
+      if (sb_json_str (ns, "type", what, &type, err) < 0
+          || sb_json_str (ns, "path", what, &path, err) < 0)
+        return -1;
       if (type == NULL)
         return sb_error_set (err, 0, "config.json: linux.namespaces: an entry without type");
-      if (strcmp (type, "network") == 0 && get_str (ns, "path") != NULL)
+      if (strcmp (type, "network") == 0 && path != NULL)
         {
           free (x->netns_path);
-          x->netns_path = xstrdup (get_str (ns, "path"));
+          x->netns_path = xstrdup (path);
           continue;
         }
-      if (get_str (ns, "path") != NULL)
+      if (path != NULL)
         return sb_error_set (err, 0,
                              "config.json: linux.namespaces: joining a %s namespace by path is "
                              "not supported yet",
@@ -423,10 +422,11 @@ load_sysctl (struct config *cfg, struct json_object *linux_, struct oci_extra *x
       = { "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
           "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
           "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.domainname" };
-  struct json_object *o = get (linux_, "sysctl", json_type_object);
+  struct json_object *o = NULL;
+  int r = sb_json_get (linux_, "sysctl", json_type_object, "config.json: linux", &o, err);
 
-  if (o == NULL)
-    return 0;
+  if (r <= 0)
+    return r;
   json_object_object_foreach (o, key, val)
   {
     char *kv;
@@ -464,11 +464,14 @@ load_propagation (struct config *cfg, struct json_object *linux_, struct sb_erro
                 { "slave", MS_SLAVE },
                 { "shared", MS_SHARED },
                 { "unbindable", MS_UNBINDABLE } };
-  const char *p = get_str (linux_, "rootfsPropagation");
-  bool rec = p != NULL && p[0] == 'r';
+  const char *p = NULL;
+  bool rec;
 
+  if (sb_json_str (linux_, "rootfsPropagation", "config.json: linux", &p, err) < 0)
+    return -1;
   if (p == NULL || *p == '\0')
     return 0;
+  rec = p[0] == 'r';
   for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
     if (strcmp (p + rec, kinds[i].name) == 0)
       {
@@ -483,12 +486,14 @@ load_propagation (struct config *cfg, struct json_object *linux_, struct sb_erro
 static int
 load_map (struct json_object *linux_, const char *key, char **ret, struct sb_error **err)
 {
-  struct json_object *a = get (linux_, key, json_type_array);
+  struct json_object *a = NULL;
   char *out = NULL;
   size_t size = 0;
   FILE *f;
 
   *ret = NULL;
+  if (sb_json_get (linux_, key, json_type_array, "config.json: linux", &a, err) < 0)
+    return -1;
   if (a == NULL || json_object_array_length (a) == 0)
     return 0;
   f = open_memstream (&out, &size);
@@ -497,9 +502,9 @@ load_map (struct json_object *linux_, const char *key, char **ret, struct sb_err
   for (size_t i = 0; i < json_object_array_length (a); i++)
     {
       struct json_object *r = json_object_array_get_idx (a, i);
-      struct json_object *c = get (r, "containerID", json_type_int);
-      struct json_object *h = get (r, "hostID", json_type_int);
-      struct json_object *n = get (r, "size", json_type_int);
+      struct json_object *c = sb_json_member (r, "containerID", json_type_int);
+      struct json_object *h = sb_json_member (r, "hostID", json_type_int);
+      struct json_object *n = sb_json_member (r, "size", json_type_int);
 
       if (c == NULL || h == NULL || n == NULL)
         {
@@ -567,9 +572,11 @@ static int
 load_seccomp (struct config *cfg, struct json_object *linux_, const char *state_dir,
               struct sb_error **err)
 {
-  struct json_object *s = get (linux_, "seccomp", json_type_object);
+  struct json_object *s = NULL;
   cleanup_free char *path = NULL;
 
+  if (sb_json_get (linux_, "seccomp", json_type_object, "config.json: linux", &s, err) < 0)
+    return -1;
   if (s == NULL)
     {
       cfg->seccomp = xstrdup ("unconfined");
@@ -587,8 +594,7 @@ load_seccomp (struct config *cfg, struct json_object *linux_, const char *state_
 static uint64_t
 positive (struct json_object *o, const char *key)
 {
-  struct json_object *v = get (o, key, json_type_int);
-  int64_t n = v != NULL ? json_object_get_int64 (v) : 0;
+  int64_t n = sb_json_int_or (o, key, 0);
 
   return n > 0 ? (uint64_t) n : 0;
 }
@@ -602,13 +608,13 @@ positive (struct json_object *o, const char *key)
 static void
 load_resources (struct config *cfg, struct json_object *linux_)
 {
-  struct json_object *r = get (linux_, "resources", json_type_object);
-  struct json_object *mem = get (r, "memory", json_type_object);
-  struct json_object *cpu = get (r, "cpu", json_type_object);
+  struct json_object *r = sb_json_member (linux_, "resources", json_type_object);
+  struct json_object *mem = sb_json_member (r, "memory", json_type_object);
+  struct json_object *cpu = sb_json_member (r, "cpu", json_type_object);
   uint64_t limit = positive (mem, "limit"), swap = positive (mem, "swap");
   uint64_t quota = positive (cpu, "quota"), period = positive (cpu, "period");
   uint64_t shares = positive (cpu, "shares");
-  uint64_t weight = positive (get (r, "blockIO", json_type_object), "weight");
+  uint64_t weight = positive (sb_json_member (r, "blockIO", json_type_object), "weight");
 
   if (limit > 0)
     cfg->memory_max = limit;
@@ -620,7 +626,7 @@ load_resources (struct config *cfg, struct json_object *linux_)
     cfg->cpu_weight = (unsigned) (1 + (((shares < 262144 ? shares : 262144) - 2) * 9999) / 262142);
   if (weight >= 10)
     cfg->io_weight = (unsigned) (1 + (((weight < 1000 ? weight : 1000) - 10) * 9999) / 990);
-  cfg->pids_max = positive (get (r, "pids", json_type_object), "limit");
+  cfg->pids_max = positive (sb_json_member (r, "pids", json_type_object), "limit");
   if (cgroup_limits_asked (cfg) && cgroup_v2_unavailable () != NULL)
     {
       log_msg (LOG_LEVEL_NOTICE, "linux.resources: not applied: %s", cgroup_v2_unavailable ());
@@ -635,36 +641,33 @@ oci_config_load (const char *bundle, const char *state_dir, struct config *cfg, 
                  struct sb_error **err)
 {
   cleanup_free char *path = NULL;
-  struct json_object *conf, *linux_;
-  const char *hostname;
+  struct json_object *conf, *linux_ = NULL, *process = NULL;
+  const char *hostname = NULL, *version = NULL;
   int r = -1;
 
   if (asprintf (&path, "%s/config.json", bundle) < 0)
     oom ();
-  conf = json_object_from_file (path);
+  conf = sb_json_read_file (path, path, err);
   if (conf == NULL)
-    {
-      const char *why = json_util_get_last_err ();
-
-      return sb_error_set (err, 0, "%s: %.*s", path, why ? (int) strcspn (why, "\n") : 7,
-                           why ? why : "invalid");
-    }
-  linux_ = get (conf, "linux", json_type_object);
-  if (get_str (conf, "ociVersion") == NULL)
+    return -1;
+  if (sb_json_str (conf, "ociVersion", "config.json", &version, err) < 0
+      || sb_json_str (conf, "hostname", "config.json", &hostname, err) < 0
+      || sb_json_get (conf, "linux", json_type_object, "config.json", &linux_, err) < 0
+      || sb_json_get (conf, "process", json_type_object, "config.json", &process, err) < 0)
+    goto out;
+  if (version == NULL)
     {
       sb_error_set (err, 0, "config.json: ociVersion: missing");
       goto out;
     }
-  hostname = get_str (conf, "hostname");
   if (hostname != NULL && *hostname != '\0')
     cfg->hostname = xstrdup (hostname);
   cfg->no_bind_cwd = true;
   cfg->subids = SUBIDS_YES;
   cfg->proc_views_off = true;
-  if (load_process (cfg, get (conf, "process", json_type_object), x, err) < 0
-      || load_root_and_mounts (cfg, bundle, conf, err) < 0 || load_paths (cfg, linux_, err) < 0
-      || load_namespaces (cfg, linux_, x, err) < 0 || load_sysctl (cfg, linux_, x, err) < 0
-      || oci_devices_load (cfg, linux_, state_dir, err) < 0
+  if (load_process (cfg, process, x, err) < 0 || load_root_and_mounts (cfg, bundle, conf, err) < 0
+      || load_paths (cfg, linux_, err) < 0 || load_namespaces (cfg, linux_, x, err) < 0
+      || load_sysctl (cfg, linux_, x, err) < 0 || oci_devices_load (cfg, linux_, state_dir, err) < 0
       || load_propagation (cfg, linux_, err) < 0 || load_maps (cfg, linux_, err) < 0
       || load_seccomp (cfg, linux_, state_dir, err) < 0
       || oci_hooks_save (conf, state_dir, err) < 0)
@@ -679,19 +682,19 @@ out:
 int
 oci_config_process (const char *file, struct config *cfg, bool *ret_terminal, struct sb_error **err)
 {
-  struct json_object *p = json_object_from_file (file);
+  cleanup_free char *what = NULL;
+  struct json_object *p;
   struct oci_extra x = { 0 };
   cleanup_strv char **env = NULL;
   int r = -1;
 
+  if (asprintf (&what, "--process '%s'", file) < 0)
+    oom ();
+  p = sb_json_read_file (file, what, err);
   if (p == NULL)
-    {
-      const char *why = json_util_get_last_err ();
-
-      return sb_error_set (err, 0, "--process '%s': %.*s", file,
-                           why ? (int) strcspn (why, "\n") : 7, why ? why : "invalid");
-    }
-  if (load_process (cfg, p, &x, err) < 0 || oci_config_strv (p, "env", &env, err) < 0)
+    return -1;
+  if (load_process (cfg, p, &x, err) < 0
+      || sb_json_strv (p, "env", "config.json: process", &env, err) < 0)
     goto out;
   /* the environment is exactly process.env */
   strv_free (cfg->envp);

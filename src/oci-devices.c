@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "json.h"
 #include "log.h"
 #include "oci.h"
 #include "util.h"
@@ -79,24 +80,20 @@ find_node (const char *dir, const struct device *d, int depth, char **ret)
 static int
 parse_device (struct json_object *o, struct device *d, struct sb_error **err)
 {
-  struct json_object *v;
+  static const char what[] = "config.json: linux.devices";
   const char *type = NULL;
-  int64_t major = -1, minor = -1;
+  int64_t major = -1, minor = -1, mode = 0;
+  int r;
 
   memset (d, 0, sizeof *d);
-  if (json_object_object_get_ex (o, "path", &v) && json_object_is_type (v, json_type_string))
-    d->path = json_object_get_string (v);
-  if (json_object_object_get_ex (o, "type", &v) && json_object_is_type (v, json_type_string))
-    type = json_object_get_string (v);
-  if (json_object_object_get_ex (o, "major", &v) && json_object_is_type (v, json_type_int))
-    major = json_object_get_int64 (v);
-  if (json_object_object_get_ex (o, "minor", &v) && json_object_is_type (v, json_type_int))
-    minor = json_object_get_int64 (v);
-  if (json_object_object_get_ex (o, "fileMode", &v) && json_object_is_type (v, json_type_int))
-    {
-      d->mode = (mode_t) json_object_get_int64 (v) & 07777;
-      d->mode_set = true;
-    }
+  if (sb_json_str (o, "path", what, &d->path, err) < 0
+      || sb_json_str (o, "type", what, &type, err) < 0
+      || sb_json_int (o, "major", what, &major, err) < 0
+      || sb_json_int (o, "minor", what, &minor, err) < 0
+      || (r = sb_json_int (o, "fileMode", what, &mode, err)) < 0)
+    return -1;
+  d->mode = (mode_t) mode & 07777;
+  d->mode_set = r > 0;
   if (d->path == NULL || d->path[0] != '/')
     return sb_error_set (err, 0, "config.json: linux.devices: path missing or not absolute");
   if (type == NULL || strlen (type) != 1 || strchr ("cubp", type[0]) == NULL)
@@ -160,11 +157,10 @@ oci_devices_load (struct config *cfg, struct json_object *linux_, const char *st
                   struct sb_error **err)
 {
   struct json_object *a = NULL;
+  int r = sb_json_get (linux_, "devices", json_type_array, "config.json: linux", &a, err);
 
-  if (linux_ == NULL || !json_object_object_get_ex (linux_, "devices", &a) || a == NULL)
-    return 0;
-  if (!json_object_is_type (a, json_type_array))
-    return sb_error_set (err, 0, "config.json: linux.devices: not an array");
+  if (r <= 0)
+    return r;
   for (size_t i = 0; i < json_object_array_length (a); i++)
     {
       cleanup_free char *src = NULL;

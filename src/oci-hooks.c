@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "json.h"
 #include "oci.h"
 #include "util.h"
 
@@ -70,25 +70,27 @@ hook_free (struct hook *h)
 static int
 hook_parse (struct json_object *o, const char *what, struct hook *h, struct sb_error **err)
 {
-  struct json_object *v;
+  int64_t timeout = 0;
+  int r;
 
   *h = (struct hook){ 0 };
-  if (!json_object_is_type (o, json_type_object) || !json_object_object_get_ex (o, "path", &v)
-      || !json_object_is_type (v, json_type_string))
-    return sb_error_set (err, 0, "config.json: %s: path: missing", what);
-  h->path = json_object_get_string (v);
+  if (sb_json_str (o, "path", what, &h->path, err) < 0)
+    return -1;
+  if (h->path == NULL)
+    return sb_error_set (err, 0, "%s: path: missing", what);
   if (h->path[0] != '/')
-    return sb_error_set (err, 0, "config.json: %s: path '%s': not absolute", what, h->path);
-  if (json_object_object_get_ex (o, "timeout", &v))
+    return sb_error_set (err, 0, "%s: path '%s': not absolute", what, h->path);
+  r = sb_json_int (o, "timeout", what, &timeout, err);
+  if (r < 0)
+    return -1;
+  if (r > 0)
     {
-      if (!json_object_is_type (v, json_type_int) || json_object_get_int64 (v) <= 0
-          || json_object_get_int64 (v) > 86400 * 365)
-        return sb_error_set (err, 0, "config.json: %s: timeout: not a number of seconds above 0",
-                             what);
-      h->timeout = (int) json_object_get_int64 (v);
+      if (timeout <= 0 || timeout > 86400 * 365)
+        return sb_error_set (err, 0, "%s: timeout: not a number of seconds above 0", what);
+      h->timeout = (int) timeout;
     }
-  if (oci_config_strv (o, "args", &h->argv, err) < 0
-      || oci_config_strv (o, "env", &h->envp, err) < 0)
+  if (sb_json_strv (o, "args", what, &h->argv, err) < 0
+      || sb_json_strv (o, "env", what, &h->envp, err) < 0)
     {
       hook_free (h);
       *h = (struct hook){ 0 };
@@ -108,26 +110,24 @@ hook_parse (struct json_object *o, const char *what, struct hook *h, struct sb_e
 int
 oci_hooks_save (struct json_object *conf, const char *dir, struct sb_error **err)
 {
-  struct json_object *hooks, *a;
+  struct json_object *hooks = NULL;
   cleanup_free char *path = NULL;
+  int r = sb_json_get (conf, "hooks", json_type_object, "config.json", &hooks, err);
 
-  if (!json_object_object_get_ex (conf, "hooks", &hooks)
-      || json_object_is_type (hooks, json_type_null))
-    return 0;
-  if (!json_object_is_type (hooks, json_type_object))
-    return sb_error_set (err, 0, "config.json: hooks: not an object");
+  if (r <= 0)
+    return r;
   for (int k = 0; k < OCI_HOOK_COUNT; k++)
     {
-      if (!json_object_object_get_ex (hooks, hook_names[k], &a))
-        continue;
-      if (!json_object_is_type (a, json_type_array))
-        return sb_error_set (err, 0, "config.json: hooks.%s: not an array", hook_names[k]);
-      for (size_t i = 0; i < json_object_array_length (a); i++)
+      struct json_object *a = NULL;
+
+      if (sb_json_get (hooks, hook_names[k], json_type_array, "config.json: hooks", &a, err) < 0)
+        return -1;
+      for (size_t i = 0; a != NULL && i < json_object_array_length (a); i++)
         {
-          char what[64];
+          char what[80];
           struct hook h;
 
-          snprintf (what, sizeof what, "hooks.%s[%zu]", hook_names[k], i);
+          snprintf (what, sizeof what, "config.json: hooks.%s[%zu]", hook_names[k], i);
           if (hook_parse (json_object_array_get_idx (a, i), what, &h, err) < 0)
             return -1;
           hook_free (&h);
@@ -313,7 +313,8 @@ oci_hooks_run (const char *dir, enum oci_hook_kind kind, const struct oci_state 
   hooks = json_object_from_file (path);
   if (hooks == NULL)
     return sb_error_set (err, 0, "read '%s'", path);
-  if (!json_object_object_get_ex (hooks, hook_names[kind], &a) || json_object_array_length (a) == 0)
+  a = sb_json_member (hooks, hook_names[kind], json_type_array); /* our copy, checked */
+  if (a == NULL || json_object_array_length (a) == 0)
     goto out;
   if (inside && nsfd == NULL)
     {

@@ -9,13 +9,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "json.h"
 #include "oci.h"
 #include "util.h"
 
@@ -203,7 +203,7 @@ oci_state_read (const char *root, const char *id, struct oci_state *ret, char **
 {
   cleanup_free char *dir = NULL;
   cleanup_free char *path = NULL;
-  struct json_object *o, *v;
+  struct json_object *o;
 
   if (!oci_id_valid (id))
     return sb_error_set (err, 0, "'%s': not a valid container id", id);
@@ -224,17 +224,14 @@ oci_state_read (const char *root, const char *id, struct oci_state *ret, char **
         *ret_dir = steal_ptr (&dir);
       return 0;
     }
-  ret->bundle
-      = xstrdup (json_object_object_get_ex (o, "bundle", &v) ? json_object_get_string (v) : "");
-  ret->created
-      = xstrdup (json_object_object_get_ex (o, "created", &v) ? json_object_get_string (v) : "");
-  ret->pid = json_object_object_get_ex (o, "pid", &v) ? json_object_get_int (v) : 0;
-  ret->init = json_object_object_get_ex (o, "init", &v) ? json_object_get_int (v) : 0;
-  ret->monitor = json_object_object_get_ex (o, "monitor", &v) ? json_object_get_int (v) : 0;
-  ret->monitor_start
-      = json_object_object_get_ex (o, "monitorStart", &v) ? json_object_get_uint64 (v) : 0;
-  if (json_object_object_get_ex (o, "sandbox", &v) && json_object_is_type (v, json_type_string))
-    ret->sandbox = xstrdup (json_object_get_string (v));
+  ret->bundle = xstrdup (sb_json_str_or (o, "bundle", ""));
+  ret->created = xstrdup (sb_json_str_or (o, "created", ""));
+  ret->pid = (pid_t) sb_json_int_or (o, "pid", 0);
+  ret->init = (pid_t) sb_json_int_or (o, "init", 0);
+  ret->monitor = (pid_t) sb_json_int_or (o, "monitor", 0);
+  ret->monitor_start = (unsigned long long) sb_json_int_or (o, "monitorStart", 0);
+  if (sb_json_member (o, "sandbox", json_type_string) != NULL)
+    ret->sandbox = xstrdup (sb_json_str_or (o, "sandbox", NULL));
   json_object_put (o);
   if (file_there (dir, "exit") || ret->monitor <= 0
       || oci_proc_start (ret->monitor) != ret->monitor_start)

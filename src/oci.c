@@ -442,10 +442,11 @@ do_create (const char *id, const struct create_opts *o, bool run)
 
   config_init (&cfg);
   bundle = realpath (o->bundle ? o->bundle : ".", NULL);
-  if (bundle == NULL)
-    return (sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : "."), fail (err));
-  if (!oci_id_valid (id))
-    return (sb_error_set (&err, 0, "'%s': not a valid container id", id), fail (err));
+  if (bundle == NULL
+      && sb_error_set (&err, errno, "--bundle '%s'", o->bundle ? o->bundle : ".") < 0)
+    return fail (err);
+  if (!oci_id_valid (id) && sb_error_set (&err, 0, "'%s': not a valid container id", id) < 0)
+    return fail (err);
   if (oci_state_make_dir (g.root, id, &dir, &err) < 0)
     return fail (err);
   m.dir = dir;
@@ -566,8 +567,8 @@ do_kill (const char *id, const char *signame, bool all)
   struct oci_state st;
   int sig = oci_parse_signal (signame ? signame : "TERM");
 
-  if (sig < 0)
-    return (sb_error_set (&err, 0, "'%s': unknown signal", signame), fail (err));
+  if (sig < 0 && sb_error_set (&err, 0, "'%s': unknown signal", signame) < 0)
+    return fail (err);
   if (oci_state_read (g.root, id, &st, NULL, &err) < 0)
     return fail (err);
   if (st.status != OCI_CREATED && st.status != OCI_RUNNING)
@@ -708,12 +709,13 @@ do_ps (const char *id, bool json)
 {
   struct sb_error *err = NULL;
   struct oci_state st;
-  struct json_object *a = json_object_new_array ();
+  struct json_object *a;
   cleanup_free pid_t *set = NULL;
   size_t n = 0;
 
   if (oci_state_read (g.root, id, &st, NULL, &err) < 0)
-    return (json_object_put (a), fail (err));
+    return fail (err);
+  a = json_object_new_array ();
   if (st.status == OCI_CREATED || st.status == OCI_RUNNING)
     set = oci_descendants (st.init, &n);
   /* the sandbox's pid 1 is ours, not the container's */

@@ -47,9 +47,6 @@ int oci_config_process (const char *file, struct config *cfg, bool *ret_terminal
    /proc/self/oom_score_adj (the sandbox, cloned from us, inherits it; lowering it needs
    CAP_SYS_RESOURCE).  */
 int oci_extra_apply (const struct oci_extra *x, struct sb_error **err);
-/* O's KEY, an array of strings, into *RET (NULL when absent); a member that is no string
-   is an error.  */
-int oci_config_strv (struct json_object *o, const char *key, char ***ret, struct sb_error **err);
 /* A mount of KIND (an engine's: no rule on the source's place) appended to CFG.  */
 void oci_config_add_mount (struct config *cfg, enum mount_kind kind, const char *opt,
                            const char *src, const char *dst);

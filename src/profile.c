@@ -179,9 +179,7 @@ var_value (struct loader *ld, const char *name, size_t len, const char **ret, st
         break;
       }
     case VAR_XDG_RUNTIME_DIR:
-      s = getenv ("XDG_RUNTIME_DIR") && getenv ("XDG_RUNTIME_DIR")[0] == '/'
-              ? xstrdup (getenv ("XDG_RUNTIME_DIR"))
-              : NULL;
+      s = user_runtime_dir () != NULL ? xstrdup (user_runtime_dir ()) : NULL;
       break;
     case VAR_XDG_CONFIG_HOME:
       s = user_xdg_dir ("XDG_CONFIG_HOME", ".config");

@@ -611,16 +611,13 @@ plan_git (struct plan *pl)
 static char **
 global_hooks_paths (const struct config *cfg)
 {
-  const char *xdg = getenv ("XDG_CONFIG_HOME");
+  cleanup_free char *conf = user_xdg_dir ("XDG_CONFIG_HOME", ".config");
   char *files[3] = { NULL, NULL, xstrdup ("/etc/gitconfig") };
   char **all = xcalloc (1, sizeof (char *));
 
   if (cfg->home_dir != NULL && asprintf (&files[0], "%s/.gitconfig", cfg->home_dir) < 0)
     oom ();
-  if (xdg != NULL && xdg[0] == '/'
-          ? asprintf (&files[1], "%s/git/config", xdg) < 0
-          : cfg->home_dir != NULL
-                && asprintf (&files[1], "%s/.config/git/config", cfg->home_dir) < 0)
+  if (conf != NULL && asprintf (&files[1], "%s/git/config", conf) < 0)
     oom ();
   for (size_t i = 0; i < 3; i++)
     {

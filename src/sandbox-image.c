@@ -421,7 +421,7 @@ do_import (const char *ref, const char *name, struct sb_error **err)
     goto out;
   if (im.n_want > 0
       && (image_source_layers (&im.src, im.want, unpack_one, &im, err) < 0
-          || (syncfs (im.store) < 0 && (sb_error_set (err, errno, "image store: sync"), 1))))
+          || (syncfs (im.store) < 0 && sb_error_set (err, errno, "image store: sync") < 0)))
     goto out;
   r = commit (&im, name, ref, err);
 out:

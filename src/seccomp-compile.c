@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <linux/filter.h>
 #include <seccomp.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "json.h"
 #include "log.h"
 #include "seccomp.h"
 #include "util.h"
@@ -73,16 +73,6 @@ bad (struct compiler *c, const char *fmt, ...)
   if (r < 0)
     oom ();
   return sb_error_set (c->err, 0, "%s: %s", c->path, what);
-}
-
-static struct json_object *
-member (struct json_object *o, const char *key)
-{
-  struct json_object *v = NULL;
-
-  if (!json_object_object_get_ex (o, key, &v) || json_object_is_type (v, json_type_null))
-    return NULL;
-  return v;
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's token; 0 when unknown.  */
@@ -146,7 +136,8 @@ check_string_array (struct compiler *c, struct json_object *a, const char *where
 static int
 check_arches (struct compiler *c, struct json_object *root)
 {
-  struct json_object *a = member (root, "architectures"), *map = member (root, "archMap");
+  struct json_object *a = sb_json_member (root, "architectures", json_type_null),
+                     *map = sb_json_member (root, "archMap", json_type_null);
 
   if (a != NULL)
     {
@@ -170,13 +161,13 @@ check_arches (struct compiler *c, struct json_object *root)
 
       if (!json_object_is_type (e, json_type_object))
         return bad (c, "archMap[%zu]: expected an object", i);
-      arch = member (e, "architecture");
+      arch = sb_json_member (e, "architecture", json_type_null);
       if (arch == NULL || !json_object_is_type (arch, json_type_string))
         return bad (c, "archMap[%zu].architecture: expected a string", i);
       if (arch_token (json_object_get_string (arch)) == 0)
         return bad (c, "archMap[%zu].architecture: unknown architecture '%s'", i,
                     json_object_get_string (arch));
-      subs = member (e, "subArchitectures");
+      subs = sb_json_member (e, "subArchitectures", json_type_null);
       if (subs == NULL)
         continue;
       snprintf (where, sizeof where, "archMap[%zu].subArchitectures", i);
@@ -208,7 +199,7 @@ static int
 get_errno (struct compiler *c, struct json_object *o, const char *numkey, const char *namekey,
            const char *where, uint32_t *ret)
 {
-  struct json_object *v = member (o, numkey);
+  struct json_object *v = sb_json_member (o, numkey, json_type_null);
   char at[96];
   uint64_t n = 0;
 
@@ -223,7 +214,7 @@ get_errno (struct compiler *c, struct json_object *o, const char *numkey, const 
       *ret = (uint32_t) n;
       return 0;
     }
-  v = member (o, namekey);
+  v = sb_json_member (o, namekey, json_type_null);
   if (v == NULL)
     return 0;
   if (json_object_is_type (v, json_type_string))
@@ -245,7 +236,7 @@ static int
 get_action (struct compiler *c, struct json_object *o, const char *key, const char *numkey,
             const char *namekey, const char *where, uint32_t *ret)
 {
-  struct json_object *v = member (o, key);
+  struct json_object *v = sb_json_member (o, key, json_type_null);
   uint32_t e = EPERM;
   const char *s;
   char at[96];
@@ -314,18 +305,20 @@ get_args (struct compiler *c, struct json_object *a, const char *where, struct s
       snprintf (at, sizeof at, "%s.args[%zu]", where, i);
       if (!json_object_is_type (e, json_type_object))
         return bad (c, "%s: expected an object", at);
-      v = member (e, "index");
+      v = sb_json_member (e, "index", json_type_null);
       if (v == NULL)
         return bad (c, "%s.index: missing", at);
       if (get_u64 (c, v, at, "index", &index) < 0)
         return -1;
       if (index > 5)
         return bad (c, "%s.index: %llu is out of range (0 to 5)", at, (unsigned long long) index);
-      if ((v = member (e, "value")) != NULL && get_u64 (c, v, at, "value", &value) < 0)
+      if ((v = sb_json_member (e, "value", json_type_null)) != NULL
+          && get_u64 (c, v, at, "value", &value) < 0)
         return -1;
-      if ((v = member (e, "valueTwo")) != NULL && get_u64 (c, v, at, "valueTwo", &two) < 0)
+      if ((v = sb_json_member (e, "valueTwo", json_type_null)) != NULL
+          && get_u64 (c, v, at, "valueTwo", &two) < 0)
         return -1;
-      v = member (e, "op");
+      v = sb_json_member (e, "op", json_type_null);
       if (v == NULL || !json_object_is_type (v, json_type_string))
         return bad (c, "%s.op: expected an operator such as \"SCMP_CMP_EQ\"", at);
       op = json_object_get_string (v);
@@ -356,8 +349,9 @@ in_string_array (struct json_object *a, const char *s)
 static int
 filter_applies (struct compiler *c, struct json_object *f, const char *where, bool include)
 {
-  struct json_object *arches = member (f, "arches"), *caps = member (f, "caps");
-  struct json_object *mk = member (f, "minKernel");
+  struct json_object *arches = sb_json_member (f, "arches", json_type_null),
+                     *caps = sb_json_member (f, "caps", json_type_null);
+  struct json_object *mk = sb_json_member (f, "minKernel", json_type_null);
   const struct sb_seccomp_target *t = c->target;
   bool any_cap = false, all_caps = true;
 
@@ -492,14 +486,14 @@ add_syscall_entry (struct compiler *c, struct json_object *e, size_t i)
   snprintf (where, sizeof where, "syscalls[%zu]", i);
   if (!json_object_is_type (e, json_type_object))
     return bad (c, "%s: expected an object", where);
-  if ((v = member (e, "includes")) != NULL)
+  if ((v = sb_json_member (e, "includes", json_type_null)) != NULL)
     {
       char at[64];
       snprintf (at, sizeof at, "%s.includes", where);
       if ((r = filter_applies (c, v, at, true)) <= 0)
         return r;
     }
-  if ((v = member (e, "excludes")) != NULL)
+  if ((v = sb_json_member (e, "excludes", json_type_null)) != NULL)
     {
       char at[64];
       snprintf (at, sizeof at, "%s.excludes", where);
@@ -508,10 +502,11 @@ add_syscall_entry (struct compiler *c, struct json_object *e, size_t i)
     }
   if (get_action (c, e, "action", "errnoRet", "errno", where, &action) < 0)
     return -1;
-  if ((v = member (e, "args")) != NULL && get_args (c, v, where, cmps, &n) < 0)
+  if ((v = sb_json_member (e, "args", json_type_null)) != NULL
+      && get_args (c, v, where, cmps, &n) < 0)
     return -1;
 
-  names = member (e, "names");
+  names = sb_json_member (e, "names", json_type_null);
   if (names != NULL)
     {
       char at[64];
@@ -526,7 +521,7 @@ add_syscall_entry (struct compiler *c, struct json_object *e, size_t i)
       return 0;
     }
   /* the older Docker format: one "name" */
-  v = member (e, "name");
+  v = sb_json_member (e, "name", json_type_null);
   if (v == NULL || !json_object_is_type (v, json_type_string))
     return bad (c, "%s: expected \"names\", an array of system call names", where);
   return add_rule (c, json_object_get_string (v), action, cmps, n, where);
@@ -724,7 +719,7 @@ sb_seccomp_compile (const char *path, const char *text, size_t len,
   if (ctx32 != NULL)
     set_attrs (ctx32); /* seccomp_merge wants the same on both */
 
-  v = member (root, "syscalls");
+  v = sb_json_member (root, "syscalls", json_type_null);
   if (v != NULL)
     {
       if (!json_object_is_type (v, json_type_array))

@@ -38,11 +38,10 @@
 static const char *
 runtime_base (void)
 {
-  const char *xdg = getenv ("XDG_RUNTIME_DIR"), *tmp = getenv ("TMPDIR");
+  const char *xdg = user_runtime_dir (), *tmp = getenv ("TMPDIR");
   struct stat st;
 
-  if (xdg != NULL && xdg[0] == '/' && stat (xdg, &st) == 0 && S_ISDIR (st.st_mode)
-      && access (xdg, W_OK) == 0)
+  if (xdg != NULL && stat (xdg, &st) == 0 && S_ISDIR (st.st_mode) && access (xdg, W_OK) == 0)
     return xdg;
   return tmp != NULL && tmp[0] == '/' ? tmp : "/tmp";
 }
@@ -50,7 +49,7 @@ runtime_base (void)
 char *
 state_dir_path (void)
 {
-  const char *xdg = getenv ("XDG_RUNTIME_DIR"), *base = runtime_base ();
+  const char *xdg = user_runtime_dir (), *base = runtime_base ();
   char *path;
   int r;
 

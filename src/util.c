@@ -570,6 +570,14 @@ user_home_dir (void)
                                                                   : NULL;
 }
 
+const char *
+user_runtime_dir (void)
+{
+  const char *v = getenv ("XDG_RUNTIME_DIR");
+
+  return v != NULL && v[0] == '/' ? v : NULL;
+}
+
 char *
 user_xdg_dir (const char *var, const char *below_home)
 {

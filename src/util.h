@@ -68,6 +68,8 @@ char *user_home_dir (void);
 /* $VAR (an XDG base folder: XDG_CONFIG_HOME, XDG_DATA_HOME) when it is absolute, else
    BELOW_HOME (".config") in user_home_dir (); NULL when neither is known.  */
 char *user_xdg_dir (const char *var, const char *below_home);
+/* $XDG_RUNTIME_DIR when it is absolute, else NULL (getenv's string: not to be freed).  */
+const char *user_runtime_dir (void);
 
 /* Closes every fd above 2 but the KEEP ones (N, sorted ascending), or with CLOEXEC only
    marks them close-on-exec.  close_range, else a walk of /proc/self/fd.  -1 and errno.  */

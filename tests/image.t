@@ -23,8 +23,7 @@ cleanup() {
     "$SANDBOX" --image-rm "$n" >/dev/null 2>&1
   done
   # what a failure left: files of subordinate ids, which root inside may remove
-  [ -d "$XDG_DATA_HOME" ] && "$SANDBOX" --overlay none --uid 0 --no-bind-cwd \
-    --bind "$XDG_DATA_HOME" -- rm -rf "$S" >/dev/null 2>&1
+  rm_subids "$S"
   rm -rf "$XDG_DATA_HOME" "$T"
 }
 at_exit cleanup

@@ -15,6 +15,9 @@
 #                               then kills it; its status in $?
 #   at_exit CMD                 runs CMD when the test ends, however it ends
 #   assert_clean                ok when nothing of ours is left: processes, mounts, state
+#   plant_state DIR NAME [JSON] a faked state folder NAME in DIR (see below); unplant_state
+#   start_of PID                PID's start time, as a state folder records it
+#   rm_subids PATH...           removes PATHs holding files of subordinate ids (root inside)
 # $T is a private temp folder, removed at exit.  $SANDBOX and $PROBE come from make check.
 # Every wait is bounded, and tests/bounded (make check's LOG_COMPILER) ends a test that is
 # silent for a minute; at exit, whatever the test started and left running is killed.
@@ -134,9 +137,10 @@ _leftovers() {
       }
     }'
 }
-# What the launcher keeps on disk while it runs (src/state.c): its own folder in the per-user
-# one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID); older versions made
-# sandbox-dbus.XXXXXX and sandbox-net.XXXXXX in $XDG_RUNTIME_DIR (else $TMPDIR, /tmp).
+# What the launcher keeps on disk while it runs (src/state.c): its own folder, run-PIDNS-
+# PID-START (the D-Bus proxy's sockets and a named sandbox's state.json are in it), in the
+# per-user one, $XDG_RUNTIME_DIR/sandbox (else ${TMPDIR:-/tmp}/sandbox-UID), and a named
+# sandbox's link there.
 runtime_base() {
   if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -w "$XDG_RUNTIME_DIR" ]; then
     echo "$XDG_RUNTIME_DIR"
@@ -147,7 +151,7 @@ state_dir() {
   else echo "${TMPDIR:-/tmp}/sandbox-$(id -u)"; fi
 }
 _state_left() {
-  ls -d "$(state_dir)"/run-* "$(runtime_base)"/sandbox-dbus.* "$(runtime_base)"/sandbox-net.* 2>/dev/null
+  ls -d "$(state_dir)"/run-* 2>/dev/null
   # a named sandbox's name: a link to its launcher's folder (src/state.c)
   find "$(state_dir)" -maxdepth 1 -type l 2>/dev/null
 }
@@ -179,6 +183,51 @@ assert_clean() {
   fi
 }
 _no_leftovers() { [ -z "$(_leftovers)" ]; }
+# A process's start time (/proc/PID/stat's 22nd field), which a launcher's folder name
+# and state.json record (src/state.c).
+start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+# plant_state DIR NAME [JSON]: what a sandbox (or anyone) could plant in DIR, a folder of
+# launcher folders ($XDG_RUNTIME_DIR/sandbox): a folder named after a live "launcher" (this
+# shell) and a link NAME to it, whose state.json names as "pid 1" a decoy of ours (a shell
+# with a child below it) and as namespaces this shell's (the host's); JSON: more members,
+# each followed by a comma.  Sets plant_dir (the folder's name, in DIR), plant_decoy and
+# plant_ns (the "namespaces" members).  unplant_state removes the folder and the decoy.
+plant_state() {
+  plant_root=$1
+  sh -c 'sleep 60; :' &
+  plant_decoy=$!
+  wait_for 50 sh -c 'ps -e -o ppid= | grep -qw "$1"' - "$plant_decoy"
+  plant_dir=run-$(stat -L -c %i /proc/self/ns/pid)-$$-$(start_of $$)
+  mkdir -m 0700 "$plant_root/$plant_dir"
+  ln -s "$plant_dir" "$plant_root/$2"
+  plant_link=$2
+  plant_ns=$(for n in user mnt pid net uts ipc cgroup; do
+    printf '"%s":"%s",' "$n" "$(stat -L -c %d:%i /proc/self/ns/$n)"; done)
+  printf '{"name":"%s","launcher":%s,"pid":%s,"pid_start":%s,"namespaces":{%s"x":""},%s"uid":0,"gid":0,"caps":"0","seccomp":false,"cwd":"/","env":[]}' \
+    "$2" $$ "$plant_decoy" "$(start_of "$plant_decoy")" "$plant_ns" "${3:-}" \
+    >"$plant_root/$plant_dir/state.json"
+}
+unplant_state() {
+  rm -rf "${plant_root:?}/${plant_dir:?}" "$plant_root/${plant_link:?}"
+  pkill -P "$plant_decoy" sleep 2>/dev/null
+  kill "$plant_decoy" 2>/dev/null
+  return 0
+}
+# rm_subids PATH...: removes each PATH, which a sandbox with root inside may have filled
+# with files of subordinate ids (--persist folders, fuse-overlayfs' upper layer) that only
+# root inside may remove: what we cannot remove ourselves, a sandbox with --uid 0 and the
+# PATH's parent bound removes.  Bounded; never fails.
+rm_subids() {
+  for _p in "$@"; do
+    [ -e "$_p" ] || [ -L "$_p" ] || continue
+    [ -L "$_p" ] || chmod -R u+w "$_p" 2>/dev/null
+    # from /: the working directory may have been in PATH, and be gone
+    rm -rf "$_p" 2>/dev/null || (cd / && "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" \
+      --overlay none --uid 0 --no-bind-cwd --bind "$(dirname "$_p")" -- rm -rf "$_p" \
+      >/dev/null 2>&1 </dev/null)
+  done
+  return 0
+}
 done_testing() { [ "$_tap_failed" -eq 0 ]; }
 # tests/bounded ends a test that prints nothing for $SB_IDLE_LIMIT s (50): it measures one
 # step, not a test point made of many.

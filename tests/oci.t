@@ -4,7 +4,7 @@
 # lifecycle, the operations and the state; config.md: what config.json asks), no engine.
 . "${srcdir:?}/tests/lib.sh"
 : "${SANDBOX_OCI:=$builddir/src/sandbox-oci}"
-N=53
+N=55
 plan $N
 
 busybox=$(command -v busybox || true)
@@ -156,6 +156,15 @@ echo '{"ociVersion": ' >"$B/config.json"
 is "invalid JSON exits 1" "$st" 1
 check "with one line" [ "$(wc -l <"$T/err")" -eq 1 ]
 check "--log-format json writes the error as JSON" grep -q '"level":"error","msg":' "$T/log"
+# a member of the wrong type makes config.json invalid (runtime-spec): one line naming it
+bundle '"true"'
+oci create -b "$B" bad 2>"$T/err"
+check "a string for process.args is refused, naming the field" \
+  grep -qx "sandbox-oci: config.json: process: args: expected an array of strings" "$T/err"
+UID_IN='"0"' bundle '["true"]'
+oci create -b "$B" bad 2>"$T/err"
+check "a string for process.user.uid is refused, naming the field" \
+  grep -qx "sandbox-oci: config.json: process.user: uid: expected an integer" "$T/err"
 
 # config.md: root.readonly, maskedPaths, linux.seccomp in the OCI form
 bundle '["sh", "-c", "touch /x 2>/dev/null && echo written; cat /mnt/f 2>/dev/null || echo masked; mkdir /tmp/d 2>/dev/null || echo refused; grep Seccomp: /proc/self/status"]' \

@@ -11,8 +11,7 @@ W=$(mktemp -d "${SB_SCRATCH:?}/overlay.XXXXXX")
 H=$HOME/.sbtest-overlay.$$
 # --persist folders hold files of subordinate ids: root inside removes them
 cleanup() {
-  "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W"/p-kernel \
-    "$W"/p-fuse "$W"/p-auto >/dev/null 2>&1
+  rm_subids "$W"/p-kernel "$W"/p-fuse "$W"/p-auto
   rm -rf "$W" "$H"
 }
 at_exit cleanup

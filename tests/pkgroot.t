@@ -12,7 +12,7 @@
 W=$(mktemp -d "${SB_SCRATCH:?}/pkgroot.XXXXXX") && W=$(cd "$W" && pwd)
 # --persist folders hold files of subordinate ids: root inside removes them
 cleanup() {
-  "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W/persist" >/dev/null 2>&1
+  rm_subids "$W/persist"
   rm -rf "$W"
 }
 at_exit cleanup

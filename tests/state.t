@@ -13,8 +13,6 @@ export XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 S=$XDG_RUNTIME_DIR/sandbox
 pidns=$(stat -L -c %i /proc/self/ns/pid)
-# field 22 of /proc/PID/stat, after the command name
-start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
 
 # ---------------------------------------------------------------- a running launcher's folder
 free_port() {

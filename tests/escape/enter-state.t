@@ -13,8 +13,6 @@ export XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 S=$XDG_RUNTIME_DIR/sandbox
 at_exit '"$SANDBOX" --stop --all --timeout 1 >/dev/null 2>&1'
-pidns=$(stat -L -c %i /proc/self/ns/pid)
-start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
 
 run_sb -d --name real -- sleep 60
 is "a real sandbox" "$status" 0
@@ -22,22 +20,12 @@ run_sb --enter real true
 is "which --enter enters" "$status" 0
 
 # a fake folder: a live launcher's name (this shell), pid 1 a process of ours that is no
-# sandbox, its namespaces our own (the host's: "unconfined")
-sh -c 'sleep 60; :' &
-decoy=$!
-# its child, a process "below pid 1" in the namespaces the fake state names
-wait_for 50 sh -c 'ps -e -o ppid= | grep -qw "$1"' - "$decoy"
-dir=run-$pidns-$$-$(start_of $$)
-mkdir -m 0700 "$S/$dir"
-ln -s "$dir" "$S/fake"
-ns=$(for n in user mnt pid net uts ipc cgroup; do printf '"%s":"%s",' "$n" "$(stat -L -c %d:%i /proc/self/ns/$n)"; done)
-printf '{"name":"fake","launcher":%s,"pid":%s,"pid_start":%s,"namespaces":{%s"x":""},"uid":0,"gid":0,"caps":"0","seccomp":false,"cwd":"/","env":[]}' \
-  $$ "$decoy" "$(start_of "$decoy")" "$ns" >"$S/$dir/state.json"
+# sandbox (with a child "below pid 1"), its namespaces our own (the host's: "unconfined")
+plant_state "$S" fake
 run_sb --enter fake touch "$T/ran"
 check "a faked state folder is refused (125)" [ "$status" -eq 125 ]
 check "and nothing ran" test ! -e "$T/ran"
-rm -rf "${S:?}/$dir" "$S/fake"
-pkill -P "$decoy" sleep 2>/dev/null; kill "$decoy" 2>/dev/null
+unplant_state
 
 # the real sandbox's state, its namespaces changed to ours: the live ones do not match
 real=$(readlink "$S/real")

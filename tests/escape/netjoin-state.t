@@ -14,8 +14,6 @@ export XDG_RUNTIME_DIR
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 S=$XDG_RUNTIME_DIR/sandbox
 at_exit '"$SANDBOX" --stop --all --timeout 1 >/dev/null 2>&1'
-pidns=$(stat -L -c %i /proc/self/ns/pid)
-start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
 port=$((20000 + $$ % 20000))
 hport=$((port + 1))
 
@@ -47,29 +45,21 @@ check "nor does a joiner of a --net slirp sandbox, through its gateway either" \
 
 # a fake folder: a live "launcher" (this shell), "pid 1" a child of it, the namespaces
 # recorded the host's, so that a process below it is in all of them
-sh -c 'sleep 60; :' &
-decoy=$!
-wait_for 50 sh -c 'ps -e -o ppid= | grep -qw "$1"' - "$decoy"
-dir=run-$pidns-$$-$(start_of $$)
-mkdir -m 0700 "$S/$dir"
-ln -s "$dir" "$S/fake"
-ns=$(for n in user mnt pid net uts ipc cgroup; do printf '"%s":"%s",' "$n" "$(stat -L -c %d:%i /proc/self/ns/$n)"; done)
-printf '{"name":"fake","launcher":%s,"pid":%s,"pid_start":%s,"namespaces":{%s"x":""},"network":"none","uid":0,"gid":0,"caps":"0","seccomp":false,"cwd":"/","env":[]}' \
-  $$ "$decoy" "$(start_of "$decoy")" "$ns" >"$S/$dir/state.json"
+plant_state "$S" fake '"network":"none",'
 run_sb --net sandbox:fake --bind "$T" -- python3 "$T/client.py" "$hport"
 check "a faked state folder naming the host's network is refused (125)" [ "$status" -eq 125 ]
 check "and nothing reached the host's loopback" sh -c '! grep -q host-loopback "$1"' - "$T/out"
-rm -rf "${S:?}/$dir" "$S/fake"
+unplant_state
 
 # another user's processes named as launcher and pid 1 (root's: init and one of its
 # children): their namespaces are not ours to open, and not ours to join
 rootkid=$(ps -o pid= -u root --ppid 1 2>/dev/null | awk 'NR == 1 {print $1}')
 if [ -n "$rootkid" ] && [ -r /proc/1/stat ]; then
-  dir=run-$pidns-1-$(start_of 1)
+  dir=run-$(stat -L -c %i /proc/self/ns/pid)-1-$(start_of 1)
   mkdir -m 0700 "$S/$dir"
   ln -s "$dir" "$S/theirs"
   printf '{"name":"theirs","launcher":1,"pid":%s,"pid_start":%s,"namespaces":{%s"x":""},"network":"none"}' \
-    "$rootkid" "$(start_of "$rootkid")" "$ns" >"$S/$dir/state.json"
+    "$rootkid" "$(start_of "$rootkid")" "$plant_ns" >"$S/$dir/state.json"
   run_sb --net sandbox:theirs --bind "$T" -- python3 "$T/client.py" "$hport"
   check "another user's processes named as a sandbox are refused (125)" [ "$status" -eq 125 ]
   check "and nothing ran" [ ! -s "$T/out" ]
@@ -103,6 +93,6 @@ check "a state whose network is not the sandbox's is refused (125)" [ "$status" 
 check "and nothing reached the host's loopback" sh -c '! grep -q host-loopback "$1"' - "$T/out"
 
 "$SANDBOX" --stop --all --timeout 2 >/dev/null 2>&1
-pkill -P "$decoy" sleep 2>/dev/null; kill "$decoy" "$hsrv" 2>/dev/null
+kill "$hsrv" 2>/dev/null
 wait "$hsrv" 2>/dev/null
 assert_clean

@@ -9,9 +9,7 @@
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-persist.XXXXXX")
 # fuse-overlayfs runs make upper/home owned by a subordinate id, which only root inside
 # may remove (the folder stayed, in the home when the tree is under /tmp)
-at_exit 'chmod -R u+w "$W" 2>/dev/null; rm -rf "$W" 2>/dev/null ||
-  "$SB_TIMEOUT" -k 5 "$SB_STEP_LIMIT" "$SANDBOX" --overlay none --uid 0 --no-bind-cwd \
-    --bind "$W" -- rm -rf "$W" >/dev/null 2>&1 </dev/null; rm -rf "$W" "$T"'
+at_exit 'rm_subids "$W"; rm -rf "$W" "$T"'
 mkdir -p "$W/victim" "$W/proj"
 chmod 700 "$W/victim"
 cd "$W/proj" || exit 1

@@ -8,7 +8,7 @@
 
 W=$(mktemp -d "${SB_SCRATCH:?}/escape-unreadable.XXXXXX") && W=$(cd "$W" && pwd)
 cleanup() {
-  "$SANDBOX" --overlay none --uid 0 --no-bind-cwd --bind "$W" -- rm -rf "$W/p" >/dev/null 2>&1
+  rm_subids "$W/p"
   rm -rf "$W"
 }
 at_exit cleanup
