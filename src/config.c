@@ -29,6 +29,7 @@ config_init (struct config *cfg)
   cfg->join_userns_fd = -1;
   cfg->join_netns_fd = -1;
   cfg->network_fd = -1;
+  cfg->network_dir_fd = -1;
   cfg->info_fd = -1;
   cfg->detach_fd = -1;
 }
@@ -224,6 +225,8 @@ config_free (struct config *cfg)
   closep (&cfg->join_netns_fd);
   closep (&cfg->network_fd);
   free (cfg->network_hosts);
+  closep (&cfg->network_dir_fd);
+  free (cfg->network_dir);
   free (cfg->net_join);
   free (cfg->network);
   free (cfg->seccomp);

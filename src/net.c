@@ -35,6 +35,7 @@
 #include "inroot.h"
 #include "log.h"
 #include "net.h"
+#include "network.h"
 #include "state.h"
 #include "util.h"
 
@@ -754,7 +755,13 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
     return 0;
   /* --network NET: the holder's file of the members, which it keeps current */
   if (cfg->net == NET_NETWORK)
-    return bind_file (root_fd, network_hosts_fd, "etc/hosts", err);
+    {
+      /* and the resolver of its way out (network-out.c) */
+      resolv = resolv_conf (root_fd, NETWORK_DNS);
+      if (bind_generated (root_fd, "resolv.conf", resolv, "etc/resolv.conf", err) < 0)
+        return -1;
+      return bind_file (root_fd, network_hosts_fd, "etc/hosts", err);
+    }
   hosts = hosts_file (root_fd, hostname);
   /* joined: the resolver of the network joined */
   mode = cfg->net == NET_JOIN ? cfg->join_mode : cfg->net;

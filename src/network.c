@@ -7,6 +7,7 @@
    not ours.  A socket planted there by a sandbox that can write the folder fails these.  */
 #include "build-config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -62,6 +64,33 @@ struct member
   unsigned index;
   struct hello hello;
 };
+
+/* ---- the folder ---- */
+
+/* Under the lock, with no member left (none holds the folder's shared lock): removes
+   networks/NET (DFD, at DIR), the lock file last, so that a launcher that waits for it
+   finds it unlinked and starts over.  0, or -1 when a member still runs.  */
+static int
+network_remove (int dfd, const char *dir)
+{
+  cleanup_close int own = openat (dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d;
+  struct dirent *e;
+
+  if (own < 0 || flock (own, LOCK_EX | LOCK_NB) < 0)
+    return -1;
+  d = fdopendir (steal_fd (&own));
+  if (d == NULL)
+    return 0;
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0
+        && strcmp (e->d_name, "lock") != 0)
+      (void) unlinkat (dfd, e->d_name, 0);
+  (void) unlinkat (dfd, "lock", 0);
+  (void) rmdir (dir);
+  (void) closedir (d);
+  return 0;
+}
 
 /* ---- the holder ---- */
 
@@ -142,9 +171,10 @@ member_remove (int dfd, const char *net, struct member *m, size_t *n, size_t k)
 }
 
 /* Serves members until none is left; the last one gone, under the lock (no launcher is
-   between its connect and its unlock), removes the socket and ends.  */
+   between its connect and its unlock), removes the socket, and the folder unless a member
+   of a holder before us still runs (network_remove), and ends.  */
 _Noreturn static void
-holder_loop (int dfd, int lsock, int lock, const char *net)
+holder_loop (int dfd, int lsock, int lock, const char *dir, const char *net)
 {
   static struct member m[MAX_MEMBERS + 1];
   static struct pollfd p[MAX_MEMBERS + 2];
@@ -161,6 +191,10 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
           if (c < 0)
             {
               (void) unlinkat (dfd, "sock", 0);
+              (void) unlinkat (dfd, "slirp.sock", 0);
+              /* a member killed a moment ago may hold its shared lock for a while yet */
+              for (int i = 0; i < 100 && network_remove (dfd, dir) < 0; i++)
+                (void) nanosleep (&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
               _exit (0);
             }
           m[n++] = (struct member){ c, -1, 0, { "", "" } };
@@ -201,7 +235,7 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
 /* The holder, in its new user namespace: waits for its maps (GO), then makes its network,
    its socket, and serves.  */
 _Noreturn static void
-holder_main (const char *dir, const char *net, int go, int report)
+holder_main (const char *dir, const char *net, int go, int report, struct network_out *out)
 {
   struct holder_msg msg = { 0, "" };
   const char *step = NULL;
@@ -224,6 +258,8 @@ holder_main (const char *dir, const char *net, int go, int report)
     step = "create its network namespace";
   else if (network_link_bridge (NETWORK_BRIDGE) < 0)
     step = "create the bridge " NETWORK_BRIDGE;
+  else if ((step = network_out_start (out)) != NULL)
+    ;
   else if ((dfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
            || (lock = openat (dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0)
     step = "open its folder";
@@ -240,7 +276,10 @@ holder_main (const char *dir, const char *net, int go, int report)
   (void) close (report);
   if (step != NULL)
     _exit (1);
-  holder_loop (dfd, lsock, lock, net);
+  /* only slirp4netns's exit fd stays: it ends with us */
+  closep (&out->go_w);
+  closep (&out->report_r);
+  holder_loop (dfd, lsock, lock, dir, net);
 }
 
 /* Starts NET's holder (under the lock, none running).  */
@@ -250,6 +289,7 @@ holder_start (const struct config *cfg, const char *dir, struct sb_error **err)
   struct config hc = *cfg;
   struct idmap map;
   struct holder_msg msg = { 0, "" };
+  struct network_out out;
   cleanup_close int go_r = -1, go_w = -1, rep_r = -1, rep_w = -1;
   int p[2], r = -1;
   pid_t mid, pid = 0;
@@ -266,22 +306,28 @@ holder_start (const struct config *cfg, const char *dir, struct sb_error **err)
   if (pipe2 (p, O_CLOEXEC) < 0)
     return idmap_free (&map), sb_error_set (err, errno, "pipe");
   rep_r = p[0], rep_w = p[1];
+  if (network_out_prepare (&out, dir) < 0)
+    return network_out_close (&out), idmap_free (&map), sb_error_set (err, errno, "pipe");
   mid = sys_clone_fork (SIGCHLD);
   if (mid == 0)
     {
       /* not our child: it outlives us while another member runs */
-      int keep[2] = { go_r < rep_w ? go_r : rep_w, go_r < rep_w ? rep_w : go_r };
+      int keep[5] = { go_r, rep_w, out.go_w, out.report_r, out.exit_fd };
 
       pid = sys_clone_fork (CLONE_NEWUSER | SIGCHLD);
       if (pid == 0)
         {
-          if (fds_close_except (keep, 2, false) < 0)
+          network_sort_fds (keep, 5);
+          if (fds_close_except (keep, 5, false) < 0)
             _exit (1);
-          holder_main (dir, cfg->network, go_r, rep_w);
+          holder_main (dir, cfg->network, go_r, rep_w, &out);
         }
+      if (pid > 0)
+        network_out_fork (&out, pid);
       (void) write_all (rep_w, &pid, sizeof pid);
       _exit (0);
     }
+  network_out_close (&out);
   if (mid < 0)
     return idmap_free (&map), sb_error_set (err, errno, "fork");
   closep (&go_r);
@@ -420,15 +466,25 @@ connect_sock (const char *dir)
   return fd;
 }
 
-/* Under the lock: a connection to the running holder, or to one started now.  */
+/* Under the lock: a connection to the running holder, or to one started now, and the
+   folder's shared lock in *RET_SHARED; -2: the last member removed the folder meanwhile.  */
 static int
-connect_holder (const struct config *cfg, int dfd, const char *dir, struct sb_error **err)
+connect_holder (const struct config *cfg, int dfd, const char *dir, int *ret_shared,
+                struct sb_error **err)
 {
   cleanup_close int lock = openat (dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  struct stat st;
   int conn;
 
-  if (lock < 0 || flock (lock, LOCK_EX) < 0)
+  if (lock < 0 && errno == ENOENT)
+    return -2;
+  if (lock < 0 || flock (lock, LOCK_EX) < 0 || fstat (lock, &st) < 0)
     return sb_error_set (err, errno, "--network '%s': lock '%s/lock'", cfg->network, dir);
+  if (st.st_nlink == 0)
+    return -2;
+  *ret_shared = openat (dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*ret_shared < 0 || flock (*ret_shared, LOCK_SH) < 0)
+    return sb_error_set (err, errno, "--network '%s': lock '%s'", cfg->network, dir);
   conn = connect_sock (dir);
   if (conn < 0 && (errno == ENOENT || errno == ECONNREFUSED))
     {
@@ -474,16 +530,21 @@ network_config_finish (struct config *cfg, struct sb_error **err)
   if (cfg->net != NET_NETWORK)
     return sb_error_set (err, 0, "--network '%s': not with --net %s", cfg->network,
                          net_mode_name (cfg->net));
-  dfd = network_dir (cfg, &dir, err);
-  if (dfd < 0)
-    return -1;
   /* a holder may end between our connect and its accept: then it closes us, and we start
-     another */
-  for (int attempt = 0; attempt < 3; attempt++)
+     another; the last member may remove the folder while we wait for its lock */
+  for (int attempt = 0; attempt < 5; attempt++)
     {
-      cleanup_close int conn = connect_holder (cfg, dfd, dir, err);
+      cleanup_close int conn = -1, shared = -1;
       int index;
 
+      closep (&dfd);
+      free (steal_ptr (&dir));
+      dfd = network_dir (cfg, &dir, err);
+      if (dfd < 0)
+        return -1;
+      conn = connect_holder (cfg, dfd, dir, &shared, err);
+      if (conn == -2)
+        continue;
       if (conn < 0 || holder_check (cfg, conn, err) < 0)
         return -1;
       index = greet (cfg, conn, err);
@@ -496,6 +557,8 @@ network_config_finish (struct config *cfg, struct sb_error **err)
         oom ();
       cfg->network_index = (unsigned) index;
       cfg->network_fd = steal_fd (&conn);
+      cfg->network_dir_fd = steal_fd (&shared);
+      cfg->network_dir = steal_ptr (&dir);
       return 0;
     }
   return sb_error_set (err, 0, "--network '%s': its holder ended while we joined", cfg->network);
@@ -522,6 +585,8 @@ attach_inside (const struct config *cfg, int netns, int report)
     step = "enter the sandbox's network namespace";
   else if (network_link_address ("eth0", addr, NETWORK_MASK) < 0)
     step = "configure eth0";
+  else if (network_link_gateway (NETWORK_GATEWAY) < 0)
+    step = "add the default route";
   if (step != NULL)
     {
       m.errnum = errno;
@@ -560,4 +625,28 @@ network_attach (const struct config *cfg, int netns, struct sb_error **err)
   if (m.text[0] != '\0')
     return sb_error_set (err, m.errnum, "--network '%s': %s", cfg->network, m.text);
   return 0;
+}
+
+void
+network_leave (struct config *cfg)
+{
+  cleanup_close int dfd = -1, lock = -1, probe = -1;
+  struct stat st;
+
+  if (cfg->network_dir == NULL)
+    return;
+  dfd = open (cfg->network_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd >= 0)
+    lock = openat (dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (lock >= 0 && (flock (lock, LOCK_EX) < 0 || fstat (lock, &st) < 0 || st.st_nlink == 0))
+    closep (&lock); /* removed already */
+  closep (&cfg->network_fd);
+  closep (&cfg->network_dir_fd);
+  if (lock < 0)
+    return;
+  /* a live holder removes the folder with its last member; without one (it was killed),
+     the last member does */
+  probe = connect_sock (cfg->network_dir);
+  if (probe < 0)
+    (void) network_remove (dfd, cfg->network_dir);
 }

@@ -4,9 +4,13 @@
 # member answers a client in another, by the server's sandbox name; each member's
 # /etc/hosts follows the members that come and go; a sandbox outside the network, or on
 # another network, does not reach it; the network's holder ends with its last member, also
-# when that member's launcher is killed; a bad name: one line and 125.
+# when that member's launcher is killed; a bad name: one line and 125.  The way out: a
+# member reaches a server on the host's side (on an address of the host that is not
+# loopback) through the network's one slirp4netns, masqueraded; the host's loopback stays
+# closed.  A SIGKILL of the holder alone leaves the members talking; the network's folder
+# goes with the last member.
 . "${srcdir:?}/tests/lib.sh"
-plan 15
+plan 24
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -72,6 +76,44 @@ holder=$(python3 "$T/holder.py" "$sock" 2>/dev/null)
 launcher=$("$SANDBOX" --list --json | python3 -c 'import json,sys; print([s["launcher"] for s in json.load(sys.stdin) if s["name"]=="lone"][0])' 2>/dev/null)
 kill -KILL "$launcher" 2>/dev/null
 check "after SIGKILL of its only member's launcher, the holder ends" wait_for 50 gone "$holder"
+
+# ---------------------------------------------------------------- the way out
+run_sb --network appnet -- sh -c 'cat /etc/resolv.conf; ip route'
+check "a member's resolver is slirp4netns's" grep -qx 'nameserver 10\.0\.2\.3' "$T/out"
+check "and its default route the bridge's address" grep -q '^default via 10\.89\.0\.1 dev eth0' "$T/out"
+hostip=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+oport=$((port + 1))
+lport=$((port + 2))
+python3 "$T/server.py" 127.0.0.1 "$lport" "$T/lready" host-loopback >/dev/null 2>&1 &
+at_exit "kill $! 2>/dev/null"
+if [ -n "$hostip" ]; then
+  python3 "$T/server.py" "$hostip" "$oport" "$T/hready" host-side >/dev/null 2>&1 &
+  at_exit "kill $! 2>/dev/null"
+  wait_for 100 test -e "$T/hready"
+  run_sb --network appnet --bind "$T" -- python3 "$T/client.py" "$hostip" "$oport"
+  is "a member reaches a server on the host's side ($hostip)" "$(cat "$T/out")" host-side
+else
+  skip "a member reaches a server on the host's side" "the host has no global IPv4 address"
+fi
+wait_for 100 test -e "$T/lready"
+run_sb --network appnet --bind "$T" -- python3 "$T/client.py" 10.0.2.2 "$lport"
+check "the host's loopback stays closed (10.0.2.2)" sh -c '[ "$1" -eq 1 ]' - "$status"
+run_sb --network appnet --bind "$T" -- python3 "$T/client.py" 10.89.0.1 "$lport"
+check "and through the gateway's address" sh -c '[ "$1" -eq 1 ]' - "$status"
+
+# ---------------------------------------------------------------- a killed holder
+run_sb -d --name k1 --hostname k1host --network knet --bind "$T" -- python3 "$T/server.py" 0.0.0.0 "$port" "$T/kready"
+run_sb -d --name k2 --network knet --bind "$T" -- sleep 60
+wait_for 100 test -e "$T/kready"
+holder=$(python3 "$T/holder.py" "$XDG_RUNTIME_DIR/sandbox/networks/knet/sock" 2>/dev/null)
+kill -KILL "$holder" 2>/dev/null
+check "knet's holder is killed" wait_for 50 gone "$holder"
+run_sb --enter k2 python3 "$T/client.py" k1 "$port"
+is "after SIGKILL of the holder alone, its members still reach each other" "$(cat "$T/out")" k1host
+"$SANDBOX" --stop k1 --timeout 2 >/dev/null 2>&1
+check "the network's folder stays while a member runs" test -d "$XDG_RUNTIME_DIR/sandbox/networks/knet"
+"$SANDBOX" --stop k2 --timeout 2 >/dev/null 2>&1
+check "and goes with the last one" wait_for 50 test ! -e "$XDG_RUNTIME_DIR/sandbox/networks/knet"
 
 run_sb --network 'bad/name' -- true
 is "a bad network name: one line and 125" "$status $(cat "$T/err")" \
