@@ -179,9 +179,15 @@ net_config_finish (struct config *cfg, struct sb_error **err)
 {
   bool helper = cfg->net == NET_SLIRP || cfg->net == NET_PASTA || cfg->net == NET_AUTO;
 
-  if (!helper && cfg->n_publish > 0)
+  if (!helper && cfg->n_publish > 0 && cfg->net != NET_NETWORK)
     return sb_error_set (err, 0, "--publish '%s': needs --net slirp, pasta or auto",
                          cfg->publish[0].spec);
+  /* --network NET: its holder's slirp4netns forwards them (network.c) */
+  if (cfg->net == NET_NETWORK && cfg->n_publish > NETWORK_MAX_PORTS)
+    return sb_error_set (err, 0, "--publish: at most %d with --network", NETWORK_MAX_PORTS);
+  for (size_t i = 0; cfg->net == NET_NETWORK && i < cfg->n_publish; i++)
+    if (check_port_free (&cfg->publish[i], err) < 0)
+      return -1;
   if (!helper && cfg->net_host_loopback)
     return sb_error_set (err, 0, "--net-host-loopback: needs --net slirp, pasta or auto");
   if (cfg->net == NET_HOST)

@@ -11,8 +11,10 @@
    to a member's address, which the holder answers ARP for on the tap (proxy_arp).  */
 #include "build-config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -270,4 +272,62 @@ network_out_close (struct network_out *o)
   for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
     closep (fds[i]);
   free (steal_ptr (&o->slirp));
+}
+
+/* One request on slirp4netns's API socket (DIR/slirp.sock): its answer in RESP.  */
+static int
+slirp_request (const char *dir, const char *req, char *resp, size_t size)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct timeval tv = { 2, 0 };
+  size_t got = 0;
+  ssize_t n;
+
+  snprintf (sa.sun_path, sizeof sa.sun_path, "%s/slirp.sock", dir);
+  if (fd < 0 || setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
+      || connect (fd, (struct sockaddr *) &sa, sizeof sa) < 0
+      || write_all (fd, req, strlen (req)) < 0 || shutdown (fd, SHUT_WR) < 0)
+    return -1;
+  while (got < size - 1 && (n = TEMP_FAILURE_RETRY (read (fd, resp + got, size - 1 - got))) > 0)
+    got += (size_t) n;
+  resp[got] = '\0';
+  return 0;
+}
+
+int
+network_out_publish (const char *dir, const struct network_port *p, const char *addr, char *why,
+                     size_t size)
+{
+  char req[320], resp[512], host[INET_ADDRSTRLEN];
+  const char *id;
+  struct in_addr a = { p->host_addr };
+
+  inet_ntop (AF_INET, &a, host, sizeof host);
+  snprintf (req, sizeof req,
+            "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"%s\", \"host_addr\": "
+            "\"%s\", \"host_port\": %u, \"guest_addr\": \"%s\", \"guest_port\": %u}}",
+            p->proto == IPPROTO_UDP ? "udp" : "tcp", host, p->host_port, addr, p->port);
+  if (slirp_request (dir, req, resp, sizeof resp) < 0)
+    return snprintf (why, size, "slirp4netns's API socket: %s", strerror (errno)), -1;
+  id = strstr (resp, "\"id\"");
+  if (strstr (resp, "\"return\"") == NULL || id == NULL)
+    {
+      const char *desc = strstr (resp, "\"desc\"");
+
+      return snprintf (why, size, "slirp4netns refused it: %s", desc ? desc : resp), -1;
+    }
+  id += strlen ("\"id\"");
+  while (*id == ' ' || *id == ':')
+    id++;
+  return atoi (id);
+}
+
+void
+network_out_unpublish (const char *dir, int id)
+{
+  char req[128], resp[256];
+
+  snprintf (req, sizeof req, "{\"execute\": \"remove_hostfwd\", \"arguments\": {\"id\": %d}}", id);
+  (void) slirp_request (dir, req, resp, sizeof resp);
 }

@@ -44,10 +44,13 @@ struct hello
 {
   char name[72];
   char host[72];
+  uint32_t n_ports; /* its --publish */
+  struct network_port ports[NETWORK_MAX_PORTS];
 };
 struct welcome
 {
-  int32_t index; /* the last byte of the member's address; 0: the network is full */
+  int32_t index; /* the last byte of the member's address; 0: full, or see why */
+  char why[200]; /* a port not published */
 };
 
 /* What the holder tells the launcher that started it, once.  */
@@ -63,6 +66,8 @@ struct member
   int hosts_fd; /* -1 until its hello */
   unsigned index;
   struct hello hello;
+  int fwd[NETWORK_MAX_PORTS]; /* slirp4netns's ids of its published ports */
+  unsigned n_fwd;
 };
 
 /* ---- the folder ---- */
@@ -126,10 +131,28 @@ hosts_rewrite (const char *net, const struct member *m, size_t n)
     }
 }
 
-static void
-member_welcome (int dfd, const char *net, struct member *m, size_t n, size_t k)
+/* Its published ports, forwarded by slirp4netns to its address: 0, or -1 and why.  */
+static int
+member_publish (const char *dir, struct member *m, struct welcome *w)
 {
-  struct welcome w = { 0 };
+  char addr[32];
+
+  snprintf (addr, sizeof addr, NETWORK_PREFIX "%u", m->index);
+  for (uint32_t i = 0; i < m->hello.n_ports && i < NETWORK_MAX_PORTS; i++)
+    {
+      int id = network_out_publish (dir, &m->hello.ports[i], addr, w->why, sizeof w->why);
+
+      if (id < 0)
+        return -1;
+      m->fwd[m->n_fwd++] = id;
+    }
+  return 0;
+}
+
+static void
+member_welcome (int dfd, const char *dir, const char *net, struct member *m, size_t n, size_t k)
+{
+  struct welcome w = { 0, "" };
   char file[32];
 
   m[k].hello.name[sizeof m[k].hello.name - 1] = '\0';
@@ -150,15 +173,19 @@ member_welcome (int dfd, const char *net, struct member *m, size_t n, size_t k)
   if (m[k].hosts_fd < 0 || fchmod (m[k].hosts_fd, 0644) < 0)
     w.index = 0;
   m[k].index = (unsigned) w.index;
+  if (w.index != 0 && member_publish (dir, &m[k], &w) < 0)
+    w.index = 0;
   hosts_rewrite (net, m, n);
   (void) send (m[k].fd, &w, sizeof w, MSG_NOSIGNAL);
 }
 
 static void
-member_remove (int dfd, const char *net, struct member *m, size_t *n, size_t k)
+member_remove (int dfd, const char *dir, const char *net, struct member *m, size_t *n, size_t k)
 {
   char file[32];
 
+  for (unsigned i = 0; i < m[k].n_fwd; i++)
+    network_out_unpublish (dir, m[k].fwd[i]);
   (void) close (m[k].fd);
   if (m[k].hosts_fd >= 0)
     {
@@ -197,7 +224,7 @@ holder_loop (int dfd, int lsock, int lock, const char *dir, const char *net)
                 (void) nanosleep (&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
               _exit (0);
             }
-          m[n++] = (struct member){ c, -1, 0, { "", "" } };
+          m[n++] = (struct member){ .fd = c, .hosts_fd = -1 };
           (void) flock (lock, LOCK_UN);
         }
       p[0] = (struct pollfd){ lsock, POLLIN, 0 };
@@ -205,6 +232,13 @@ holder_loop (int dfd, int lsock, int lock, const char *dir, const char *net)
         p[i + 1] = (struct pollfd){ m[i].fd, POLLIN, 0 };
       if (poll (p, n + 1, -1) < 0)
         continue;
+      /* members gone first: the ports they free may be what a new one publishes */
+      for (size_t i = n; i-- > 0;)
+        if ((p[i + 1].revents & (POLLHUP | POLLERR)) != 0 && m[i].hosts_fd >= 0)
+          {
+            member_remove (dfd, dir, net, m, &n, i);
+            p[i + 1] = p[n + 1]; /* the member moved to I */
+          }
       for (size_t i = n; i-- > 0;)
         if (p[i + 1].revents != 0)
           {
@@ -216,16 +250,16 @@ holder_loop (int dfd, int lsock, int lock, const char *dir, const char *net)
             if (r == (ssize_t) sizeof h && m[i].hosts_fd < 0)
               {
                 m[i].hello = h;
-                member_welcome (dfd, net, m, n, i);
+                member_welcome (dfd, dir, net, m, n, i);
               }
             else
-              member_remove (dfd, net, m, &n, i);
+              member_remove (dfd, dir, net, m, &n, i);
           }
       if ((p[0].revents & POLLIN) != 0)
         {
           c = accept4 (lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
           if (c >= 0 && n < MAX_MEMBERS + 1)
-            m[n++] = (struct member){ c, -1, 0, { "", "" } };
+            m[n++] = (struct member){ .fd = c, .hosts_fd = -1 };
           else if (c >= 0)
             (void) close (c);
         }
@@ -509,10 +543,17 @@ greet (const struct config *cfg, int conn, struct sb_error **err)
   memset (&h, 0, sizeof h);
   snprintf (h.name, sizeof h.name, "%s", cfg->name ? cfg->name : "sandbox");
   snprintf (h.host, sizeof h.host, "%s", cfg->hostname ? cfg->hostname : "sandbox");
+  for (size_t i = 0; i < cfg->n_publish && i < NETWORK_MAX_PORTS; i++)
+    h.ports[h.n_ports++]
+        = (struct network_port){ cfg->publish[i].host_addr.s_addr, cfg->publish[i].host_port,
+                                 cfg->publish[i].port, cfg->publish[i].proto };
   if (setsockopt (conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
       || send (conn, &h, sizeof h, MSG_NOSIGNAL) != (ssize_t) sizeof h)
     return 0;
   n = TEMP_FAILURE_RETRY (recv (conn, &w, sizeof w, 0));
+  w.why[sizeof w.why - 1] = '\0';
+  if (n == (ssize_t) sizeof w && w.index == 0 && w.why[0] != '\0')
+    return sb_error_set (err, 0, "--network '%s': --publish: %s", cfg->network, w.why);
   if (n == (ssize_t) sizeof w && w.index == 0)
     return sb_error_set (err, 0, "--network '%s': full (%d members)", cfg->network, MAX_MEMBERS);
   return n == (ssize_t) sizeof w && w.index > 1 && w.index < 255 ? w.index : 0;

@@ -21,10 +21,20 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct config;
 struct sb_error;
+
+/* A member's --publish, as its launcher tells the holder */
+struct network_port
+{
+  uint32_t host_addr; /* network order */
+  uint16_t host_port, port;
+  int32_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+};
+#define NETWORK_MAX_PORTS 16
 
 /* The subnet's first three bytes, and its mask */
 #define NETWORK_PREFIX "10.89.0."
@@ -76,3 +86,8 @@ void network_out_close (struct network_out *o);
 /* The holder, its bridge made: starts slirp4netns, then the gateway, forwarding and the
    masquerade rule.  NULL, or the step that failed (errno).  */
 const char *network_out_start (struct network_out *o);
+/* The holder: P forwarded by slirp4netns to a member's ADDR; the forward's id, or -1 and
+   why in WHY.  */
+int network_out_publish (const char *dir, const struct network_port *p, const char *addr, char *why,
+                         size_t size);
+void network_out_unpublish (const char *dir, int id);

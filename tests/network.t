@@ -7,10 +7,10 @@
 # when that member's launcher is killed; a bad name: one line and 125.  The way out: a
 # member reaches a server on the host's side (on an address of the host that is not
 # loopback) through the network's one slirp4netns, masqueraded; the host's loopback stays
-# closed.  A SIGKILL of the holder alone leaves the members talking; the network's folder
+# closed.  Two members publish a port each on the host; a port in use is refused.  A SIGKILL of the holder alone leaves the members talking; the network's folder
 # goes with the last member.
 . "${srcdir:?}/tests/lib.sh"
-plan 24
+plan 29
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -100,6 +100,28 @@ run_sb --network appnet --bind "$T" -- python3 "$T/client.py" 10.0.2.2 "$lport"
 check "the host's loopback stays closed (10.0.2.2)" sh -c '[ "$1" -eq 1 ]' - "$status"
 run_sb --network appnet --bind "$T" -- python3 "$T/client.py" 10.89.0.1 "$lport"
 check "and through the gateway's address" sh -c '[ "$1" -eq 1 ]' - "$status"
+
+# ---------------------------------------------------------------- --publish
+p1=$((port + 3))
+p2=$((port + 4))
+run_sb -d --name pub1 --hostname pub1host --network appnet --publish "$p1:8080" --bind "$T" -- \
+  python3 "$T/server.py" 0.0.0.0 8080 "$T/p1ready"
+run_sb -d --name pub2 --hostname pub2host --network appnet --publish "$p2:8080" --bind "$T" -- \
+  python3 "$T/server.py" 0.0.0.0 8080 "$T/p2ready"
+wait_for 100 test -e "$T/p1ready" && wait_for 100 test -e "$T/p2ready"
+is "a member's published port reaches it" "$(python3 "$T/client.py" 127.0.0.1 "$p1")" pub1host
+is "and another member's, another port, reaches that one" "$(python3 "$T/client.py" 127.0.0.1 "$p2")" pub2host
+run_sb --network appnet --publish "$p1:80" -- true
+check "a port published already: one line and 125" \
+  sh -c '[ "$1" -eq 125 ] && grep -q "^sandbox: --publish .*'"$p1"'" "$2"' - "$status" "$T/err"
+"$SANDBOX" --stop pub1 --timeout 2 >/dev/null 2>&1
+run_sb -d --name pub3 --hostname pub3host --network appnet --publish "$p1:8080" --bind "$T" -- \
+  python3 "$T/server.py" 0.0.0.0 8080 "$T/p3ready"
+wait_for 100 test -e "$T/p3ready"
+is "a member's port is free again once it ends" "$(python3 "$T/client.py" 127.0.0.1 "$p1")" pub3host
+"$SANDBOX" --stop pub2 --timeout 2 >/dev/null 2>&1
+"$SANDBOX" --stop pub3 --timeout 2 >/dev/null 2>&1
+check "the network is gone with them" wait_for 50 test ! -e "$XDG_RUNTIME_DIR/sandbox/networks/appnet"
 
 # ---------------------------------------------------------------- a killed holder
 run_sb -d --name k1 --hostname k1host --network knet --bind "$T" -- python3 "$T/server.py" 0.0.0.0 "$port" "$T/kready"
