@@ -583,6 +583,9 @@ network_config_finish (struct config *cfg, struct sb_error **err)
       dfd = network_dir (cfg, &dir, err);
       if (dfd < 0)
         return -1;
+      /* network_leave removes the folder if we end up its last member, or fail */
+      free (cfg->network_dir);
+      cfg->network_dir = xstrdup (dir);
       conn = connect_holder (cfg, dfd, dir, &shared, err);
       if (conn == -2)
         continue;
@@ -599,7 +602,6 @@ network_config_finish (struct config *cfg, struct sb_error **err)
       cfg->network_index = (unsigned) index;
       cfg->network_fd = steal_fd (&conn);
       cfg->network_dir_fd = steal_fd (&shared);
-      cfg->network_dir = steal_ptr (&dir);
       return 0;
     }
   return sb_error_set (err, 0, "--network '%s': its holder ended while we joined", cfg->network);
