@@ -17,7 +17,13 @@
    a tap in the holder's namespace, the bridge's address NETWORK_GATEWAY as every member's
    default route, the members' addresses masqueraded there; the host's loopback stays
    closed (--disable-host-loopback).  A member's user namespace is a child of the holder's:
-   it has no capability over the holder's network namespace (its bridge, routes, rules).  */
+   it has no capability over the holder's network namespace (its bridge, routes, rules).
+   --publish: the holder asks its slirp4netns to forward a host port to the member's address
+   and removes the forward when the member's connection closes.  Each member's launcher keeps
+   the holder's network namespace open (cfg->join_netns_fd), so a SIGKILL of the holder alone
+   leaves the members reaching each other (its way out ends with it); and holds a shared flock
+   on networks/NET: the holder, or without one the last member (network_leave), removes the
+   folder under the lock when no member holds it any more.  */
 #pragma once
 
 #include <stddef.h>
