@@ -225,8 +225,6 @@ config_free (struct config *cfg)
   closep (&cfg->join_netns_fd);
   closep (&cfg->network_fd);
   free (cfg->network_hosts);
-  closep (&cfg->network_dir_fd);
-  free (cfg->network_dir);
   free (cfg->net_join);
   free (cfg->network);
   free (cfg->seccomp);

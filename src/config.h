@@ -248,7 +248,7 @@ struct config
   char *network_hosts;
   unsigned network_index;
   /* its folder networks/NET, and an fd on it under a shared flock for our life: the last
-     member is the one that takes it exclusive (network_leave); NULL, -1 without */
+     member is the one that takes it exclusive; network_leave frees both; NULL, -1 without */
   char *network_dir;
   int network_dir_fd;
   uint64_t caps; /* the capabilities the command keeps (caps.c) */

@@ -174,6 +174,27 @@ check_port_free (const struct net_publish *p, struct sb_error **err)
   return 0;
 }
 
+/* --network NET: its holder's slirp4netns forwards the ports (network.c) */
+static int
+network_ports_check (const struct config *cfg, struct sb_error **err)
+{
+  cleanup_free char *slirp = path_find ("slirp4netns");
+
+  if (cfg->n_publish > NETWORK_MAX_PORTS)
+    return sb_error_set (err, 0, "--publish: at most %d with --network", NETWORK_MAX_PORTS);
+  if (slirp == NULL && cfg->n_publish > 0)
+    return sb_error_set (err, 0,
+                         "--publish '%s': with --network, needs slirp4netns: install the "
+                         "Debian package slirp4netns",
+                         cfg->publish[0].spec);
+  if (slirp == NULL)
+    log_notice ("--network '%s': slirp4netns not found: the network has no way out", cfg->network);
+  for (size_t i = 0; i < cfg->n_publish; i++)
+    if (check_port_free (&cfg->publish[i], err) < 0)
+      return -1;
+  return 0;
+}
+
 int
 net_config_finish (struct config *cfg, struct sb_error **err)
 {
@@ -182,14 +203,10 @@ net_config_finish (struct config *cfg, struct sb_error **err)
   if (!helper && cfg->n_publish > 0 && cfg->net != NET_NETWORK)
     return sb_error_set (err, 0, "--publish '%s': needs --net slirp, pasta or auto",
                          cfg->publish[0].spec);
-  /* --network NET: its holder's slirp4netns forwards them (network.c) */
-  if (cfg->net == NET_NETWORK && cfg->n_publish > NETWORK_MAX_PORTS)
-    return sb_error_set (err, 0, "--publish: at most %d with --network", NETWORK_MAX_PORTS);
-  for (size_t i = 0; cfg->net == NET_NETWORK && i < cfg->n_publish; i++)
-    if (check_port_free (&cfg->publish[i], err) < 0)
-      return -1;
   if (!helper && cfg->net_host_loopback)
     return sb_error_set (err, 0, "--net-host-loopback: needs --net slirp, pasta or auto");
+  if (cfg->net == NET_NETWORK)
+    return network_ports_check (cfg, err);
   if (cfg->net == NET_HOST)
     log_notice ("--net host: the sandbox shares the host's network: it can reach every "
                 "service on the host's loopback and its abstract unix sockets (X11's, "

@@ -674,11 +674,13 @@ void
 network_leave (struct config *cfg)
 {
   cleanup_close int dfd = -1, lock = -1, probe = -1;
+  cleanup_free char *dir = NULL;
   struct stat st;
 
   if (cfg->network_dir == NULL)
     return;
-  dfd = open (cfg->network_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  dir = steal_ptr (&cfg->network_dir);
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd >= 0)
     lock = openat (dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
   if (lock >= 0 && (flock (lock, LOCK_EX) < 0 || fstat (lock, &st) < 0 || st.st_nlink == 0))
@@ -689,7 +691,7 @@ network_leave (struct config *cfg)
     return;
   /* a live holder removes the folder with its last member; without one (it was killed),
      the last member does */
-  probe = connect_sock (cfg->network_dir);
+  probe = connect_sock (dir);
   if (probe < 0)
-    (void) network_remove (dfd, cfg->network_dir);
+    (void) network_remove (dfd, dir);
 }

@@ -56,8 +56,9 @@ struct network_port
    cfg->join_netns_fd; the member's address in cfg->network_index, its hosts file in
    cfg->network_hosts, the connection in cfg->network_fd.  */
 int network_config_finish (struct config *cfg, struct sb_error **err);
-/* The launcher, at its end: leaves NET; the last member of a network whose holder was
-   killed removes its folder.  */
+/* The launcher, at its end (main's, always): leaves NET, closes and frees what
+   network_config_finish kept; the last member of a network whose holder was killed removes
+   its folder.  */
 void network_leave (struct config *cfg);
 /* The launcher, once pid 1 has its network namespace (NETNS, an fd): makes its veth pair
    on the bridge and configures eth0.  */

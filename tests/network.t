@@ -114,7 +114,10 @@ is "and another member's, another port, reaches that one" "$(python3 "$T/client.
 run_sb --network appnet --publish "$p1:80" -- true
 check "a port published already: one line and 125" \
   sh -c '[ "$1" -eq 125 ] && grep -q "^sandbox: --publish .*'"$p1"'" "$2"' - "$status" "$T/err"
+l1=$("$SANDBOX" --list --json | python3 -c 'import json,sys; print([s["launcher"] for s in json.load(sys.stdin) if s["name"]=="pub1"][0])' 2>/dev/null)
 "$SANDBOX" --stop pub1 --timeout 2 >/dev/null 2>&1
+# (its launcher leaves the network last: the holder frees its port then)
+wait_for 50 gone "$l1"
 run_sb -d --name pub3 --hostname pub3host --network appnet --publish "$p1:8080" --bind "$T" -- \
   python3 "$T/server.py" 0.0.0.0 8080 "$T/p3ready"
 wait_for 100 test -e "$T/p3ready"
