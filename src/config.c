@@ -29,6 +29,7 @@ config_init (struct config *cfg)
   cfg->join_userns_fd = -1;
   cfg->join_netns_fd = -1;
   cfg->network_fd = -1;
+  cfg->network_dir_fd = -1;
   cfg->info_fd = -1;
   cfg->detach_fd = -1;
 }

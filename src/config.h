@@ -252,6 +252,10 @@ struct config
   int network_fd;
   char *network_hosts;
   unsigned network_index;
+  /* its folder networks/NET, and an fd on it under a shared flock for our life: the last
+     member is the one that takes it exclusive; network_leave frees both; NULL, -1 without */
+  char *network_dir;
+  int network_dir_fd;
   uint64_t caps; /* the capabilities the command keeps (caps.c) */
   /* the unbound working directory's changes are counted at the end (workdir.c) */
   bool report_cwd_changes;

@@ -17,6 +17,7 @@ static const char *const names[FAULT_STAGE_COUNT] = {
   [FAULT_RUN_DIR] = "run-dir",
   [FAULT_DBUS_SPAWNED] = "dbus-spawned",
   [FAULT_DBUS_READY] = "dbus-ready",
+  [FAULT_NETWORK] = "network-joined",
   [FAULT_CONFIG] = "config",
   [FAULT_SECCOMP] = "seccomp",
   [FAULT_CGROUP] = "cgroup",

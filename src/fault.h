@@ -12,6 +12,7 @@ enum fault_stage
   FAULT_OPTIONS,       /* the options and profiles are parsed */
   FAULT_SWEEP,         /* dead launchers' folders are removed */
   FAULT_RUN_DIR,       /* the launcher's own state folder is made */
+  FAULT_NETWORK,       /* --network NET: joined, its holder and slirp4netns run */
   FAULT_CONFIG,        /* the configuration is settled */
   FAULT_SECCOMP,       /* the policy is compiled (or read from the cache): the plan is done */
   FAULT_CGROUP,        /* the cgroup is prepared */

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "named.h"
 #include "nested.h"
+#include "network.h"
 #include "options.h"
 #include "plan.h"
 #include "profile.h"
@@ -175,6 +176,7 @@ fail:
   status = report (err);
   sb_error_free (&err);
 out:
+  network_leave (&cfg);
   state_run_remove (&cfg);
   fault_point (FAULT_END);
   config_free (&cfg);

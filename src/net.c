@@ -35,6 +35,7 @@
 #include "inroot.h"
 #include "log.h"
 #include "net.h"
+#include "network.h"
 #include "state.h"
 #include "util.h"
 
@@ -173,16 +174,39 @@ check_port_free (const struct net_publish *p, struct sb_error **err)
   return 0;
 }
 
+/* --network NET: its holder's slirp4netns forwards the ports (network.c) */
+static int
+network_ports_check (const struct config *cfg, struct sb_error **err)
+{
+  cleanup_free char *slirp = path_find ("slirp4netns");
+
+  if (cfg->n_publish > NETWORK_MAX_PORTS)
+    return sb_error_set (err, 0, "--publish: at most %d with --network", NETWORK_MAX_PORTS);
+  if (slirp == NULL && cfg->n_publish > 0)
+    return sb_error_set (err, 0,
+                         "--publish '%s': with --network, needs slirp4netns: install the "
+                         "Debian package slirp4netns",
+                         cfg->publish[0].spec);
+  if (slirp == NULL)
+    log_notice ("--network '%s': slirp4netns not found: the network has no way out", cfg->network);
+  for (size_t i = 0; i < cfg->n_publish; i++)
+    if (check_port_free (&cfg->publish[i], err) < 0)
+      return -1;
+  return 0;
+}
+
 int
 net_config_finish (struct config *cfg, struct sb_error **err)
 {
   bool helper = cfg->net == NET_SLIRP || cfg->net == NET_PASTA || cfg->net == NET_AUTO;
 
-  if (!helper && cfg->n_publish > 0)
+  if (!helper && cfg->n_publish > 0 && cfg->net != NET_NETWORK)
     return sb_error_set (err, 0, "--publish '%s': needs --net slirp, pasta or auto",
                          cfg->publish[0].spec);
   if (!helper && cfg->net_host_loopback)
     return sb_error_set (err, 0, "--net-host-loopback: needs --net slirp, pasta or auto");
+  if (cfg->net == NET_NETWORK)
+    return network_ports_check (cfg, err);
   if (cfg->net == NET_HOST)
     log_notice ("--net host: the sandbox shares the host's network: it can reach every "
                 "service on the host's loopback and its abstract unix sockets (X11's, "
@@ -754,7 +778,13 @@ net_setup_files (const struct config *cfg, int root_fd, struct sb_error **err)
     return 0;
   /* --network NET: the holder's file of the members, which it keeps current */
   if (cfg->net == NET_NETWORK)
-    return bind_file (root_fd, network_hosts_fd, "etc/hosts", err);
+    {
+      /* and the resolver of its way out (network-out.c) */
+      resolv = resolv_conf (root_fd, NETWORK_DNS);
+      if (bind_generated (root_fd, "resolv.conf", resolv, "etc/resolv.conf", err) < 0)
+        return -1;
+      return bind_file (root_fd, network_hosts_fd, "etc/hosts", err);
+    }
   hosts = hosts_file (root_fd, hostname);
   /* joined: the resolver of the network joined */
   mode = cfg->net == NET_JOIN ? cfg->join_mode : cfg->net;

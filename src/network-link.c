@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -163,4 +164,24 @@ network_link_address (const char *name, const char *addr, const char *mask)
     return -1;
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   return ioctl (fd, SIOCSIFFLAGS, &ifr);
+}
+
+int
+network_link_gateway (const char *gateway)
+{
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct rtentry rt;
+  struct sockaddr_in *sin;
+
+  if (fd < 0)
+    return -1;
+  memset (&rt, 0, sizeof rt);
+  sin = (struct sockaddr_in *) &rt.rt_gateway;
+  sin->sin_family = AF_INET;
+  if (inet_pton (AF_INET, gateway, &sin->sin_addr) != 1)
+    return errno = EINVAL, -1;
+  ((struct sockaddr_in *) &rt.rt_dst)->sin_family = AF_INET;
+  ((struct sockaddr_in *) &rt.rt_genmask)->sin_family = AF_INET;
+  rt.rt_flags = RTF_UP | RTF_GATEWAY;
+  return ioctl (fd, SIOCADDRT, &rt);
 }

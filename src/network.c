@@ -7,6 +7,7 @@
    not ours.  A socket planted there by a sandbox that can write the folder fails these.  */
 #include "build-config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -42,10 +44,13 @@ struct hello
 {
   char name[72];
   char host[72];
+  uint32_t n_ports; /* its --publish */
+  struct network_port ports[NETWORK_MAX_PORTS];
 };
 struct welcome
 {
-  int32_t index; /* the last byte of the member's address; 0: the network is full */
+  int32_t index; /* the last byte of the member's address; 0: full, or see why */
+  char why[200]; /* a port not published */
 };
 
 /* What the holder tells the launcher that started it, once.  */
@@ -61,7 +66,36 @@ struct member
   int hosts_fd; /* -1 until its hello */
   unsigned index;
   struct hello hello;
+  int fwd[NETWORK_MAX_PORTS]; /* slirp4netns's ids of its published ports */
+  unsigned n_fwd;
 };
+
+/* ---- the folder ---- */
+
+/* Under the lock, with no member left (none holds the folder's shared lock): removes
+   networks/NET (DFD, at DIR), the lock file last, so that a launcher that waits for it
+   finds it unlinked and starts over.  0, or -1 when a member still runs.  */
+static int
+network_remove (int dfd, const char *dir)
+{
+  cleanup_close int own = openat (dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d;
+  struct dirent *e;
+
+  if (own < 0 || flock (own, LOCK_EX | LOCK_NB) < 0)
+    return -1;
+  d = fdopendir (steal_fd (&own));
+  if (d == NULL)
+    return 0;
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0
+        && strcmp (e->d_name, "lock") != 0)
+      (void) unlinkat (dfd, e->d_name, 0);
+  (void) unlinkat (dfd, "lock", 0);
+  (void) rmdir (dir);
+  (void) closedir (d);
+  return 0;
+}
 
 /* ---- the holder ---- */
 
@@ -97,10 +131,28 @@ hosts_rewrite (const char *net, const struct member *m, size_t n)
     }
 }
 
-static void
-member_welcome (int dfd, const char *net, struct member *m, size_t n, size_t k)
+/* Its published ports, forwarded by slirp4netns to its address: 0, or -1 and why.  */
+static int
+member_publish (const char *dir, struct member *m, struct welcome *w)
 {
-  struct welcome w = { 0 };
+  char addr[32];
+
+  snprintf (addr, sizeof addr, NETWORK_PREFIX "%u", m->index);
+  for (uint32_t i = 0; i < m->hello.n_ports && i < NETWORK_MAX_PORTS; i++)
+    {
+      int id = network_out_publish (dir, &m->hello.ports[i], addr, w->why, sizeof w->why);
+
+      if (id < 0)
+        return -1;
+      m->fwd[m->n_fwd++] = id;
+    }
+  return 0;
+}
+
+static void
+member_welcome (int dfd, const char *dir, const char *net, struct member *m, size_t n, size_t k)
+{
+  struct welcome w = { 0, "" };
   char file[32];
 
   m[k].hello.name[sizeof m[k].hello.name - 1] = '\0';
@@ -121,15 +173,19 @@ member_welcome (int dfd, const char *net, struct member *m, size_t n, size_t k)
   if (m[k].hosts_fd < 0 || fchmod (m[k].hosts_fd, 0644) < 0)
     w.index = 0;
   m[k].index = (unsigned) w.index;
+  if (w.index != 0 && member_publish (dir, &m[k], &w) < 0)
+    w.index = 0;
   hosts_rewrite (net, m, n);
   (void) send (m[k].fd, &w, sizeof w, MSG_NOSIGNAL);
 }
 
 static void
-member_remove (int dfd, const char *net, struct member *m, size_t *n, size_t k)
+member_remove (int dfd, const char *dir, const char *net, struct member *m, size_t *n, size_t k)
 {
   char file[32];
 
+  for (unsigned i = 0; i < m[k].n_fwd; i++)
+    network_out_unpublish (dir, m[k].fwd[i]);
   (void) close (m[k].fd);
   if (m[k].hosts_fd >= 0)
     {
@@ -142,9 +198,10 @@ member_remove (int dfd, const char *net, struct member *m, size_t *n, size_t k)
 }
 
 /* Serves members until none is left; the last one gone, under the lock (no launcher is
-   between its connect and its unlock), removes the socket and ends.  */
+   between its connect and its unlock), removes the socket, and the folder unless a member
+   of a holder before us still runs (network_remove), and ends.  */
 _Noreturn static void
-holder_loop (int dfd, int lsock, int lock, const char *net)
+holder_loop (int dfd, int lsock, int lock, const char *dir, const char *net)
 {
   static struct member m[MAX_MEMBERS + 1];
   static struct pollfd p[MAX_MEMBERS + 2];
@@ -161,9 +218,13 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
           if (c < 0)
             {
               (void) unlinkat (dfd, "sock", 0);
+              (void) unlinkat (dfd, "slirp.sock", 0);
+              /* a member killed a moment ago may hold its shared lock for a while yet */
+              for (int i = 0; i < 100 && network_remove (dfd, dir) < 0; i++)
+                (void) nanosleep (&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
               _exit (0);
             }
-          m[n++] = (struct member){ c, -1, 0, { "", "" } };
+          m[n++] = (struct member){ .fd = c, .hosts_fd = -1 };
           (void) flock (lock, LOCK_UN);
         }
       p[0] = (struct pollfd){ lsock, POLLIN, 0 };
@@ -171,6 +232,13 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
         p[i + 1] = (struct pollfd){ m[i].fd, POLLIN, 0 };
       if (poll (p, n + 1, -1) < 0)
         continue;
+      /* members gone first: the ports they free may be what a new one publishes */
+      for (size_t i = n; i-- > 0;)
+        if ((p[i + 1].revents & (POLLHUP | POLLERR)) != 0 && m[i].hosts_fd >= 0)
+          {
+            member_remove (dfd, dir, net, m, &n, i);
+            p[i + 1] = p[n + 1]; /* the member moved to I */
+          }
       for (size_t i = n; i-- > 0;)
         if (p[i + 1].revents != 0)
           {
@@ -182,16 +250,16 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
             if (r == (ssize_t) sizeof h && m[i].hosts_fd < 0)
               {
                 m[i].hello = h;
-                member_welcome (dfd, net, m, n, i);
+                member_welcome (dfd, dir, net, m, n, i);
               }
             else
-              member_remove (dfd, net, m, &n, i);
+              member_remove (dfd, dir, net, m, &n, i);
           }
       if ((p[0].revents & POLLIN) != 0)
         {
           c = accept4 (lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
           if (c >= 0 && n < MAX_MEMBERS + 1)
-            m[n++] = (struct member){ c, -1, 0, { "", "" } };
+            m[n++] = (struct member){ .fd = c, .hosts_fd = -1 };
           else if (c >= 0)
             (void) close (c);
         }
@@ -201,7 +269,7 @@ holder_loop (int dfd, int lsock, int lock, const char *net)
 /* The holder, in its new user namespace: waits for its maps (GO), then makes its network,
    its socket, and serves.  */
 _Noreturn static void
-holder_main (const char *dir, const char *net, int go, int report)
+holder_main (const char *dir, const char *net, int go, int report, struct network_out *out)
 {
   struct holder_msg msg = { 0, "" };
   const char *step = NULL;
@@ -224,6 +292,8 @@ holder_main (const char *dir, const char *net, int go, int report)
     step = "create its network namespace";
   else if (network_link_bridge (NETWORK_BRIDGE) < 0)
     step = "create the bridge " NETWORK_BRIDGE;
+  else if ((step = network_out_start (out)) != NULL)
+    ;
   else if ((dfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
            || (lock = openat (dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0)
     step = "open its folder";
@@ -240,7 +310,10 @@ holder_main (const char *dir, const char *net, int go, int report)
   (void) close (report);
   if (step != NULL)
     _exit (1);
-  holder_loop (dfd, lsock, lock, net);
+  /* only slirp4netns's exit fd stays: it ends with us */
+  closep (&out->go_w);
+  closep (&out->report_r);
+  holder_loop (dfd, lsock, lock, dir, net);
 }
 
 /* Starts NET's holder (under the lock, none running).  */
@@ -250,6 +323,7 @@ holder_start (const struct config *cfg, const char *dir, struct sb_error **err)
   struct config hc = *cfg;
   struct idmap map;
   struct holder_msg msg = { 0, "" };
+  struct network_out out;
   cleanup_close int go_r = -1, go_w = -1, rep_r = -1, rep_w = -1;
   int p[2], r = -1;
   pid_t mid, pid = 0;
@@ -266,22 +340,28 @@ holder_start (const struct config *cfg, const char *dir, struct sb_error **err)
   if (pipe2 (p, O_CLOEXEC) < 0)
     return idmap_free (&map), sb_error_set (err, errno, "pipe");
   rep_r = p[0], rep_w = p[1];
+  if (network_out_prepare (&out, dir) < 0)
+    return network_out_close (&out), idmap_free (&map), sb_error_set (err, errno, "pipe");
   mid = sys_clone_fork (SIGCHLD);
   if (mid == 0)
     {
       /* not our child: it outlives us while another member runs */
-      int keep[2] = { go_r < rep_w ? go_r : rep_w, go_r < rep_w ? rep_w : go_r };
+      int keep[5] = { go_r, rep_w, out.go_w, out.report_r, out.exit_fd };
 
       pid = sys_clone_fork (CLONE_NEWUSER | SIGCHLD);
       if (pid == 0)
         {
-          if (fds_close_except (keep, 2, false) < 0)
+          network_sort_fds (keep, 5);
+          if (fds_close_except (keep, 5, false) < 0)
             _exit (1);
-          holder_main (dir, cfg->network, go_r, rep_w);
+          holder_main (dir, cfg->network, go_r, rep_w, &out);
         }
+      if (pid > 0)
+        network_out_fork (&out, pid);
       (void) write_all (rep_w, &pid, sizeof pid);
       _exit (0);
     }
+  network_out_close (&out);
   if (mid < 0)
     return idmap_free (&map), sb_error_set (err, errno, "fork");
   closep (&go_r);
@@ -420,15 +500,25 @@ connect_sock (const char *dir)
   return fd;
 }
 
-/* Under the lock: a connection to the running holder, or to one started now.  */
+/* Under the lock: a connection to the running holder, or to one started now, and the
+   folder's shared lock in *RET_SHARED; -2: the last member removed the folder meanwhile.  */
 static int
-connect_holder (const struct config *cfg, int dfd, const char *dir, struct sb_error **err)
+connect_holder (const struct config *cfg, int dfd, const char *dir, int *ret_shared,
+                struct sb_error **err)
 {
   cleanup_close int lock = openat (dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  struct stat st;
   int conn;
 
-  if (lock < 0 || flock (lock, LOCK_EX) < 0)
+  if (lock < 0 && errno == ENOENT)
+    return -2;
+  if (lock < 0 || flock (lock, LOCK_EX) < 0 || fstat (lock, &st) < 0)
     return sb_error_set (err, errno, "--network '%s': lock '%s/lock'", cfg->network, dir);
+  if (st.st_nlink == 0)
+    return -2;
+  *ret_shared = openat (dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*ret_shared < 0 || flock (*ret_shared, LOCK_SH) < 0)
+    return sb_error_set (err, errno, "--network '%s': lock '%s'", cfg->network, dir);
   conn = connect_sock (dir);
   if (conn < 0 && (errno == ENOENT || errno == ECONNREFUSED))
     {
@@ -453,10 +543,17 @@ greet (const struct config *cfg, int conn, struct sb_error **err)
   memset (&h, 0, sizeof h);
   snprintf (h.name, sizeof h.name, "%s", cfg->name ? cfg->name : "sandbox");
   snprintf (h.host, sizeof h.host, "%s", cfg->hostname ? cfg->hostname : "sandbox");
+  for (size_t i = 0; i < cfg->n_publish && i < NETWORK_MAX_PORTS; i++)
+    h.ports[h.n_ports++]
+        = (struct network_port){ cfg->publish[i].host_addr.s_addr, cfg->publish[i].host_port,
+                                 cfg->publish[i].port, cfg->publish[i].proto };
   if (setsockopt (conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
       || send (conn, &h, sizeof h, MSG_NOSIGNAL) != (ssize_t) sizeof h)
     return 0;
   n = TEMP_FAILURE_RETRY (recv (conn, &w, sizeof w, 0));
+  w.why[sizeof w.why - 1] = '\0';
+  if (n == (ssize_t) sizeof w && w.index == 0 && w.why[0] != '\0')
+    return sb_error_set (err, 0, "--network '%s': --publish: %s", cfg->network, w.why);
   if (n == (ssize_t) sizeof w && w.index == 0)
     return sb_error_set (err, 0, "--network '%s': full (%d members)", cfg->network, MAX_MEMBERS);
   return n == (ssize_t) sizeof w && w.index > 1 && w.index < 255 ? w.index : 0;
@@ -474,16 +571,24 @@ network_config_finish (struct config *cfg, struct sb_error **err)
   if (cfg->net != NET_NETWORK)
     return sb_error_set (err, 0, "--network '%s': not with --net %s", cfg->network,
                          net_mode_name (cfg->net));
-  dfd = network_dir (cfg, &dir, err);
-  if (dfd < 0)
-    return -1;
   /* a holder may end between our connect and its accept: then it closes us, and we start
-     another */
-  for (int attempt = 0; attempt < 3; attempt++)
+     another; the last member may remove the folder while we wait for its lock */
+  for (int attempt = 0; attempt < 5; attempt++)
     {
-      cleanup_close int conn = connect_holder (cfg, dfd, dir, err);
+      cleanup_close int conn = -1, shared = -1;
       int index;
 
+      closep (&dfd);
+      free (steal_ptr (&dir));
+      dfd = network_dir (cfg, &dir, err);
+      if (dfd < 0)
+        return -1;
+      /* network_leave removes the folder if we end up its last member, or fail */
+      free (cfg->network_dir);
+      cfg->network_dir = xstrdup (dir);
+      conn = connect_holder (cfg, dfd, dir, &shared, err);
+      if (conn == -2)
+        continue;
       if (conn < 0 || holder_check (cfg, conn, err) < 0)
         return -1;
       index = greet (cfg, conn, err);
@@ -496,6 +601,7 @@ network_config_finish (struct config *cfg, struct sb_error **err)
         oom ();
       cfg->network_index = (unsigned) index;
       cfg->network_fd = steal_fd (&conn);
+      cfg->network_dir_fd = steal_fd (&shared);
       return 0;
     }
   return sb_error_set (err, 0, "--network '%s': its holder ended while we joined", cfg->network);
@@ -522,6 +628,8 @@ attach_inside (const struct config *cfg, int netns, int report)
     step = "enter the sandbox's network namespace";
   else if (network_link_address ("eth0", addr, NETWORK_MASK) < 0)
     step = "configure eth0";
+  else if (network_link_gateway (NETWORK_GATEWAY) < 0)
+    step = "add the default route";
   if (step != NULL)
     {
       m.errnum = errno;
@@ -560,4 +668,30 @@ network_attach (const struct config *cfg, int netns, struct sb_error **err)
   if (m.text[0] != '\0')
     return sb_error_set (err, m.errnum, "--network '%s': %s", cfg->network, m.text);
   return 0;
+}
+
+void
+network_leave (struct config *cfg)
+{
+  cleanup_close int dfd = -1, lock = -1, probe = -1;
+  cleanup_free char *dir = NULL;
+  struct stat st;
+
+  if (cfg->network_dir == NULL)
+    return;
+  dir = steal_ptr (&cfg->network_dir);
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd >= 0)
+    lock = openat (dfd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (lock >= 0 && (flock (lock, LOCK_EX) < 0 || fstat (lock, &st) < 0 || st.st_nlink == 0))
+    closep (&lock); /* removed already */
+  closep (&cfg->network_fd);
+  closep (&cfg->network_dir_fd);
+  if (lock < 0)
+    return;
+  /* a live holder removes the folder with its last member; without one (it was killed),
+     the last member does */
+  probe = connect_sock (dir);
+  if (probe < 0)
+    (void) network_remove (dfd, dir);
 }

@@ -51,7 +51,7 @@ static const struct plan_step
   /* --net sandbox:NAME: NAME checked as --enter checks it, its network opened */
   { "netjoin", netjoin_config_finish, FAULT_NONE },
   /* --network NET: joined (its holder started when none runs) and checked */
-  { "network", network_config_finish, FAULT_NONE },
+  { "network", network_config_finish, FAULT_NETWORK },
   /* the allowlist's options, the --net-log file */
   { "egress", egress_config_finish, FAULT_NONE },
   /* rlimits, nproc, the ephemeral size */

@@ -37,6 +37,8 @@ free_port() {
 P1=$(free_port 1)
 P2=$(free_port 2)
 [ "$P2" != "$P1" ] || P2=$((P1 + 1))
+P3=$(free_port 3)
+[ "$P3" != "$P1" ] && [ "$P3" != "$P2" ] || P3=$((P2 + 1))
 # NAME|OPTIONS|the stages only this mode reaches (the others reach every other stage)
 modes="default||
 uid0|--uid 0|
@@ -44,8 +46,9 @@ slirp|--net slirp|net-started net-ready
 pasta|--net pasta|net-started net-ready
 dbus|--dbus-user filter|run-dir dbus-spawned dbus-ready dbus-stopped
 publish|--net slirp --publish $P1:80|net-started net-ready run-dir published
-pasta-publish|--net pasta --publish $P2:80|net-started net-ready"
-special="net-started net-ready run-dir dbus-spawned dbus-ready dbus-stopped published"
+pasta-publish|--net pasta --publish $P2:80|net-started net-ready
+network|--network faultnet --publish $P3:80|network-joined run-dir"
+special="net-started net-ready run-dir dbus-spawned dbus-ready dbus-stopped published network-joined"
 # reached where a helper runs for pid 1 (fuse-overlayfs, the /proc views): any mode may
 optional="helper"
 stages=$(SANDBOX_FAULT_STAGE=list "$FAULT" -- true | awk '{ print $2 }')

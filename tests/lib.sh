@@ -154,6 +154,8 @@ _state_left() {
   ls -d "$(state_dir)"/run-* 2>/dev/null
   # a named sandbox's name: a link to its launcher's folder (src/state.c)
   find "$(state_dir)" -maxdepth 1 -type l 2>/dev/null
+  # a --network's folder: removed with its last member (src/network.c)
+  ls -d "$(state_dir)"/networks/* 2>/dev/null
 }
 # at exit: every process of this test still running (launchers first: their sandboxes and
 # helpers end with them), found by the mark

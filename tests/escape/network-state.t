@@ -47,4 +47,5 @@ run_sb --network open -- touch "$T/ran"
 check "a networks/NET that is not private is refused" sh -c '[ "$1" -eq 125 ] && [ ! -e "$2" ] && grep -q "not a private folder of yours" "$3"' - "$status" "$T/ran" "$T/err" || diag "$(cat "$T/err")"
 
 XDG_RUNTIME_DIR=$T/xdg2 "$SANDBOX" --stop planter --timeout 2 >/dev/null 2>&1
+rm -rf "$N/evil" "$N/linked" "$N/open"
 assert_clean
