@@ -108,7 +108,7 @@ run_sb -d --name pub1 --hostname pub1host --network appnet --publish "$p1:8080" 
   python3 "$T/server.py" 0.0.0.0 8080 "$T/p1ready"
 run_sb -d --name pub2 --hostname pub2host --network appnet --publish "$p2:8080" --bind "$T" -- \
   python3 "$T/server.py" 0.0.0.0 8080 "$T/p2ready"
-wait_for 100 test -e "$T/p1ready" && wait_for 100 test -e "$T/p2ready"
+wait_for 300 test -e "$T/p1ready" && wait_for 300 test -e "$T/p2ready"
 is "a member's published port reaches it" "$(python3 "$T/client.py" 127.0.0.1 "$p1")" pub1host
 is "and another member's, another port, reaches that one" "$(python3 "$T/client.py" 127.0.0.1 "$p2")" pub2host
 run_sb --network appnet --publish "$p1:80" -- true
@@ -120,7 +120,8 @@ l1=$("$SANDBOX" --list --json | python3 -c 'import json,sys; print([s["launcher"
 wait_for 50 gone "$l1"
 run_sb -d --name pub3 --hostname pub3host --network appnet --publish "$p1:8080" --bind "$T" -- \
   python3 "$T/server.py" 0.0.0.0 8080 "$T/p3ready"
-wait_for 100 test -e "$T/p3ready"
+[ "$status" -eq 0 ] || diag "pub3 did not start ($status): $(head -c 300 "$T/err")"
+wait_for 300 test -e "$T/p3ready" || diag "pub3's server is not ready after 30 s"
 is "a member's port is free again once it ends" "$(python3 "$T/client.py" 127.0.0.1 "$p1")" pub3host
 "$SANDBOX" --stop pub2 --timeout 2 >/dev/null 2>&1
 "$SANDBOX" --stop pub3 --timeout 2 >/dev/null 2>&1
