@@ -311,43 +311,6 @@ plan_ours (const struct protect_folders *f, struct plan *pl)
   hostpath_chain_free (&src);
 }
 
-/* DIR/REL made lexically clean; NULL when it climbs above the bind's root.  */
-static char *
-join_clean (const char *dir, const char *rel)
-{
-  cleanup_free char *in = NULL;
-  char *out, *save = NULL;
-  size_t len = 0;
-
-  if (asprintf (&in, "%s/%s", dir, rel) < 0)
-    oom ();
-  out = xcalloc (strlen (in) + 1, 1);
-  for (char *c = strtok_r (in, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
-    {
-      if (strcmp (c, ".") == 0)
-        continue;
-      if (strcmp (c, "..") == 0)
-        {
-          if (len == 0)
-            {
-              free (out);
-              return NULL;
-            }
-          while (len > 0 && out[len - 1] != '/')
-            len--;
-          if (len > 0)
-            len--;
-          out[len] = '\0';
-          continue;
-        }
-      if (len > 0)
-        out[len++] = '/';
-      strcpy (out + len, c);
-      len += strlen (c);
-    }
-  return out;
-}
-
 /* A path from git's configuration or a .git file: absolute (or ~/), or relative to BASE
    (below the bind's root); as a path below the bind's root, or NULL.  */
 static char *
@@ -364,7 +327,7 @@ git_path (struct plan *pl, const char *base, const char *value, mode_t mode)
   if (value[0] == '/')
     return rel_below (pl, value, mode);
   {
-    char *rel = join_clean (base, value);
+    char *rel = path_clean_beneath (base, value);
 
     if (rel != NULL && mode != 0)
       {

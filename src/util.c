@@ -524,22 +524,25 @@ fuse_mount_opts (int fd, const char *extra)
   return opts;
 }
 
-char *
-path_clean (const char *cwd, const char *path)
+/* IN's parts, clean: "/a/b", or "/" when none is left; NULL when a ".." climbs above the
+   top and BENEATH.  IN is changed.  */
+static char *
+clean_parts (char *in, bool beneath)
 {
-  cleanup_free char *in = NULL;
-  char *out, *save = NULL;
+  char *out = xcalloc (strlen (in) + 2, 1), *save = NULL;
   size_t len = 0;
 
-  if (asprintf (&in, "%s/%s", path[0] == '/' || cwd == NULL ? "" : cwd, path) < 0)
-    oom ();
-  out = xcalloc (strlen (in) + 2, 1);
   for (char *c = strtok_r (in, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
     {
       if (strcmp (c, ".") == 0)
         continue;
       if (strcmp (c, "..") == 0)
         {
+          if (len == 0 && beneath)
+            {
+              free (out);
+              return NULL;
+            }
           while (len > 0 && out[len - 1] != '/')
             len--;
           if (len > 0)
@@ -553,6 +556,30 @@ path_clean (const char *cwd, const char *path)
     }
   if (len == 0)
     strcpy (out, "/");
+  return out;
+}
+
+char *
+path_clean (const char *cwd, const char *path)
+{
+  cleanup_free char *in = NULL;
+
+  if (asprintf (&in, "%s/%s", path[0] == '/' || cwd == NULL ? "" : cwd, path) < 0)
+    oom ();
+  return clean_parts (in, false);
+}
+
+char *
+path_clean_beneath (const char *dir, const char *rel)
+{
+  cleanup_free char *in = NULL;
+  char *out;
+
+  if (asprintf (&in, "%s/%s", dir, rel) < 0)
+    oom ();
+  out = clean_parts (in, true);
+  if (out != NULL)
+    memmove (out, out + 1, strlen (out)); /* "/a/b" -> "a/b", "/" -> "" */
   return out;
 }
 

@@ -61,6 +61,9 @@ char *read_fd (int fd, size_t *ret_len);
 /* PATH made absolute (a relative one from CWD) and clean, by its spelling only: no empty,
    "." or ".." parts, no trailing '/'.  What a path "as written" means.  */
 char *path_clean (const char *cwd, const char *path);
+/* DIR/REL the same way, as a path relative to the top DIR is below ("a/b", "" for the top
+   itself); NULL when a ".." climbs above that top.  */
+char *path_clean_beneath (const char *dir, const char *rel);
 
 /* The caller's home: $HOME when it is absolute, else the password database's, clean
    (path_clean); NULL when neither names one.  */

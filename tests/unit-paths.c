@@ -69,7 +69,7 @@ main (void)
   char p[512], outside[512];
   int root, fd;
 
-  tap_plan ((int) nclean + 13);
+  tap_plan ((int) nclean + 18);
   for (size_t i = 0; i < nclean; i++)
     {
       char *out = path_clean (clean_rows[i].cwd, clean_rows[i].in);
@@ -78,6 +78,27 @@ main (void)
               clean_rows[i].in, clean_rows[i].out, out);
       free (out);
     }
+  /* path_clean_beneath: below a top, never above it (protect.c's paths from git) */
+  {
+    static const struct
+    {
+      const char *dir, *rel, *out;
+    } rows[] = { { "a", "b/../c", "a/c" },
+                 { "a", "..", "" },
+                 { "a/b", "./", "a/b" },
+                 { "a", "../../x", NULL },
+                 { "", "../etc", NULL } };
+
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+      {
+        char *out = path_clean_beneath (rows[i].dir, rows[i].rel);
+
+        tap_ok (rows[i].out == NULL ? out == NULL : out != NULL && strcmp (out, rows[i].out) == 0,
+                "path_clean_beneath '%s' '%s' -> '%s' (got '%s')", rows[i].dir, rows[i].rel,
+                rows[i].out ? rows[i].out : "NULL", out ? out : "NULL");
+        free (out);
+      }
+  }
 
   if (mkdtemp (top) == NULL)
     return 1;
