@@ -152,13 +152,18 @@ member_publish (const char *dir, struct member *m, struct welcome *w)
 static void
 member_welcome (int dfd, const char *dir, const char *net, struct member *m, size_t n, size_t k)
 {
+  /* the addresses in turn, from the one after the last given: an address just freed is
+     taken last, so no neighbour cache (ours, slirp's way in, the other members') still
+     holds the departed member's link address for it */
+  static unsigned last = 1;
   struct welcome w = { 0, "" };
   char file[32];
 
   m[k].hello.name[sizeof m[k].hello.name - 1] = '\0';
   m[k].hello.host[sizeof m[k].hello.host - 1] = '\0';
-  for (unsigned idx = 2; idx < 2 + MAX_MEMBERS && w.index == 0; idx++)
+  for (unsigned i = 0; i < MAX_MEMBERS && w.index == 0; i++)
     {
+      unsigned idx = 2 + (last - 1 + i) % MAX_MEMBERS;
       bool used = false;
 
       for (size_t j = 0; j < n; j++)
@@ -166,6 +171,8 @@ member_welcome (int dfd, const char *dir, const char *net, struct member *m, siz
       if (!used)
         w.index = (int32_t) idx;
     }
+  if (w.index != 0)
+    last = (unsigned) w.index;
   snprintf (file, sizeof file, "hosts.%d", (int) w.index);
   if (w.index != 0)
     m[k].hosts_fd = openat (dfd, file, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
