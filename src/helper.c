@@ -53,28 +53,8 @@ static int
 send_report (int report, enum stage stage, int step, int errnum, int fd)
 {
   struct report r = { (int) stage, step, errnum };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { &r, sizeof r };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-  if (fd >= 0)
-    {
-      struct cmsghdr *c;
-
-      memset (&u, 0, sizeof u);
-      mh.msg_control = u.buf;
-      mh.msg_controllen = sizeof u.buf;
-      c = CMSG_FIRSTHDR (&mh);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (c), &fd, sizeof (int));
-    }
-  return TEMP_FAILURE_RETRY (sendmsg (report, &mh, MSG_NOSIGNAL)) == (ssize_t) sizeof r ? 0 : -1;
+  return send_with_fd (report, &r, sizeof r, fd) == (ssize_t) sizeof r ? 0 : -1;
 }
 
 int
@@ -191,26 +171,16 @@ read_reports (const struct helper_spec *s, struct helper *h, struct sb_error **e
   for (;;)
     {
       struct report r;
-      union
-      {
-        char buf[CMSG_SPACE (sizeof (int))];
-        struct cmsghdr align;
-      } u;
-      struct iovec iov = { &r, sizeof r };
-      struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf
-      };
-      ssize_t n = TEMP_FAILURE_RETRY (recvmsg (h->report_fd, &mh, MSG_CMSG_CLOEXEC));
       int fd = -1;
+      ssize_t n = recv_with_fd (h->report_fd, &r, sizeof r, 0, &fd);
 
       if (n == 0)
         break;
       if (n != (ssize_t) sizeof r)
-        return sb_error_set (err, n < 0 ? errno : EPROTO, "%s: read its start report", s->name);
-      for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
-            && c->cmsg_len == CMSG_LEN (sizeof (int)))
-          memcpy (&fd, CMSG_DATA (c), sizeof (int));
+        {
+          closep (&fd);
+          return sb_error_set (err, n < 0 ? errno : EPROTO, "%s: read its start report", s->name);
+        }
       if (r.stage == STAGE_FD && fd >= 0 && h->passed_fd < 0)
         {
           h->passed_fd = fd;

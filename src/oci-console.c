@@ -50,20 +50,9 @@ oci_console_connect (const char *path, struct sb_error **err)
 int
 oci_console_send (int sock, int master, struct sb_error **err)
 {
-  char cbuf[CMSG_SPACE (sizeof (int))];
   char byte = '0';
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-  struct msghdr msg
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-  struct cmsghdr *c;
 
-  memset (cbuf, 0, sizeof cbuf);
-  c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &master, sizeof (int));
-  if (TEMP_FAILURE_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0)
+  if (send_with_fd (sock, &byte, 1, master) < 0)
     return sb_error_set (err, errno, "--console-socket: send the terminal");
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "sync.h"
+#include "util.h"
 
 int
 sync_send (int sock, enum sync_step step, int status, struct sb_error **err)
@@ -49,32 +50,11 @@ int
 sync_send_text (int sock, enum sync_step step, const char *text, int fd, struct sb_error **err)
 {
   struct sync_msg m;
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { &m, sizeof m };
-  struct msghdr mh = { 0 };
-  struct cmsghdr *c;
 
   memset (&m, 0, sizeof m);
-  memset (&u, 0, sizeof u);
   m.step = step;
   strncpy (m.text, text, sizeof m.text - 1);
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  if (fd >= 0)
-    {
-      mh.msg_control = u.buf;
-      mh.msg_controllen = sizeof u.buf;
-      c = CMSG_FIRSTHDR (&mh);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (c), &fd, sizeof (int));
-    }
-  if (TEMP_FAILURE_RETRY (sendmsg (sock, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof m)
+  if (send_with_fd (sock, &m, sizeof m, fd) != (ssize_t) sizeof m)
     return sb_error_set (err, errno, "write to the launcher");
   return 0;
 }
@@ -91,32 +71,14 @@ peer_error (const struct sync_msg *m, struct sb_error **err)
 static ssize_t
 recv_one (int sock, struct sync_msg *m, int *ret_fd, int flags)
 {
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { m, sizeof *m };
-  struct msghdr mh = { 0 };
-  ssize_t n;
+  ssize_t n = recv_with_fd (sock, m, sizeof *m, flags, ret_fd);
 
-  *ret_fd = -1;
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = u.buf;
-  mh.msg_controllen = sizeof u.buf;
-  n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC | flags));
   /* A peer that exits without reading what we sent (a setup process failing before it
      reads SYNC_NET_READY) leaves ECONNRESET on our socket, and the kernel reports it before
      the messages still queued for us, its SYNC_ERROR among them.  The error is cleared by
      being reported: read on.  */
   if (n < 0 && errno == ECONNRESET)
-    n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC | flags));
-  if (n >= 0)
-    for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
-          && c->cmsg_len == CMSG_LEN (sizeof (int)))
-        memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
+    n = recv_with_fd (sock, m, sizeof *m, flags, ret_fd);
   if (n == (ssize_t) sizeof *m)
     m->text[sizeof m->text - 1] = '\0';
   return n;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -135,6 +136,55 @@ strv_push (char ***v, char *s)
   *v = xreallocarray (*v, n + 2, sizeof **v);
   (*v)[n] = s;
   (*v)[n + 1] = NULL;
+}
+
+ssize_t
+send_with_fd (int sock, const void *buf, size_t len, int fd)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { (void *) buf, len };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+  if (fd >= 0)
+    {
+      struct cmsghdr *c;
+
+      memset (&u, 0, sizeof u);
+      mh.msg_control = u.buf;
+      mh.msg_controllen = sizeof u.buf;
+      c = CMSG_FIRSTHDR (&mh);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
+  return TEMP_FAILURE_RETRY (sendmsg (sock, &mh, MSG_NOSIGNAL));
+}
+
+ssize_t
+recv_with_fd (int sock, void *buf, size_t len, int flags, int *ret_fd)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { buf, len };
+  struct msghdr mh
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  ssize_t n = TEMP_FAILURE_RETRY (recvmsg (sock, &mh, MSG_CMSG_CLOEXEC | flags));
+
+  *ret_fd = -1;
+  if (n >= 0)
+    for (struct cmsghdr *c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
+          && c->cmsg_len == CMSG_LEN (sizeof (int)))
+        memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
+  return n;
 }
 
 int

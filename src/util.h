@@ -51,6 +51,13 @@ bool strs_has (const char *const *v, size_t n, const char *s);
 
 /* Writes all of BUF to FD; -1 and errno on failure.  */
 int write_all (int fd, const void *buf, size_t len);
+/* Sends LEN bytes of BUF on the socket SOCK as one message (MSG_NOSIGNAL), with FD passed
+   by SCM_RIGHTS when it is not -1.  What sendmsg returns.  System calls only: safe in a
+   spawn_shared child.  */
+ssize_t send_with_fd (int sock, const void *buf, size_t len, int fd);
+/* Receives one message of at most LEN bytes into BUF (recvmsg's FLAGS, and
+   MSG_CMSG_CLOEXEC); the fd passed with it in *RET_FD, else -1.  What recvmsg returns.  */
+ssize_t recv_with_fd (int sock, void *buf, size_t len, int flags, int *ret_fd);
 /* Writes S to the file at PATH (O_WRONLY, no create).  */
 int write_file_at (int dirfd, const char *path, const char *s);
 /* Reads a whole small file; NULL and errno on failure.  */
