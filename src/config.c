@@ -126,11 +126,6 @@ root_path (struct config *cfg)
 int
 config_caller_plan (struct config *cfg, struct sb_error **err)
 {
-  struct passwd *pw;
-
-  pw = getpwuid (cfg->caller_uid);
-  if (pw != NULL)
-    cfg->caller_name = xstrdup (pw->pw_name);
   /* the home is $HOME, as for the shell and the profiles' ${HOME}; the password file's when
      it is unset */
   cfg->home_dir = user_home_dir ();
@@ -249,7 +244,6 @@ config_free (struct config *cfg)
   mounts_free (cfg->mounts, cfg->n_mounts);
   free (cfg->home_dir);
   free (cfg->fuse_overlayfs);
-  free (cfg->caller_name);
   free (cfg->cwd);
   strv_free (cfg->envp);
   for (size_t i = 0; i < cfg->n_desktop_binds; i++)

@@ -235,7 +235,6 @@ struct config
   /* derived by config_finish (), not set by options */
   uid_t caller_uid;
   gid_t caller_gid;
-  char *caller_name;
   char *cwd;            /* the launcher's working directory, NULL when it has none */
   char **envp;          /* the command's environment */
   char *home_dir;       /* the caller's home folder */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -102,15 +103,26 @@ idmap_build (unsigned inside, unsigned outside, const struct idmap_range *ranges
   return text;
 }
 
+/* The caller's user name, for the subordinate id files; NULL when the password database
+   has none.  Asked (NSS: nscd's socket, nsswitch.conf, /etc/passwd) only where the ranges
+   are read: a start with one id does not pay for it.  */
+static char *
+caller_name (const struct config *cfg)
+{
+  struct passwd *pw = getpwuid (cfg->caller_uid);
+
+  return pw != NULL ? xstrdup (pw->pw_name) : NULL;
+}
+
 static size_t
-read_ranges (const char *file, const struct config *cfg, struct idmap_range **ret)
+read_ranges (const char *file, const char *name, const struct config *cfg, struct idmap_range **ret)
 {
   cleanup_free char *text = read_file_at (AT_FDCWD, file, NULL);
 
   *ret = NULL;
   if (text == NULL)
     return 0;
-  return idmap_parse_subid (text, cfg->caller_name, (unsigned) cfg->caller_uid, ret);
+  return idmap_parse_subid (text, name, (unsigned) cfg->caller_uid, ret);
 }
 
 /* Capabilities that change ids or act on files by their owner: with any of them the
@@ -147,8 +159,9 @@ tree_has_subids (const char *dir, const struct config *cfg)
 {
   cleanup_free struct idmap_range *ur = NULL;
   cleanup_free struct idmap_range *gr = NULL;
-  size_t nu = read_ranges (getenv ("SANDBOX_SUBUID") ?: "/etc/subuid", cfg, &ur);
-  size_t ng = read_ranges (getenv ("SANDBOX_SUBGID") ?: "/etc/subgid", cfg, &gr);
+  cleanup_free char *name = caller_name (cfg);
+  size_t nu = read_ranges (getenv ("SANDBOX_SUBUID") ?: "/etc/subuid", name, cfg, &ur);
+  size_t ng = read_ranges (getenv ("SANDBOX_SUBGID") ?: "/etc/subgid", name, cfg, &gr);
   struct stat st;
   bool found = false;
   DIR *d;
@@ -237,7 +250,8 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
   cleanup_free struct idmap_range *ur = NULL;
   cleanup_free struct idmap_range *gr = NULL;
   size_t nu, ng;
-  const char *who = cfg->caller_name ? cfg->caller_name : "you";
+  cleanup_free char *name = NULL;
+  const char *who;
   char buf[160];
   const char *why = idmap_why_ranges (cfg, buf, sizeof buf);
 
@@ -255,8 +269,10 @@ idmap_plan (const struct config *cfg, struct idmap *m, struct sb_error **err)
       m->gid_map = idmap_build (cfg->gid, (unsigned) cfg->caller_gid, NULL, 0);
       return 0;
     }
-  nu = read_ranges (subuid, cfg, &ur);
-  ng = read_ranges (subgid, cfg, &gr);
+  name = caller_name (cfg);
+  who = name ? name : "you";
+  nu = read_ranges (subuid, name, cfg, &ur);
+  ng = read_ranges (subgid, name, cfg, &gr);
   if (nu > 0 && ng > 0)
     {
       m->newuidmap = path_find ("newuidmap");

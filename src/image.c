@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -103,7 +102,6 @@ run_helper (const struct config *cfg, const char *a1, const char *a2, const char
             struct sb_error **err)
 {
   struct config c = *cfg;
-  cleanup_free char *name = NULL;
   cleanup_free char *helper = sb_helper_path ("sandbox-image");
   cleanup_strv char **argv = NULL;
   struct helper_spec spec = { .name = "sandbox-image",
@@ -123,12 +121,6 @@ run_helper (const struct config *cfg, const char *a1, const char *a2, const char
   /* the files it unpacks keep their owners only under the ranges a sandbox of the image gets */
   if (c.subids != SUBIDS_NO)
     c.subids = SUBIDS_YES;
-  if (c.caller_name == NULL)
-    {
-      struct passwd *pw = getpwuid (cfg->caller_uid);
-
-      c.caller_name = name = pw != NULL ? xstrdup (pw->pw_name) : NULL;
-    }
   strv_push (&argv, xstrdup (helper));
   strv_push (&argv, xstrdup (a1));
   strv_push (&argv, xstrdup (a2));
