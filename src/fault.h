@@ -10,8 +10,9 @@ enum fault_stage
 {
   FAULT_NONE,
   FAULT_OPTIONS,       /* the options and profiles are parsed */
-  FAULT_SWEEP,         /* dead launchers' folders are removed */
-  FAULT_RUN_DIR,       /* the launcher's own state folder is made */
+  FAULT_SWEEP,         /* dead launchers' folders are removed (after clone, but with
+                          --detach or --network) */
+  FAULT_RUN_DIR,       /* the launcher's own state folder is made (the same) */
   FAULT_NETWORK,       /* --network NET: joined, its holder and slirp4netns run */
   FAULT_CONFIG,        /* the configuration is settled */
   FAULT_SECCOMP,       /* the policy is compiled (or read from the cache): the plan is done */

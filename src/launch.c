@@ -331,10 +331,27 @@ on_message (int sock, struct waitstate *w, struct sb_error **err)
       if (cgroup_oom_check_wanted (w->cfg, m.status))
         {
           w->oom_kills = cgroup_oom_kills (w->cg);
-          return sync_send (sock, SYNC_EXIT_ACK, 0, err);
+          if (sync_send (sock, SYNC_EXIT_ACK, 0, err) < 0)
+            return -1;
         }
+      /* pid 1 exits now: what the front end can undo goes meanwhile, on the other core */
+      if (w->hooks != NULL && w->hooks->exited != NULL)
+        w->hooks->exited (w->hooks->data);
     }
   return 0;
+}
+
+/* The command has ended and no terminal is relayed: pid 1 exits (its exit kills what is
+   left of the sandbox, and takes its namespaces), and nothing it or we could still send
+   matters.  One blocking wait for it, rather than a poll for the socket's end and another
+   for SIGCHLD.  */
+static void
+wait_exit (struct waitstate *w)
+{
+  if (TEMP_FAILURE_RETRY (waitpid (w->pid, &w->pid_status, 0)) == w->pid)
+    log_debug ("pid 1 reaped");
+  w->reaped = true;
+  w->eof = true;
 }
 
 static void
@@ -452,6 +469,8 @@ wait_sandbox (int sock, int sfd, struct waitstate *w, struct sb_error **err)
       /* a SYNC_ERROR is kept in *err; the loop goes on until everything is gone */
       if (fds[1].revents && !w->eof && on_message (sock, w, err) < 0 && *err == NULL)
         return -1;
+      if (w->exited && !w->reaped && w->term.master < 0)
+        wait_exit (w);
     }
   return *err != NULL ? -1 : 0;
 }
@@ -530,14 +549,16 @@ launch_prepare (struct launcher *l, int *ret_sv1, struct sb_error **err)
    bwrap's child does: nothing of ours must come between its namespaces and its root.  No
    map helper, no cgroup to enter, no network helper or network to attach (they open its
    /proc files, or its namespaces, while it may still be opened), no allowlist, no CPU limit
-   of the /proc views, no front end's hooks.  fuse-overlayfs, which may be needed later,
-   gets the user namespace from pid 1 itself.  */
+   of the /proc views, no front end's hooks that wait for pid 1.  fuse-overlayfs, which may be
+   needed later, gets the user namespace from pid 1 itself.  */
 static bool
 pid1_maps_itself (const struct launcher *l)
 {
   const struct config *cfg = l->cfg;
+  const struct launch_hooks *h = l->w.hooks;
 
-  return idmap_self (&l->map) && l->cg.kind == CGROUP_KIND_NONE && l->w.hooks == NULL
+  return idmap_self (&l->map) && l->cg.kind == CGROUP_KIND_NONE
+         && (h == NULL || (h->ready == NULL && h->namespaces == NULL && h->pty == NULL))
          && (cfg->net == NET_NONE || cfg->net == NET_HOST) && !egress_wanted (cfg)
          && !procviews_wanted (cfg);
 }
@@ -599,6 +620,18 @@ take_error (struct launcher *l, struct sb_error **err)
   return -1;
 }
 
+/* The front end's own work (the named state), once pid 1 goes on without us: while it
+   makes its namespaces when it maps itself, else once it has its maps (newuidmap and the
+   cgroup come first: pid 1 waits for them).  Before the command's release, which writes
+   the state.  */
+static int
+run_cloned_hook (const struct launcher *l, struct sb_error **err)
+{
+  const struct launch_hooks *h = l->w.hooks;
+
+  return h == NULL || h->cloned == NULL ? 0 : h->cloned (h->data, err);
+}
+
 /* 3. pid 1's id maps, its cgroup, the network's helpers; then the command may run.  */
 static int
 launch_start (struct launcher *l, struct sb_error **err)
@@ -607,6 +640,8 @@ launch_start (struct launcher *l, struct sb_error **err)
 
   log_debug ("cloned pid %d; %s", (int) l->w.pid,
              l->self_map ? "it writes its own id map" : "writing id maps");
+  if (l->self_map && run_cloned_hook (l, err) < 0)
+    return -1;
   if (!l->self_map && idmap_start (&l->map, l->w.pid, err) < 0)
     return -1;
   /* the allowlist's helper while newuidmap runs: its rules (registering netfilter hooks in
@@ -644,6 +679,8 @@ launch_start (struct launcher *l, struct sb_error **err)
      waits for it, and releases the command once it and the allowlist's helper are up */
   if (net_helper_start (cfg, &l->net, err) < 0)
     return take_error (l, err);
+  if (!l->self_map && run_cloned_hook (l, err) < 0)
+    return -1;
   l->w.net_ready = l->net.proc.pid == 0;
   l->w.egress_ready = l->egress.proc.pid == 0;
   if (l->w.net_ready && l->w.egress_ready)
@@ -704,12 +741,6 @@ launch_teardown (struct launcher *l, bool ok)
   cgroup_teardown (&l->cg);
   idmap_free (&l->map);
   fault_point (FAULT_TEARDOWN);
-}
-
-int
-launch_run (const struct config *cfg, int *ret_status, struct sb_error **err)
-{
-  return launch_run_hooked (cfg, NULL, ret_status, err);
 }
 
 int

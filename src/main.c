@@ -121,12 +121,50 @@ run_other_command (struct config *cfg, int *ret_status, struct sb_error **err)
   return 0;
 }
 
+/* The named state (the launcher's folder, its name, state.json) and the sweep of what
+   killed launchers left: pid 1 needs none of it, so they are made after clone, while pid 1
+   works on the other core (launch.h: the cloned hook).  */
+struct deferred_state
+{
+  struct config *cfg;
+  bool remove_early; /* the folder holds our state alone: it goes while pid 1 exits */
+};
+
+static int
+state_after_clone (void *data, struct sb_error **err)
+{
+  const struct deferred_state *d = data;
+
+  state_sweep ();
+  return named_prepare (d->cfg, err);
+}
+
+static void
+state_after_exit (void *data)
+{
+  const struct deferred_state *d = data;
+
+  if (d->remove_early)
+    state_run_remove (d->cfg);
+}
+
+/* Whether the named state must be there before the plan, as it was: --detach sends the
+   command's output to the folder's log, --network tells its holder our name.  */
+static bool
+state_needed_early (const struct config *cfg)
+{
+  return cfg->detach || cfg->network != NULL;
+}
+
 int
 main (int argc, char **argv)
 {
   struct config cfg;
   struct sb_error *err = NULL;
   int status = 125, r;
+  struct deferred_state deferred = { .cfg = &cfg };
+  const struct launch_hooks later
+      = { .cloned = state_after_clone, .exited = state_after_exit, .data = &deferred };
 
   log_start_clock ();
   config_init (&cfg);
@@ -158,16 +196,23 @@ main (int argc, char **argv)
   /* before anything starts a helper */
   if (launch_hold_fds (&cfg, &err) < 0)
     goto fail;
-  /* what killed launchers left on disk goes before we add our own */
-  state_sweep ();
-  if (named_prepare (&cfg, &err) < 0)
-    goto fail;
+  /* what killed launchers left on disk goes before we add our own; else both after clone
+     (state_after_clone) */
+  if (state_needed_early (&cfg))
+    {
+      state_sweep ();
+      if (named_prepare (&cfg, &err) < 0)
+        goto fail;
+    }
   /* the plan (plan.c's table): nothing of the sandbox runs yet */
   if (plan_run (&cfg, &err) < 0)
     goto fail;
   fflush (stdout);
+  /* the plan made the folder for a helper's sockets (the bus filter, slirp4netns's API):
+     it goes after the helpers */
+  deferred.remove_early = cfg.run_dir == NULL;
   /* the launcher's stages from clone on (launch.c), and pid 1's (init.c) */
-  if (launch_run (&cfg, &status, &err) < 0)
+  if (launch_run_hooked (&cfg, state_needed_early (&cfg) ? NULL : &later, &status, &err) < 0)
     goto fail;
   nested_hint (&cfg, status);
   goto out;
