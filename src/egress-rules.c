@@ -28,12 +28,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
-#include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -45,6 +43,7 @@
 #include <time.h>
 
 #include "egress-internal.h"
+#include "nft.h"
 #include "util.h"
 
 #define TABLE "sandbox"
@@ -58,68 +57,25 @@
 #define CT_RELATED 4u
 
 static struct mnl_socket *nl;
-static uint32_t seq;
 
 /* ------------------------------------------------------------------ expressions */
-
-static struct nftnl_expr *
-expr (struct nftnl_rule *r, const char *name)
-{
-  struct nftnl_expr *e = nftnl_expr_alloc (name);
-
-  if (e == NULL)
-    oom ();
-  nftnl_rule_add_expr (r, e);
-  return e;
-}
-
-/* META's value into REG (NFT_REG_1, or a 32-bit NFT_REG32_xx of a concatenation) */
-static void
-meta_to (struct nftnl_rule *r, uint32_t key, uint32_t reg)
-{
-  struct nftnl_expr *e = expr (r, "meta");
-
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_KEY, key);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_META_DREG, reg);
-}
 
 static void
 meta (struct nftnl_rule *r, uint32_t key)
 {
-  meta_to (r, key, NFT_REG_1);
-}
-
-static void
-payload_to (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t reg)
-{
-  struct nftnl_expr *e = expr (r, "payload");
-
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_BASE, base);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_LEN, len);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+  nft_meta_to (r, key, NFT_REG_1);
 }
 
 static void
 payload (struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
 {
-  payload_to (r, base, offset, len, NFT_REG_1);
-}
-
-static void
-cmp (struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-  struct nftnl_expr *e = expr (r, "cmp");
-
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_CMP_OP, op);
-  nftnl_expr_set (e, NFTNL_EXPR_CMP_DATA, data, len);
+  nft_payload_to (r, base, offset, len, NFT_REG_1);
 }
 
 static void
 range (struct nftnl_rule *r, const void *from, const void *to, uint32_t len)
 {
-  struct nftnl_expr *e = expr (r, "range");
+  struct nftnl_expr *e = nft_expr (r, "range");
 
   nftnl_expr_set_u32 (e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
   nftnl_expr_set_u32 (e, NFTNL_EXPR_RANGE_OP, NFT_RANGE_EQ);
@@ -128,22 +84,9 @@ range (struct nftnl_rule *r, const void *from, const void *to, uint32_t len)
 }
 
 static void
-bitwise_and (struct nftnl_rule *r, const void *mask, uint32_t len)
-{
-  struct nftnl_expr *e = expr (r, "bitwise");
-  uint8_t zero[16] = { 0 };
-
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-  nftnl_expr_set_u32 (e, NFTNL_EXPR_BITWISE_LEN, len);
-  nftnl_expr_set (e, NFTNL_EXPR_BITWISE_MASK, mask, len);
-  nftnl_expr_set (e, NFTNL_EXPR_BITWISE_XOR, zero, len);
-}
-
-static void
 verdict (struct nftnl_rule *r, int v)
 {
-  struct nftnl_expr *e = expr (r, "immediate");
+  struct nftnl_expr *e = nft_expr (r, "immediate");
 
   nftnl_expr_set_u32 (e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
   nftnl_expr_set_u32 (e, NFTNL_EXPR_IMM_VERDICT, (uint32_t) v);
@@ -153,14 +96,14 @@ static void
 nfproto (struct nftnl_rule *r, uint8_t proto)
 {
   meta (r, NFT_META_NFPROTO);
-  cmp (r, NFT_CMP_EQ, &proto, 1);
+  nft_cmp (r, NFT_CMP_EQ, &proto, 1);
 }
 
 static void
 l4proto (struct nftnl_rule *r, uint8_t proto)
 {
   meta (r, NFT_META_L4PROTO);
-  cmp (r, NFT_CMP_EQ, &proto, 1);
+  nft_cmp (r, NFT_CMP_EQ, &proto, 1);
 }
 
 /* the destination address into reg 1 */
@@ -181,100 +124,31 @@ refuse (const struct policy *p, struct nftnl_rule *r, const char *prefix)
 
   if (p->log)
     {
-      e = expr (r, "log");
+      e = nft_expr (r, "log");
       nftnl_expr_set_u16 (e, NFTNL_EXPR_LOG_GROUP, EGRESS_LOG_GROUP);
       nftnl_expr_set_u32 (e, NFTNL_EXPR_LOG_SNAPLEN, 128);
       if (prefix != NULL)
         nftnl_expr_set_str (e, NFTNL_EXPR_LOG_PREFIX, prefix);
     }
-  e = expr (r, "reject");
+  e = nft_expr (r, "reject");
   nftnl_expr_set_u32 (e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMPX_UNREACH);
   nftnl_expr_set_u8 (e, NFTNL_EXPR_REJECT_CODE, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
 }
 
-/* ------------------------------------------------------------------ the batch */
-
-struct batch
-{
-  struct mnl_nlmsg_batch *b;
-  char *buf;
-  unsigned msgs; /* each asks for an ack */
-};
+/* ------------------------------------------------------------------ the rules */
 
 static void
-batch_begin (struct batch *bt, size_t size)
-{
-  bt->buf = xcalloc (1, size);
-  bt->b = mnl_nlmsg_batch_start (bt->buf, size);
-  bt->msgs = 0;
-  nftnl_batch_begin (mnl_nlmsg_batch_current (bt->b), seq++);
-  mnl_nlmsg_batch_next (bt->b);
-}
-
-static struct nlmsghdr *
-batch_hdr (struct batch *bt, uint16_t type, uint16_t flags)
-{
-  bt->msgs++;
-  return nftnl_nlmsg_build_hdr (mnl_nlmsg_batch_current (bt->b), type, NFPROTO_INET,
-                                flags | NLM_F_ACK, seq++);
-}
-
-static void
-batch_next (struct batch *bt)
-{
-  /* the buffer is sized for the policy: a full one is our bug */
-  if (!mnl_nlmsg_batch_next (bt->b))
-    abort ();
-}
-
-/* Sends the batch and reads an ack for each message; the first error wins.  */
-static int
-batch_send (struct batch *bt)
-{
-  char buf[16384];
-  unsigned acks = 0;
-  int e = 0;
-
-  nftnl_batch_end (mnl_nlmsg_batch_current (bt->b), seq++);
-  mnl_nlmsg_batch_next (bt->b);
-  if (mnl_socket_sendto (nl, mnl_nlmsg_batch_head (bt->b), mnl_nlmsg_batch_size (bt->b)) < 0)
-    e = errno;
-  mnl_nlmsg_batch_stop (bt->b);
-  free (bt->buf);
-  while (e == 0 && acks < bt->msgs)
-    {
-      ssize_t n = mnl_socket_recvfrom (nl, buf, sizeof buf);
-      const struct nlmsghdr *h = (const struct nlmsghdr *) buf;
-      int len = (int) n;
-
-      if (n < 0)
-        return -1; /* errno: EAGAIN after the receive timeout */
-      for (; mnl_nlmsg_ok (h, len); h = mnl_nlmsg_next (h, &len))
-        if (h->nlmsg_type == NLMSG_ERROR)
-          {
-            const struct nlmsgerr *err = mnl_nlmsg_get_payload (h);
-
-            if (err->error != 0 && e == 0)
-              e = -err->error;
-            acks++;
-          }
-    }
-  errno = e;
-  return e == 0 ? 0 : -1;
-}
-
-static void
-add_rule (struct batch *bt, struct nftnl_rule *r)
+add_rule (struct nft_batch *bt, struct nftnl_rule *r)
 {
   struct nlmsghdr *h;
 
   nftnl_rule_set_str (r, NFTNL_RULE_TABLE, TABLE);
   nftnl_rule_set_str (r, NFTNL_RULE_CHAIN, CHAIN);
   nftnl_rule_set_u32 (r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-  h = batch_hdr (bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+  h = nft_batch_hdr (bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
   nftnl_rule_nlmsg_build_payload (h, r);
   nftnl_rule_free (r);
-  batch_next (bt);
+  nft_batch_next (bt);
 }
 
 static struct nftnl_rule *
@@ -303,9 +177,9 @@ net_match (struct nftnl_rule *r, const struct egress_net *n, uint8_t proto)
 
           for (unsigned bit = 0; bit < n->prefix; bit++)
             mask[bit / 8] |= (uint8_t) (0x80u >> (bit % 8));
-          bitwise_and (r, mask, len);
+          nft_bitwise_and (r, mask, len);
         }
-      cmp (r, NFT_CMP_EQ, n->addr, len);
+      nft_cmp (r, NFT_CMP_EQ, n->addr, len);
     }
   if (proto != 0)
     l4proto (r, proto);
@@ -315,7 +189,7 @@ net_match (struct nftnl_rule *r, const struct egress_net *n, uint8_t proto)
 
       payload (r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
       if (lo == hi)
-        cmp (r, NFT_CMP_EQ, &lo, 2);
+        nft_cmp (r, NFT_CMP_EQ, &lo, 2);
       else
         range (r, &lo, &hi, 2);
     }
@@ -323,7 +197,7 @@ net_match (struct nftnl_rule *r, const struct egress_net *n, uint8_t proto)
 
 /* One rule per protocol the spec names: a port without /tcp or /udp means both.  */
 static void
-add_net_rules (struct batch *bt, const struct policy *p, const struct egress_net *n, bool deny)
+add_net_rules (struct nft_batch *bt, const struct policy *p, const struct egress_net *n, bool deny)
 {
   uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
   size_t count = 2;
@@ -347,21 +221,9 @@ add_net_rules (struct batch *bt, const struct policy *p, const struct egress_net
 }
 
 static void
-add_table_and_sets (struct batch *bt)
+add_table_and_sets (struct nft_batch *bt)
 {
-  struct nftnl_table *t = nftnl_table_alloc ();
-  struct nftnl_chain *c = nftnl_chain_alloc ();
-  struct nlmsghdr *h;
-
-  if (t == NULL || c == NULL)
-    oom ();
-  nftnl_table_set_str (t, NFTNL_TABLE_NAME, TABLE);
-  nftnl_table_set_u32 (t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-  h = batch_hdr (bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-  nftnl_table_nlmsg_build_payload (h, t);
-  nftnl_table_free (t);
-  batch_next (bt);
-
+  nft_batch_table (bt, TABLE);
   for (int v6 = 0; v6 <= 1; v6++)
     {
       struct nftnl_set *s = nftnl_set_alloc ();
@@ -376,27 +238,15 @@ add_table_and_sets (struct batch *bt)
       nftnl_set_set_u32 (s, NFTNL_SET_KEY_TYPE, v6 ? 8 : 7);
       nftnl_set_set_u32 (s, NFTNL_SET_FLAGS, NFT_SET_TIMEOUT);
       nftnl_set_set_u32 (s, NFTNL_SET_ID, v6 ? SET6_ID : SET4_ID);
-      h = batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE);
-      nftnl_set_nlmsg_build_payload (h, s);
+      nftnl_set_nlmsg_build_payload (nft_batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE), s);
       nftnl_set_free (s);
-      batch_next (bt);
+      nft_batch_next (bt);
     }
-
-  nftnl_chain_set_str (c, NFTNL_CHAIN_TABLE, TABLE);
-  nftnl_chain_set_str (c, NFTNL_CHAIN_NAME, CHAIN);
-  nftnl_chain_set_u32 (c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-  nftnl_chain_set_str (c, NFTNL_CHAIN_TYPE, "filter");
-  nftnl_chain_set_u32 (c, NFTNL_CHAIN_HOOKNUM, NF_INET_LOCAL_OUT);
-  nftnl_chain_set_s32 (c, NFTNL_CHAIN_PRIO, 0);
-  nftnl_chain_set_u32 (c, NFTNL_CHAIN_POLICY, NF_DROP);
-  h = batch_hdr (bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-  nftnl_chain_nlmsg_build_payload (h, c);
-  nftnl_chain_free (c);
-  batch_next (bt);
+  nft_batch_chain (bt, TABLE, CHAIN, "filter", NF_INET_LOCAL_OUT, 0, NF_DROP);
 }
 
 static void
-add_base_rules (struct batch *bt)
+add_base_rules (struct nft_batch *bt)
 {
   struct nftnl_rule *r;
   char lo[16] = "lo";
@@ -405,19 +255,19 @@ add_base_rules (struct batch *bt)
 
   r = new_rule ();
   meta (r, NFT_META_OIFNAME);
-  cmp (r, NFT_CMP_EQ, lo, sizeof lo);
+  nft_cmp (r, NFT_CMP_EQ, lo, sizeof lo);
   verdict (r, NF_ACCEPT);
   add_rule (bt, r);
 
   r = new_rule ();
   {
-    struct nftnl_expr *e = expr (r, "ct");
+    struct nftnl_expr *e = nft_expr (r, "ct");
 
     nftnl_expr_set_u32 (e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
     nftnl_expr_set_u32 (e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
   }
-  bitwise_and (r, &mask, 4);
-  cmp (r, NFT_CMP_NEQ, &zero, 4);
+  nft_bitwise_and (r, &mask, 4);
+  nft_cmp (r, NFT_CMP_NEQ, &zero, 4);
   verdict (r, NF_ACCEPT);
   add_rule (bt, r);
 
@@ -433,13 +283,13 @@ add_base_rules (struct batch *bt)
   nfproto (r, NFPROTO_IPV6);
   l4proto (r, IPPROTO_ICMPV6);
   payload (r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-  cmp (r, NFT_CMP_EQ, &mld2, 1);
+  nft_cmp (r, NFT_CMP_EQ, &mld2, 1);
   verdict (r, NF_ACCEPT);
   add_rule (bt, r);
 }
 
 static void
-add_names_rules (struct batch *bt)
+add_names_rules (struct nft_batch *bt)
 {
   for (int v6 = 0; v6 <= 1; v6++)
     {
@@ -448,7 +298,7 @@ add_names_rules (struct batch *bt)
 
       nfproto (r, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
       daddr (r, v6 ? AF_INET6 : AF_INET);
-      e = expr (r, "lookup");
+      e = nft_expr (r, "lookup");
       nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
       nftnl_expr_set_str (e, NFTNL_EXPR_LOOKUP_SET, v6 ? SET6 : SET4);
       nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SET_ID, v6 ? SET6_ID : SET4_ID);
@@ -584,7 +434,7 @@ set_type (unsigned i)
 
 /* The set and its elements, in the batch */
 static void
-add_nets_set (struct batch *bt, unsigned i, const struct nets_set *ns)
+add_nets_set (struct nft_batch *bt, unsigned i, const struct nets_set *ns)
 {
   uint8_t fields[3] = { (uint8_t) set_alen (i), 1, 2 };
   struct nftnl_set *s = nftnl_set_alloc ();
@@ -600,9 +450,9 @@ add_nets_set (struct batch *bt, unsigned i, const struct nets_set *ns)
   nftnl_set_set_u32 (s, NFTNL_SET_FLAGS, NFT_SET_INTERVAL | NFT_SET_CONCAT);
   nftnl_set_set_data (s, NFTNL_SET_DESC_CONCAT, fields, (i & 1) ? 3 : 2);
   nftnl_set_set_u32 (s, NFTNL_SET_ID, SETS_FIRST_ID + i);
-  h = batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE);
+  h = nft_batch_hdr (bt, NFT_MSG_NEWSET, NLM_F_CREATE);
   nftnl_set_nlmsg_build_payload (h, s);
-  batch_next (bt);
+  nft_batch_next (bt);
   for (size_t k = 0; k < ns->n; k++)
     {
       struct nftnl_set_elem *e = nftnl_set_elem_alloc ();
@@ -613,15 +463,15 @@ add_nets_set (struct batch *bt, unsigned i, const struct nets_set *ns)
       nftnl_set_elem_set (e, NFTNL_SET_ELEM_KEY_END, ns->boxes[k].key_end, set_klen (i));
       nftnl_set_elem_add (s, e);
     }
-  h = batch_hdr (bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+  h = nft_batch_hdr (bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
   nftnl_set_elems_nlmsg_build_payload (h, s);
   nftnl_set_free (s);
-  batch_next (bt);
+  nft_batch_next (bt);
 }
 
 /* The rule that looks a packet up in set I: accept, or (deny) log and refuse */
 static void
-add_set_rule (struct batch *bt, const struct policy *p, unsigned i)
+add_set_rule (struct nft_batch *bt, const struct policy *p, unsigned i)
 {
   struct nftnl_rule *r = new_rule ();
   struct nftnl_expr *e;
@@ -631,13 +481,13 @@ add_set_rule (struct batch *bt, const struct policy *p, unsigned i)
   nfproto (r, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
   daddr (r, family);
   if ((i & 1) == 0)
-    meta_to (r, NFT_META_NFPROTO, next);
+    nft_meta_to (r, NFT_META_NFPROTO, next);
   else
     {
-      meta_to (r, NFT_META_L4PROTO, next);
-      payload_to (r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, next + 1);
+      nft_meta_to (r, NFT_META_L4PROTO, next);
+      nft_payload_to (r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, next + 1);
     }
-  e = expr (r, "lookup");
+  e = nft_expr (r, "lookup");
   nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
   nftnl_expr_set_str (e, NFTNL_EXPR_LOOKUP_SET, set_name (i));
   nftnl_expr_set_u32 (e, NFTNL_EXPR_LOOKUP_SET_ID, SETS_FIRST_ID + i);
@@ -651,7 +501,7 @@ add_set_rule (struct batch *bt, const struct policy *p, unsigned i)
 /* DENY's specs (or the allowed ones): their sets' rules, then the rules of the specs that
    did not fit in a set.  The sets are in the batch already (add_policy_sets).  */
 static void
-add_policy_rules (struct batch *bt, const struct policy *p, const struct nets_set sets[NSETS],
+add_policy_rules (struct nft_batch *bt, const struct policy *p, const struct nets_set sets[NSETS],
                   const bool *in_set, bool deny)
 {
   const struct egress_net *nets = deny ? p->deny : p->allow;
@@ -703,7 +553,7 @@ rules_open (bool bind, const char **ret_why)
     return *ret_why = "the netfilter socket", -1;
   /* an ack that never comes must not hang the sandbox's start, nor its resolver */
   (void) setsockopt (EGRESS_FD_NFT, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  seq = (uint32_t) time (NULL) ^ ((uint32_t) bind << 31);
+  nft_seq_init ((uint32_t) time (NULL) ^ ((uint32_t) bind << 31));
   return 0;
 }
 
@@ -713,7 +563,7 @@ rules_install (const struct policy *p, const char **ret_why)
   struct nets_set sets[NSETS] = { 0 };
   cleanup_free bool *deny_in = xcalloc (p->n_deny + 1, sizeof (bool));
   cleanup_free bool *allow_in = xcalloc (p->n_allow + 1, sizeof (bool));
-  struct batch bt;
+  struct nft_batch bt;
   struct nftnl_rule *r;
   int ret = 0;
 
@@ -722,7 +572,7 @@ rules_install (const struct policy *p, const char **ret_why)
   for (size_t i = 0; i < p->n_allow; i++)
     allow_in[i] = sets_add (sets, &p->allow[i], false);
   /* some 600 bytes a rule at most, 2 rules a spec; an element takes less */
-  batch_begin (&bt, 16384 + (p->n_allow + p->n_deny) * 2 * 1024);
+  nft_batch_begin (&bt, 16384 + (p->n_allow + p->n_deny) * 2 * 1024, NFPROTO_INET);
   add_table_and_sets (&bt);
   for (unsigned i = 0; i < NSETS; i++)
     if (sets[i].n > 0)
@@ -736,7 +586,7 @@ rules_install (const struct policy *p, const char **ret_why)
   add_rule (&bt, r);
   for (unsigned i = 0; i < NSETS; i++)
     free (sets[i].boxes);
-  if (batch_send (&bt) < 0)
+  if (nft_batch_send (nl, &bt) < 0)
     ret = -1, *ret_why = "install the nftables rules";
   return ret;
 }
@@ -744,13 +594,13 @@ rules_install (const struct policy *p, const char **ret_why)
 int
 rules_allow_addr (int family, const uint8_t *addr, uint32_t timeout)
 {
-  struct batch bt;
+  struct nft_batch bt;
   const char *name = family == AF_INET ? SET4 : SET6;
   uint32_t len = family == AF_INET ? 4 : 16;
 
   /* An element's timeout does not change when it is added again: add it (if new), delete
      it and add it with the new timeout, in one transaction, so that it is never absent.  */
-  batch_begin (&bt, 4096);
+  nft_batch_begin (&bt, 4096, NFPROTO_INET);
   for (int step = 0; step < 3; step++)
     {
       struct nftnl_set *s = nftnl_set_alloc ();
@@ -766,11 +616,11 @@ rules_allow_addr (int family, const uint8_t *addr, uint32_t timeout)
       if (step != 1)
         nftnl_set_elem_set_u64 (e, NFTNL_SET_ELEM_TIMEOUT, (uint64_t) timeout * 1000);
       nftnl_set_elem_add (s, e);
-      h = batch_hdr (&bt, step == 1 ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM,
+      h = nft_batch_hdr (&bt, step == 1 ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM,
                      step == 1 ? 0 : NLM_F_CREATE);
       nftnl_set_elems_nlmsg_build_payload (h, s);
       nftnl_set_free (s);
-      batch_next (&bt);
+      nft_batch_next (&bt);
     }
-  return batch_send (&bt);
+  return nft_batch_send (nl, &bt);
 }
