@@ -166,9 +166,9 @@ fi
 pod rmi "sbtest-image-$$" >/dev/null 2>&1
 # rootless podman leaves its pause process: the test's own, so the test ends it
 # (only when it carries this test's mark: a pause process of the user's own stays)
-# The pid file may name it late or not at all: every podman process of this test that
-# is left once the commands above have returned is a pause process.
-for p in $( { cat "$podman_pid" 2>/dev/null; pgrep -x podman; } | sort -u); do
+# The pid file may name another folder's or none: every podman process of this test left
+# once the commands above have returned is a pause process (named "podman pause").
+for p in $( { cat "$podman_pid" 2>/dev/null; pgrep -x 'podman|podman pause'; } | sort -u); do
   tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "SBTEST_MARK=$SBTEST_MARK" \
     && kill "$p"
 done
