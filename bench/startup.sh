@@ -12,7 +12,16 @@ runs=${1:-200}
 top=$(cd "$(dirname "$0")/.." && pwd)
 SANDBOX=${SANDBOX:-$top/src/sandbox}
 [ "$(id -u)" -ne 0 ] || echo "bench: note: run as an unprivileged user for meaningful figures" >&2
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+enter=
+cleanup() {
+  [ -z "$enter" ] || "$SANDBOX" --stop bench-enter --timeout 1
+  # podman's storage holds files of subordinate ids
+  [ ! -d "$tmp/storage" ] || podman --root "$tmp/storage" --runroot "$tmp/runroot" unshare \
+    rm -rf "$tmp/storage" "$tmp/runroot" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 specs=$tmp/specs
 add() { printf '%s\t%s\n' "$1" "$2" >>"$specs"; }
 
@@ -29,7 +38,7 @@ add "sandbox --uid 0" "$SANDBOX --uid 0 true"
 # state folder, so the user's sandboxes are not touched
 XDG_RUNTIME_DIR=$tmp/xdg; export XDG_RUNTIME_DIR; mkdir -m 0700 "$XDG_RUNTIME_DIR"
 if "$SANDBOX" -d --name bench-enter -- sleep 3600 >/dev/null 2>&1; then
-  trap '"$SANDBOX" --stop bench-enter --timeout 1; rm -rf "$tmp"' EXIT
+  enter=yes
   add "sandbox --enter NAME" "$SANDBOX --enter bench-enter true"
 else echo "skipped: sandbox --enter (no detached sandbox started)"; fi
 # the added start-up of user-mode networking (issue 6: under 10 ms over --net none)
@@ -42,19 +51,39 @@ needs pasta "sandbox --net pasta" "$SANDBOX --net pasta true"
 needs bwrap bwrap "bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp true"
 needs firejail firejail "firejail --noprofile --quiet true"
 
-if command -v crun >/dev/null; then
-  mkdir -p "$tmp/bundle/rootfs"
-  (cd "$tmp/bundle" && crun spec --rootless >/dev/null 2>&1 &&
-    sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"true"/' config.json)
-  mkdir -p "$tmp/bundle/rootfs/usr" "$tmp/bundle/rootfs/bin"
-  if crun --root "$tmp/crun" run -b "$tmp/bundle" benchctr >/dev/null 2>&1; then
-    add "crun" "crun --root $tmp/crun run -b $tmp/bundle benchctr"
-  else echo "skipped: crun (cannot start here: $(crun --root "$tmp/crun" run -b "$tmp/bundle" benchctr 2>&1 | head -1))"; fi
-else echo "skipped: crun (not installed)"; fi
+# The OCI runtimes and podman run the same `true` as the rest, the host's /usr/bin/true:
+# a bundle whose root is a folder with the merged-/usr links and the host's /usr bound
+# read-only (the work of bwrap's read-only bind of /, less the rest of the tree); rootless,
+# a one-id map, no cgroup (this machine's hybrid cgroups stop crun, not runc).
+bundle=$tmp/bundle
+mkdir -p "$bundle/rootfs/usr" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/tmp"
+for l in bin sbin lib lib64; do [ ! -L "/$l" ] || ln -s "usr/$l" "$bundle/rootfs/$l"; done
+cat >"$bundle/config.json" <<JSON
+{"ociVersion": "1.0.2", "process": {"user": {"uid": 0, "gid": 0}, "args": ["/usr/bin/true"],
+ "env": ["PATH=/usr/bin:/bin"], "cwd": "/"}, "root": {"path": "rootfs", "readonly": true},
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+   {"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro"]},
+   {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}],
+ "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
+   {"type": "uts"}, {"type": "mount"}, {"type": "user"}],
+   "uidMappings": [{"containerID": 0, "hostID": $(id -u), "size": 1}],
+   "gidMappings": [{"containerID": 0, "hostID": $(id -g), "size": 1}]}}
+JSON
+for rt in crun runc; do
+  if ! command -v "$rt" >/dev/null; then echo "skipped: $rt (not installed)"
+  elif err=$("$rt" --root "$tmp/$rt" run -b "$bundle" bench-$$ 2>&1 </dev/null); then
+    add "$rt" "$rt --root $tmp/$rt run -b $bundle bench-$$"
+  else echo "skipped: $rt (cannot start here: $(printf '%s\n' "$err" | head -1))"; fi
+done
+# podman with each runtime that runs here, its storage in the bench's folder
 if command -v podman >/dev/null; then
-  if podman run --rm --rootfs / true >/dev/null 2>&1; then
-    add "podman" "podman run --rm --rootfs / true"
-  else echo "skipped: podman (cannot start here)"; fi
+  for rt in crun runc; do
+    command -v "$rt" >/dev/null || continue
+    P="podman --root $tmp/storage --runroot $tmp/runroot --runtime $(command -v "$rt") --cgroup-manager cgroupfs --events-backend file"
+    if err=$($P run --rm -v /usr:/usr:ro --rootfs "$bundle/rootfs" /usr/bin/true 2>&1 </dev/null); then
+      add "podman ($rt)" "$P run --rm -v /usr:/usr:ro --rootfs $bundle/rootfs /usr/bin/true"
+    else echo "skipped: podman with $rt (cannot start here: $(printf '%s\n' "$err" | tail -1))"; fi
+  done
 else echo "skipped: podman (not installed)"; fi
 
 python3 "$top/bench/interleave.py" "$runs" bwrap sandbox <"$specs"
