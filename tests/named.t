@@ -4,7 +4,7 @@
 # --detach and --logs, --list with its columns and --json, --stop (SIGTERM, SIGKILL after
 # --timeout, helpers gone), and a SIGKILLed detached launcher: never listed, nothing left.
 . "${srcdir:?}/tests/lib.sh"
-plan 23
+plan 26
 
 XDG_RUNTIME_DIR=$T/xdg
 export XDG_RUNTIME_DIR
@@ -43,6 +43,11 @@ check "--logs shows the command's output" wait_for 100 sh -c '"$SANDBOX" --logs 
 run_sb -d --name web -- true
 is "a name in use: 125" "$status" 125
 is "with one line" "$(cat "$T/err")" "sandbox: --name 'web': a running sandbox has this name"
+# without --detach the name is claimed after clone (src/main.c): the command must not run
+run_sb --name web --bind "$T" -- touch "$T/ran"
+is "a name in use, not detached: 125" "$status" 125
+is "with the same line" "$(cat "$T/err")" "sandbox: --name 'web': a running sandbox has this name"
+check "and its command never ran" test ! -e "$T/ran"
 # a profile may name it too; a generated name otherwise
 printf 'name db\nnet slirp\n' >"$T/db.profile"
 run_sb -d -p "$T/db.profile" --publish 127.0.0.1:0:80 -- sleep 60
