@@ -238,8 +238,8 @@ print_mount (FILE *out, const char *line)
 int
 main (int argc, char **argv)
 {
-  const char *mark = NULL, *comms[64] = { NULL };
-  size_t n_comms = 0;
+  const char *mark = NULL, *comms[64] = { NULL }, *dirs[64] = { NULL };
+  size_t n_comms = 0, n_dirs = 0;
   double wait = 0;
   bool tmp = false;
   int opt, top = getppid ();
@@ -263,7 +263,8 @@ main (int argc, char **argv)
           comms[n_comms++] = optarg;
         break;
       case 'd':
-        walk (optarg, 0);
+        if (n_dirs < 63)
+          dirs[n_dirs++] = optarg;
         break;
       case 't':
         tmp = true;
@@ -281,6 +282,10 @@ main (int argc, char **argv)
       nanosleep (&ts, NULL);
     }
   print_procs (stdout);
+  /* the folders after the wait: a helper that was still running may have been removing
+     what it made */
+  for (size_t i = 0; i < n_dirs; i++)
+    walk (dirs[i], 0);
   f = fopen ("/proc/self/mountinfo", "re");
   while (f != NULL && fgets (line, sizeof line, f) != NULL)
     print_mount (stdout, line);
