@@ -9,7 +9,13 @@ N=${1:-20}
 top=$(cd "$(dirname "$0")/.." && pwd)
 OCI=${SANDBOX_OCI:-$top/src/sandbox-oci}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sbbench.XXXXXX")
-trap 'podman --root "$T/storage" --runroot "$T/runroot" unshare rm -rf "$T/storage" "$T/runroot" 2>/dev/null; rm -rf "$T"' EXIT
+# rootless podman leaves a pause process per run folder ($T/xdg below): the bench's goes too
+cleanup() {
+  podman --root "$T/storage" --runroot "$T/runroot" unshare rm -rf "$T/storage" "$T/runroot" 2>/dev/null
+  [ ! -f "$T/xdg/libpod/tmp/pause.pid" ] || kill "$(cat "$T/xdg/libpod/tmp/pause.pid")" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
 B=$T/bundle
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/sys" "$B/rootfs/dev" "$B/rootfs/tmp"
 cp "$(command -v busybox)" "$B/rootfs/bin/busybox"

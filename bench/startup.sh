@@ -19,6 +19,8 @@ cleanup() {
   # podman's storage holds files of subordinate ids
   [ ! -d "$tmp/storage" ] || podman --root "$tmp/storage" --runroot "$tmp/runroot" unshare \
     rm -rf "$tmp/storage" "$tmp/runroot" 2>/dev/null
+  # rootless podman leaves a pause process per run folder: this one is the bench's
+  [ ! -f "$tmp/xdg/libpod/tmp/pause.pid" ] || kill "$(cat "$tmp/xdg/libpod/tmp/pause.pid")" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
