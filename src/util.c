@@ -184,6 +184,12 @@ recv_with_fd (int sock, void *buf, size_t len, int flags, int *ret_fd)
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
           && c->cmsg_len == CMSG_LEN (sizeof (int)))
         memcpy (ret_fd, CMSG_DATA (c), sizeof (int));
+  /* an fd on an empty message: every caller takes 0 for the peer's end, and would leak it */
+  if (n == 0 && *ret_fd >= 0)
+    {
+      (void) close (*ret_fd);
+      *ret_fd = -1;
+    }
   return n;
 }
 

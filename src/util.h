@@ -56,7 +56,8 @@ int write_all (int fd, const void *buf, size_t len);
    spawn_shared child.  */
 ssize_t send_with_fd (int sock, const void *buf, size_t len, int fd);
 /* Receives one message of at most LEN bytes into BUF (recvmsg's FLAGS, and
-   MSG_CMSG_CLOEXEC); the fd passed with it in *RET_FD, else -1.  What recvmsg returns.  */
+   MSG_CMSG_CLOEXEC); the fd passed with it in *RET_FD, else -1 (an fd on an empty message,
+   which reads as the peer's end, is closed).  What recvmsg returns.  */
 ssize_t recv_with_fd (int sock, void *buf, size_t len, int flags, int *ret_fd);
 /* Writes S to the file at PATH (O_WRONLY, no create).  */
 int write_file_at (int dirfd, const char *path, const char *s);
